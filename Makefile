@@ -1,0 +1,65 @@
+# The two commands: `make run` (set up and serve on SQLite) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Development defaults for `make run` only (production sets its own environment).
+RUN_ENV := DEBUG=1 SECURE_HTTPS=0
+TEST_ENV := SECRET_KEY=insecure-key-for-tests-only SECURE_HTTPS=0 STATIC_MANIFEST=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+.PHONY: run test setup setup-test system-deps system-deps-test lint format migrate data demo-users check backup restore bench clean
+
+run: setup migrate data demo-users
+	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+
+test: setup-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(MANAGE) check
+	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+system-deps:
+	scripts/system-deps.sh
+
+system-deps-test:
+	scripts/system-deps.sh --test
+
+# xstatic-bootstrap publishes an sdist whose setup.py imports pkg_resources, which setuptools 81
+# removed: build it with the venv's own setuptools<81 instead of an isolated build environment.
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip "setuptools>=69,<81" wheel
+	$(PIP) install -q --no-build-isolation -e ".[test]"
+	touch $@
+
+setup: system-deps $(VENV)/.installed
+	mkdir -p var
+
+setup-test: system-deps-test $(VENV)/.installed
+	mkdir -p var
+
+migrate:
+	$(RUN_ENV) $(MANAGE) migrate --noinput
+
+data:
+	$(RUN_ENV) $(MANAGE) load_reference_data
+
+demo-users:
+	$(RUN_ENV) $(MANAGE) create_demo_users
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var/static

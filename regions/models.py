@@ -1,0 +1,105 @@
+from django.db import models
+
+from regions.validators import validate_lg_code
+
+
+class Prefecture(models.Model):
+    """A prefecture (or designated city) that files its own 自治体状況共有シート."""
+
+    code = models.CharField(
+        "全国地方公共団体コード", max_length=6, unique=True, validators=[validate_lg_code]
+    )
+    name = models.CharField("名称", max_length=20)
+
+    class Meta:
+        verbose_name = "都道府県"
+        verbose_name_plural = "都道府県"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class RegionQuerySet(models.QuerySet):
+    def with_counts(self):
+        return self.annotate(
+            municipality_count=models.Count("municipalities", distinct=True),
+            health_centre_count=models.Count("health_centres", distinct=True),
+        )
+
+
+class Region(models.Model):
+    """障害保健福祉圏域: the unit in which health centres run 地域移行 (Yamaguchi: 8, equal to 二次医療圏)."""
+
+    prefecture = models.ForeignKey(
+        Prefecture, on_delete=models.PROTECT, related_name="regions", verbose_name="都道府県"
+    )
+    code = models.CharField("圏域コード", max_length=10, unique=True, help_text="例: 3501")
+    name = models.CharField("圏域名", max_length=30, help_text="例: 岩国")
+    display_order = models.PositiveSmallIntegerField("表示順", default=0)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "障害保健福祉圏域"
+        verbose_name_plural = "障害保健福祉圏域"
+        ordering = ["prefecture__code", "display_order", "code"]
+        constraints = [models.UniqueConstraint(fields=["prefecture", "name"], name="region_unique_name")]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.name}圏域"
+
+
+class Municipality(models.Model):
+    """市町村, identified by its 6-digit 全国地方公共団体コード."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", "市"
+        TOWN = "town", "町"
+        VILLAGE = "village", "村"
+        WARD = "ward", "区"
+
+    prefecture = models.ForeignKey(
+        Prefecture, on_delete=models.PROTECT, related_name="municipalities", verbose_name="都道府県"
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name="圏域"
+    )
+    code = models.CharField(
+        "全国地方公共団体コード", max_length=6, unique=True, validators=[validate_lg_code]
+    )
+    name = models.CharField("名称", max_length=30)
+    kind = models.CharField("区分", max_length=10, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = "市町村"
+        verbose_name_plural = "市町村"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class HealthCentre(models.Model):
+    """保健所 / 健康福祉センター; it runs the regional meetings of the region(s) it covers."""
+
+    prefecture = models.ForeignKey(
+        Prefecture, on_delete=models.PROTECT, related_name="health_centres", verbose_name="都道府県"
+    )
+    code = models.CharField("コード", max_length=20, unique=True, help_text="例: iwakuni")
+    name = models.CharField("名称", max_length=60)
+    operator = models.CharField("設置主体", max_length=30, help_text="例: 山口県、下関市")
+    regions = models.ManyToManyField(Region, related_name="health_centres", verbose_name="所管圏域")
+    display_order = models.PositiveSmallIntegerField("表示順", default=0)
+
+    class Meta:
+        verbose_name = "保健所・健康福祉センター"
+        verbose_name_plural = "保健所・健康福祉センター"
+        ordering = ["prefecture__code", "display_order", "code"]
+
+    def __str__(self):
+        return self.name

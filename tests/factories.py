@@ -1,0 +1,44 @@
+"""Factories shared by every app's tests. Apps add theirs in tests/<app>/factories.py."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from accounts.models import Profile, Role
+from regions.models import HealthCentre, Region
+
+DEFAULT_PASSWORD = "correct-horse-battery-staple-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def make_user(username: str, role: str, *, health_centre: HealthCentre | str | None = None):
+    """A user with a portal role; `health_centre` may be a centre or its code (e.g. "iwakuni")."""
+    if isinstance(health_centre, str):
+        health_centre = HealthCentre.objects.get(code=health_centre)
+    user = UserFactory(username=username)
+    Profile.objects.update_or_create(user=user, defaults={"role": role, "health_centre": health_centre})
+    return user
+
+
+def region(code_or_name: str) -> Region:
+    return (
+        Region.objects.get(code=code_or_name)
+        if code_or_name.isdigit()
+        else Region.objects.get(name=code_or_name)
+    )
+
+
+__all__ = ["DEFAULT_PASSWORD", "Role", "UserFactory", "make_user", "region"]
