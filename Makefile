@@ -39,10 +39,10 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 setup: system-deps $(VENV)/.installed
-	mkdir -p var
+	mkdir -p var/static
 
 setup-test: system-deps-test $(VENV)/.installed
-	mkdir -p var
+	mkdir -p var/static
 
 migrate:
 	$(RUN_ENV) $(MANAGE) migrate --noinput

@@ -134,7 +134,7 @@ class ParsedPeriod:
 _PERIOD_RE = re.compile(
     r"""^(?:(?P<era>令和|平成|昭和|大正|明治|[RHSTMrhstm])\s*(?P<era_year>元|\d{1,2})
           |(?:FY\s*)?(?P<western>\d{4}))
-        \s*(?:年)?
+        \s*(?:年|[./-])?
         (?:(?P<month>\d{1,2})(?:月|[./-])?(?:(?P<day>\d{1,2})日?)?)?
         \s*(?P<nendo>年度)?\s*(?P<suffix>末|時点|当初|末時点)?$""",
     re.VERBOSE,

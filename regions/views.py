@@ -4,7 +4,9 @@ from regions.models import Region
 
 
 def region_list(request):
-    regions = Region.objects.select_related("prefecture").with_counts().prefetch_related("health_centres")
+    regions = list(
+        Region.objects.select_related("prefecture").with_counts().prefetch_related("health_centres")
+    )
     return render(request, "regions/region_list.html", {"regions": regions})
 
 
