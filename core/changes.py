@@ -37,8 +37,13 @@ def display_value(value) -> str:
 
 
 def history_for(instance) -> list[HistoryEntry]:
-    """Every change of `instance`, newest first, ready for the shared history template (one query)."""
+    """Every change of `instance`, newest first, fields in model order, for the shared template (one query)."""
     records = ChangeRecord.objects.for_object(instance).newest_first()
+    order = {f.name: i for i, f in enumerate(type(instance)._meta.get_fields())}
+
+    def position(name):
+        return (order.get(name, len(order)), name)
+
     return [
         HistoryEntry(
             record=record,
@@ -48,7 +53,7 @@ def history_for(instance) -> list[HistoryEntry]:
                     old=display_value(change.get("old")),
                     new=display_value(change.get("new")),
                 )
-                for name, change in (record.changes or {}).items()
+                for name, change in sorted((record.changes or {}).items(), key=lambda item: position(item[0]))
             ],
         )
         for record in records

@@ -39,6 +39,8 @@ class VersionField(forms.IntegerField):
 class OrganisationCountsForm(forms.Form):
     """A count per organisation type; blank means 0. `counts()` returns {type value: count > 0}."""
 
+    error_css_class = "table-danger"
+
     def __init__(self, *args, initial_counts: dict[str, int] | None = None, **kwargs):
         kwargs.setdefault("prefix", "counts")
         super().__init__(*args, **kwargs)

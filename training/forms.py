@@ -95,6 +95,7 @@ class TrainingSessionForm(forms.ModelForm):
         else:
             region_field.queryset = Region.objects.filter(pk__in=ids).order_by("display_order", "code")
             region_field.required = True
+            region_field.help_text = ""
             region_field.empty_label = None
             region_field.error_messages["required"] = (
                 "圏域を選んでください（県全域の研修は県職員が登録します）。"

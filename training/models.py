@@ -15,6 +15,14 @@ from regions.models import HealthCentre, Region
 MAX_SESSION_HOURS = Decimal(40)
 
 
+def format_hours(value) -> str:
+    """Hours without trailing zeros: 2.50 → "2.5", 3.00 → "3", 10 → "10"."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 class Course(models.TextChoices):
     TRANSITION = "transition", "地域移行・地域定着研修"
     CONSULTATION_SPECIALIST = "consultation_specialist", "相談支援従事者専門コース（地域移行・定着）"
@@ -168,6 +176,10 @@ class TrainingSession(models.Model):
     @property
     def region_label(self) -> str:
         return self.region.full_name if self.region_id else "県全域"
+
+    @property
+    def hours_label(self) -> str:
+        return format_hours(self.hours)
 
     @property
     def organiser_label(self) -> str:

@@ -21,7 +21,7 @@ from core.fiscal import fiscal_year_of
 from core.forms import StaleVersionError
 from core.models import ChangeRecord
 from regions.models import Region
-from training.models import PeerSupportProgramme, TrainingAttendance, TrainingSession
+from training.models import PeerSupportProgramme, TrainingAttendance, TrainingSession, format_hours
 
 SESSION_FIELDS = (
     "course",
@@ -262,6 +262,10 @@ class RegionSummary:
     @property
     def label(self) -> str:
         return self.region.full_name if self.region else "県全域"
+
+    @property
+    def hours_label(self) -> str:
+        return format_hours(self.total_hours)
 
     @property
     def has_peer_support(self) -> bool:

@@ -343,6 +343,5 @@ def summary(request):
             "total": total,
             "fiscal_year": fiscal_year,
             "year_choices": _year_choices([*years, fiscal_year]),
-            "type_labels": [label for _, label in OrganisationType.choices],
         },
     )
