@@ -8,17 +8,6 @@ from training.models import TrainingSession
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_staff_record_a_session_and_see_it_listed(page, login, live_server, iwakuni_staff):
-    # The site has no /favicon.ico yet (Chromium asks for it on its own); every other console error counts.
-    errors = []
-    page.on(
-        "console",
-        lambda msg: (
-            msg.type == "error"
-            and not msg.location.get("url", "").endswith("/favicon.ico")
-            and errors.append(msg.text)
-        ),
-    )
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
     login(page, iwakuni_staff)
     page.goto(f"{live_server.url}/training/")
     page.get_by_role("link", name="研修を登録する").click()
@@ -51,4 +40,4 @@ def test_staff_record_a_session_and_see_it_listed(page, login, live_server, iwak
     assert "令和4年10月14日" in row.inner_text()
     assert "12人" in row.inner_text()
     assert "岩国健康福祉センター" in row.inner_text()
-    assert errors == []
+    assert page.console_errors == []
