@@ -1,0 +1,60 @@
+"""Displaying `core.history` records: one row per change with its fields' old and new values.
+
+Shared by every app's history page (template `includes/change_history.html`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.models import ChangeRecord
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    record: ChangeRecord
+    fields: list[FieldChange]
+
+
+def display_value(value) -> str:
+    """A stored snapshot value as text: None → 「（なし）」, dicts as 「key: value、…」, lists joined."""
+    if value is None or value == "" or value == {} or value == []:
+        return "（なし）"
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if isinstance(value, dict):
+        return "、".join(f"{key}: {val}" for key, val in value.items())
+    if isinstance(value, list):
+        return "、".join(str(item) for item in value)
+    return str(value)
+
+
+def history_for(instance) -> list[HistoryEntry]:
+    """Every change of `instance`, newest first, fields in model order, for the shared template (one query)."""
+    records = ChangeRecord.objects.for_object(instance).newest_first()
+    order = {f.name: i for i, f in enumerate(type(instance)._meta.get_fields())}
+
+    def position(name):
+        return (order.get(name, len(order)), name)
+
+    return [
+        HistoryEntry(
+            record=record,
+            fields=[
+                FieldChange(
+                    label=str(change.get("label", name)),
+                    old=display_value(change.get("old")),
+                    new=display_value(change.get("new")),
+                )
+                for name, change in sorted((record.changes or {}).items(), key=lambda item: position(item[0]))
+            ],
+        )
+        for record in records
+    ]

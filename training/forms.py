@@ -1,0 +1,177 @@
+from django import forms
+
+from accounts import roles
+from core.fiscal import fiscal_year_label
+from core.forms import VersionField
+from regions.models import HealthCentre, Region
+from training.models import MAX_SESSION_HOURS, Course, OrganiserKind, PeerSupportProgramme, TrainingSession
+
+PREFECTURE_WIDE = "pref"
+
+
+def fiscal_year_choices(years) -> list[tuple[str, str]]:
+    return [(str(y), fiscal_year_label(y)) for y in sorted(set(years), reverse=True)]
+
+
+class SessionFilterForm(forms.Form):
+    """List filters (GET): 年度, 圏域 (or 県全域), 研修区分; officials may also look at deleted sessions."""
+
+    fiscal_year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
+    region = forms.ChoiceField(label="圏域", required=False)
+    course = forms.ChoiceField(label="研修区分", required=False, choices=[("", "すべて"), *Course.choices])
+    deleted = forms.BooleanField(label="削除済みを表示", required=False)
+
+    def __init__(self, *args, years, regions, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].choices = [("", "すべて"), *fiscal_year_choices(years)]
+        self.fields["region"].choices = [
+            ("", "すべて"),
+            (PREFECTURE_WIDE, "県全域"),
+            *((str(r.pk), r.full_name) for r in regions),
+        ]
+        if not roles.is_prefecture(user):
+            del self.fields["deleted"]
+
+    def filter(self, queryset):
+        """Apply the valid filters (invalid values are ignored, as the form shows them)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        queryset = queryset.deleted() if data.get("deleted") else queryset.active()
+        if data.get("fiscal_year"):
+            queryset = queryset.in_fiscal_year(data["fiscal_year"])
+        if data.get("region") == PREFECTURE_WIDE:
+            queryset = queryset.for_region(None)
+        elif data.get("region"):
+            queryset = queryset.filter(region_id=int(data["region"]))
+        if data.get("course"):
+            queryset = queryset.filter(course=data["course"])
+        return queryset
+
+
+class TrainingSessionForm(forms.ModelForm):
+    """A session's own fields; the attendee counts are a `core.forms.OrganisationCountsForm` beside it."""
+
+    version = VersionField()
+
+    class Meta:
+        model = TrainingSession
+        fields = [
+            "course",
+            "title",
+            "start_date",
+            "end_date",
+            "hours",
+            "organiser_kind",
+            "organiser_health_centre",
+            "organiser_other",
+            "region",
+            "place",
+            "respondents",
+            "satisfied",
+            "requests",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "hours": forms.NumberInput(attrs={"min": "0.25", "max": str(MAX_SESSION_HOURS), "step": "0.25"}),
+            "respondents": forms.NumberInput(attrs={"min": 0}),
+            "satisfied": forms.NumberInput(attrs={"min": 0}),
+            "requests": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "respondents": {"min_value": "アンケート回答数に負の数は入力できません。"},
+            "satisfied": {"min_value": "満足と回答した人数に負の数は入力できません。"},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["organiser_health_centre"].queryset = HealthCentre.objects.order_by("display_order")
+        ids = roles.editable_region_ids(user)
+        region_field = self.fields["region"]
+        if ids is None:
+            region_field.queryset = Region.objects.order_by("display_order", "code")
+            region_field.empty_label = "県全域"
+            region_field.required = False
+        else:
+            region_field.queryset = Region.objects.filter(pk__in=ids).order_by("display_order", "code")
+            region_field.required = True
+            region_field.help_text = ""
+            region_field.empty_label = None
+            region_field.error_messages["required"] = (
+                "圏域を選んでください（県全域の研修は県職員が登録します）。"
+            )
+            centre = roles.health_centre_of(user)
+            if not self.instance.pk and centre is not None:
+                self.initial.setdefault("organiser_kind", OrganiserKind.HEALTH_CENTRE)
+                self.initial.setdefault("organiser_health_centre", centre.pk)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "終了日は開始日以降の日付にしてください。")
+        kind = data.get("organiser_kind")
+        if kind == OrganiserKind.HEALTH_CENTRE and not data.get("organiser_health_centre"):
+            self.add_error("organiser_health_centre", "主催の保健所を選んでください。")
+        if kind == OrganiserKind.OTHER and not (data.get("organiser_other") or "").strip():
+            self.add_error("organiser_other", "主催者名を入力してください。")
+        respondents, satisfied = data.get("respondents"), data.get("satisfied")
+        if respondents is not None and satisfied is not None and satisfied > respondents:
+            self.add_error("satisfied", "満足と回答した人数は回答数以下にしてください。")
+        if "region" in data and not roles.can_edit_region(self.user, data.get("region")):
+            self.add_error("region", "この圏域の研修を登録する権限がありません。")
+        return data
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class PeerSupportForm(forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = PeerSupportProgramme
+        fields = [
+            "hospitals_surveyed",
+            "hospitals_wanting",
+            "offices_surveyed",
+            "offices_wanting",
+            "needs_purpose",
+            "trained",
+            "registered",
+            "active",
+            "hospital_visits",
+            "meeting_participations",
+            "other_activities",
+        ]
+        widgets = {
+            "needs_purpose": forms.Textarea(attrs={"rows": 3}),
+            "other_activities": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.IntegerField) and name != "version":
+                field.min_value = 0
+                field.widget.attrs["min"] = 0
+                field.error_messages["min_value"] = f"{field.label}に負の数は入力できません。"
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        pairs = [
+            ("active", "registered", "活動中のピアサポーター数は登録数以下にしてください。"),
+            ("hospitals_wanting", "hospitals_surveyed", "希望する病院数は調査した病院数以下にしてください。"),
+            ("offices_wanting", "offices_surveyed", "希望する事業所数は調査した事業所数以下にしてください。"),
+        ]
+        for part, whole, message in pairs:
+            if data.get(part) is not None and data.get(whole) is not None and data[part] > data[whole]:
+                self.add_error(part, message)
+        return data
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
