@@ -49,6 +49,7 @@ migrate:
 
 data:
 	$(RUN_ENV) $(MANAGE) load_reference_data
+	$(RUN_ENV) $(MANAGE) load_sheet
 
 demo-users:
 	$(RUN_ENV) $(MANAGE) create_demo_users

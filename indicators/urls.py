@@ -1,8 +1,8 @@
 from django.urls import path
 
-from core.views import not_built
+from indicators import views
 
 app_name = "indicators"
 urlpatterns = [
-    path("", not_built, {"section": "指標ダッシュボード", "issue": "Issue #6"}, name="index"),
+    path("", views.indicator_list, name="index"),
 ]

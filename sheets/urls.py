@@ -1,8 +1,13 @@
 from django.urls import path
 
-from core.views import not_built
+from sheets import views
 
 app_name = "sheets"
 urlpatterns = [
-    path("", not_built, {"section": "共有シート", "issue": "Issue #3"}, name="index"),
+    path("", views.sheet_list, name="index"),
+    path("<int:fiscal_year>/", views.sheet_detail, name="detail"),
+    path("<int:fiscal_year>/copy/", views.sheet_copy, name="copy"),
+    path("<int:fiscal_year>/edit/header/", views.edit_header, name="edit_header"),
+    path("<int:fiscal_year>/edit/part1/", views.edit_facts, name="edit_facts"),
+    path("<int:fiscal_year>/edit/<str:part>/", views.edit_part, name="edit_part"),
 ]

@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from indicators.models import Indicator, Observation, Plan, Target
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ja", "unit", "value_type", "direction", "display_order", "is_active"]
+    list_filter = ["is_active", "direction", "value_type"]
+    search_fields = ["code", "name_ja"]
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "issuer", "first_fiscal_year", "last_fiscal_year"]
+
+
+@admin.register(Observation)
+class ObservationAdmin(admin.ModelAdmin):
+    """Read-only here: values change through the portal's services so history and edit tracking stay right."""
+
+    list_display = ["indicator", "area_key", "period_key", "value", "provenance", "edited_at"]
+    list_filter = ["indicator", "period_kind"]
+    list_select_related = ["indicator"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "area_key", "fiscal_year", "value", "comparator", "plan", "edited_at"]
+    list_filter = ["plan", "indicator"]
+    list_select_related = ["indicator", "plan"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

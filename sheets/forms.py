@@ -1,0 +1,123 @@
+from django import forms
+from django.forms import modelformset_factory
+
+from core.fiscal import PeriodParseError
+from indicators.models import Observation, Target
+from indicators.services import period_from_text
+from sheets.models import (
+    Challenge,
+    ChallengeRole,
+    Edition,
+    HistoryEntry,
+    InitiativeHeading,
+    OutcomeRow,
+    ScheduleEntry,
+    Strength,
+)
+
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+SHORT_TEXTAREA = forms.Textarea(attrs={"rows": 2})
+
+
+class HeaderForm(forms.ModelForm):
+    class Meta:
+        model = Edition
+        fields = ["title", "subtitle", "overview"]
+        widgets = {"overview": forms.Textarea(attrs={"rows": 5})}
+
+
+class FactForm(forms.Form):
+    """One part-1 figure: the period it refers to, its value and its source."""
+
+    code = forms.CharField(widget=forms.HiddenInput)
+    period = forms.CharField(label="時点・年度", max_length=30, help_text="例: R4年4月、R3年度、H29年度")
+    value = forms.DecimalField(label="値", max_digits=14, decimal_places=3, min_value=0)
+    provenance = forms.CharField(label="出典", max_length=200, required=False)
+
+    def clean_period(self):
+        text = self.cleaned_data["period"]
+        try:
+            period_from_text(text)
+        except PeriodParseError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return text
+
+
+FactFormSet = forms.formset_factory(FactForm, extra=0)
+
+
+class CopyForm(forms.Form):
+    fiscal_year = forms.IntegerField(label="複製先の年度（西暦）", min_value=2000, max_value=2100)
+
+
+def _formset(model, fields, widgets=None, extra=1):
+    return modelformset_factory(model, fields=fields, widgets=widgets or {}, extra=extra, can_delete=True)
+
+
+InitiativeFormSet = _formset(
+    InitiativeHeading,
+    ["order", "section", "level", "heading", "items"],
+    {"items": TEXTAREA},
+)
+HistoryFormSet = _formset(
+    HistoryEntry,
+    ["order", "years", "content", "organiser", "participants"],
+    {"content": TEXTAREA, "organiser": SHORT_TEXTAREA, "participants": TEXTAREA},
+)
+StrengthFormSet = _formset(Strength, ["order", "text"], {"text": SHORT_TEXTAREA})
+ChallengeFormSet = _formset(
+    Challenge, ["order", "title", "policy"], {"title": SHORT_TEXTAREA, "policy": TEXTAREA}
+)
+ScheduleFormSet = _formset(
+    ScheduleEntry, ["order", "period", "item", "content"], {"item": SHORT_TEXTAREA, "content": TEXTAREA}
+)
+
+
+class OutcomeRowForm(forms.ModelForm):
+    class Meta:
+        model = OutcomeRow
+        fields = [
+            "order",
+            "number",
+            "label",
+            "indicator",
+            "target",
+            "actual",
+            "achievement",
+            "achievement_same_as_above",
+            "reference_baseline",
+            "reference_target",
+        ]
+        widgets = {"achievement": TEXTAREA}
+
+    def __init__(self, *args, observations, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("actual", "reference_baseline"):
+            self.fields[name].queryset = observations
+        for name in ("target", "reference_target"):
+            self.fields[name].queryset = targets
+
+
+OutcomeFormSet = modelformset_factory(OutcomeRow, form=OutcomeRowForm, extra=1, can_delete=True)
+
+
+class ChallengeRoleForm(forms.ModelForm):
+    class Meta:
+        model = ChallengeRole
+        fields = ["challenge", "actor", "text", "same_as_above"]
+        widgets = {"text": SHORT_TEXTAREA}
+
+    def __init__(self, *args, challenges, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["challenge"].queryset = challenges
+
+
+ChallengeRoleFormSet = modelformset_factory(ChallengeRole, form=ChallengeRoleForm, extra=1, can_delete=True)
+
+
+def observation_choices(prefecture):
+    return Observation.objects.for_prefecture_area(prefecture).select_related("indicator")
+
+
+def target_choices(prefecture):
+    return Target.objects.for_prefecture_area(prefecture).select_related("indicator", "plan")

@@ -1,0 +1,281 @@
+"""The 自治体状況共有シート as records: one Edition per prefecture and fiscal year, and the ordered
+records of its parts 2–6. Part 1 (基礎情報) and the figures of part 4 are indicator observations and
+targets (`indicators`), not sheet text.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from core import fiscal
+from indicators.models import EditTracked, Indicator, Observation, Target
+from regions.models import Prefecture
+
+
+class EditionQuerySet(models.QuerySet):
+    def for_list(self):
+        return self.select_related("prefecture").order_by("-fiscal_year", "prefecture__code")
+
+
+class Edition(EditTracked):
+    """One fiscal year's sheet of one prefecture (令和4年度版 …)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "作成中"
+        PUBLISHED = "published", "公開済み"
+
+    prefecture = models.ForeignKey(
+        Prefecture, on_delete=models.PROTECT, related_name="sheet_editions", verbose_name="都道府県"
+    )
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    status = models.CharField("状態", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField("表題", max_length=200)
+    subtitle = models.CharField("副題", max_length=200, blank=True)
+    overview = models.TextField("概要（冒頭の文章）", blank=True, help_text="段落ごとに改行してください")
+    edited_parts = models.JSONField(
+        "ポータルで編集した部分",
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="読み込みコマンドは、ここにある部分を --overwrite なしでは上書きしません",
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="複製元",
+        editable=False,
+    )
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "共有シート（年度版）"
+        verbose_name_plural = "共有シート（年度版）"
+        ordering = ["-fiscal_year", "prefecture__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prefecture", "fiscal_year"],
+                name="edition_unique_prefecture_year",
+                violation_error_message="この年度のシートは既にあります。",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.prefecture} {fiscal.fiscal_year_label(self.fiscal_year)} 自治体状況共有シート"
+
+    @property
+    def overview_paragraphs(self) -> list[str]:
+        return [line.strip() for line in self.overview.splitlines() if line.strip()]
+
+    @property
+    def reference_date(self):
+        """Part 1 shows the newest observations up to the end of the edition's fiscal year."""
+        return fiscal.fiscal_year_range(self.fiscal_year)[1]
+
+
+class OrderedRecord(EditTracked):
+    """A record of a part, kept in the order the official arranges it."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+", verbose_name="シート")
+    order = models.PositiveSmallIntegerField("順番", default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+
+class InitiativeHeading(OrderedRecord):
+    """取組概要: a heading (○圏域連絡調整会議 …) with its items, one item a line."""
+
+    class Section(models.TextChoices):
+        ACTIVITIES = "activities", "取組内容（基礎情報）"
+        OVERALL = "overall", "取組概要（全体）"
+        NETWORK = "network", "地域移行推進のための取組概要"
+
+    class Level(models.IntegerChoices):
+        BANNER = 1, "大見出し"
+        HEADING = 2, "見出し"
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="initiatives", verbose_name="シート"
+    )
+    section = models.CharField("区分", max_length=12, choices=Section.choices)
+    level = models.PositiveSmallIntegerField("見出しの種類", choices=Level.choices, default=Level.HEADING)
+    heading = models.CharField("見出し", max_length=200)
+    items = models.TextField("項目（1行に1項目）", blank=True)
+
+    class Meta(OrderedRecord.Meta):
+        verbose_name = "取組概要の見出し"
+        verbose_name_plural = "取組概要の見出し"
+        ordering = ["section", "order", "pk"]
+
+    def __str__(self):
+        return self.heading
+
+    @property
+    def item_lines(self) -> list[str]:
+        return [line for line in self.items.splitlines() if line.strip()]
+
+
+class HistoryEntry(OrderedRecord):
+    """取組の経緯: 年度 range, what was done, who ran it, who took part."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="history_entries", verbose_name="シート"
+    )
+    years = models.CharField("年度", max_length=60, help_text="例: 平成２０年度～２３年度")
+    content = models.TextField("実施内容")
+    organiser = models.TextField("実施主体", blank=True)
+    participants = models.TextField("関係者", blank=True)
+
+    class Meta(OrderedRecord.Meta):
+        verbose_name = "取組の経緯"
+        verbose_name_plural = "取組の経緯"
+
+    def __str__(self):
+        return f"{self.years} {self.content[:30]}"
+
+
+class OutcomeRow(OrderedRecord):
+    """成果・効果: one indicator row with its target (R3年度当初), actual value and what was achieved.
+
+    `target` / `actual` are the sheet's cells (empty when the sheet leaves them empty); `reference_baseline`
+    / `reference_target` draw the breakdown table under a row (慢性期入院需要 H26 → R5年度末).
+    """
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="outcomes", verbose_name="シート"
+    )
+    number = models.CharField("番号", max_length=4, blank=True, help_text="例: ①（同じ番号の続きの行は空欄）")
+    label = models.CharField("課題解決の達成度を測る指標", max_length=200)
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="指標"
+    )
+    target = models.ForeignKey(
+        Target, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="目標値"
+    )
+    actual = models.ForeignKey(
+        Observation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="実績値"
+    )
+    achievement = models.TextField("具体的な成果・効果", blank=True)
+    achievement_same_as_above = models.BooleanField(
+        "成果・効果は上に同じ（〃）",
+        default=False,
+        help_text="シートの「〃」です。表示は上の行の文章を指します",
+    )
+    reference_baseline = models.ForeignKey(
+        Observation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="内訳表の基準値",
+    )
+    reference_target = models.ForeignKey(
+        Target,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="内訳表の目標値",
+    )
+
+    class Meta(OrderedRecord.Meta):
+        verbose_name = "成果・効果"
+        verbose_name_plural = "成果・効果"
+
+    def __str__(self):
+        return f"{self.number}{self.label}"
+
+
+class Strength(OrderedRecord):
+    """特徴（強み）."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="strengths", verbose_name="シート"
+    )
+    text = models.TextField("特徴（強み）")
+
+    class Meta(OrderedRecord.Meta):
+        verbose_name = "特徴（強み）"
+        verbose_name_plural = "特徴（強み）"
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class Challenge(OrderedRecord):
+    """課題 with its 取組方針; the roles of each actor are ChallengeRole rows."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="challenges", verbose_name="シート"
+    )
+    title = models.TextField("課題")
+    policy = models.TextField("課題解決に向けた取組方針", blank=True, help_text="1行に1項目")
+
+    class Meta(OrderedRecord.Meta):
+        verbose_name = "課題"
+        verbose_name_plural = "課題"
+
+    def __str__(self):
+        return self.title[:40]
+
+    @property
+    def policy_lines(self) -> list[str]:
+        return [line for line in self.policy.splitlines() if line.strip()]
+
+
+class Actor(models.TextChoices):
+    ADMINISTRATION = "administration", "行政"
+    MEDICAL = "medical", "医療"
+    WELFARE = "welfare", "福祉"
+    OTHERS = "others", "その他関係機関・住民等"
+
+
+ACTOR_ORDER = [choice.value for choice in Actor]
+
+
+class ChallengeRole(EditTracked):
+    """課題・方針に対する役割（取組）of one actor; `same_as_above` is the sheet's 〃."""
+
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, related_name="roles", verbose_name="課題"
+    )
+    actor = models.CharField("主体", max_length=16, choices=Actor.choices)
+    text = models.TextField("役割（取組）", blank=True)
+    same_as_above = models.BooleanField("上に同じ（〃）", default=False)
+
+    class Meta:
+        verbose_name = "課題に対する役割"
+        verbose_name_plural = "課題に対する役割"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge", "actor"],
+                name="challenge_role_unique_actor",
+                violation_error_message="同じ主体の役割が既にあります。",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_actor_display()}: {self.text[:30]}"
+
+
+class ScheduleEntry(OrderedRecord):
+    """今年度の取組スケジュール: period, item, content."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="schedule", verbose_name="シート"
+    )
+    period = models.CharField("時期", max_length=60)
+    item = models.TextField("実施する項目")
+    content = models.TextField("実施する内容", blank=True)
+
+    class Meta(OrderedRecord.Meta):
+        verbose_name = "取組スケジュール"
+        verbose_name_plural = "取組スケジュール"
+
+    def __str__(self):
+        return f"{self.period} {self.item[:30]}"

@@ -1,0 +1,225 @@
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.roles import is_prefecture, prefecture_required
+from indicators.models import Indicator
+from indicators.services import observation_record, period_text_of
+from sheets import forms, services
+from sheets.models import Challenge, ChallengeRole, Edition
+
+
+def _edition(fiscal_year: int) -> Edition:
+    edition = (
+        Edition.objects.select_related("prefecture")
+        .filter(fiscal_year=fiscal_year)
+        .order_by("prefecture__code")
+    )
+    edition = edition.first()
+    if edition is None:
+        raise Http404("この年度のシートはありません")
+    return edition
+
+
+def sheet_list(request):
+    editions = Edition.objects.for_list()
+    return render(
+        request,
+        "sheets/sheet_list.html",
+        {"editions": editions, "can_edit": is_prefecture(request.user)},
+    )
+
+
+def sheet_detail(request, fiscal_year: int):
+    edition = _edition(fiscal_year)
+    sheet = services.sheet_context(edition)
+    return render(
+        request,
+        "sheets/sheet_detail.html",
+        {
+            "edition": edition,
+            "sheet": sheet,
+            "can_edit": is_prefecture(request.user),
+            "copy_form": forms.CopyForm(initial={"fiscal_year": fiscal_year + 1}),
+        },
+    )
+
+
+@prefecture_required
+@require_POST
+def sheet_copy(request, fiscal_year: int):
+    source = _edition(fiscal_year)
+    form = forms.CopyForm(request.POST)
+    if form.is_valid():
+        try:
+            edition = services.edition_copy_to_year(
+                by=request.user, source=source, fiscal_year=form.cleaned_data["fiscal_year"]
+            )
+        except services.EditionCopyError as exc:
+            form.add_error("fiscal_year", str(exc))
+        else:
+            messages.success(request, f"{edition}を作成しました。内容を確認して編集してください。")
+            return redirect("sheets:detail", fiscal_year=edition.fiscal_year)
+    sheet = services.sheet_context(source)
+    return render(
+        request,
+        "sheets/sheet_detail.html",
+        {"edition": source, "sheet": sheet, "can_edit": True, "copy_form": form},
+        status=400,
+    )
+
+
+PART_TITLES = {
+    services.PART_HEADER: "表題と概要",
+    "part1": "１ 県又は政令市の基礎情報",
+    services.PART_INITIATIVES: "２ 取組概要",
+    services.PART_HISTORY: "３ 取組の経緯",
+    services.PART_OUTCOMES: "４ 成果・効果",
+    services.PART_STRENGTHS: "５ 強みと課題",
+    services.PART_SCHEDULE: "６ 今年度の取組スケジュール",
+}
+
+
+def _render_edit(request, edition, part, formsets, status=200):
+    return render(
+        request,
+        "sheets/sheet_edit.html",
+        {"edition": edition, "part": part, "part_title": PART_TITLES[part], "formsets": formsets},
+        status=status,
+    )
+
+
+def _saved(request, edition, count):
+    if count:
+        messages.success(request, f"{count} 件の変更を保存しました。")
+    else:
+        messages.info(request, "変更はありませんでした。")
+    return redirect("sheets:detail", fiscal_year=edition.fiscal_year)
+
+
+@prefecture_required
+def edit_header(request, fiscal_year: int):
+    edition = _edition(fiscal_year)
+    # The form gets its own copy: validating a ModelForm writes into its instance.
+    form = forms.HeaderForm(request.POST or None, instance=Edition.objects.get(pk=edition.pk))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changed = services.edition_header_update(
+            by=request.user,
+            edition=edition,
+            title=data["title"],
+            subtitle=data["subtitle"],
+            overview=data["overview"],
+        )
+        return _saved(request, edition, int(changed))
+    status = 400 if request.method == "POST" else 200
+    return _render_edit(request, edition, services.PART_HEADER, [("", form)], status)
+
+
+@prefecture_required
+def edit_facts(request, fiscal_year: int):
+    edition = _edition(fiscal_year)
+    sheet = services.sheet_context(edition)
+    initial = [
+        {
+            "code": code,
+            "period": period_text_of(fact.observation) if fact.observation else "",
+            "value": fact.value,
+            "provenance": fact.observation.provenance if fact.observation else "",
+        }
+        for code, fact in sheet.facts.items()
+    ]
+    formset = forms.FactFormSet(request.POST or None, initial=initial, prefix="facts")
+    for form, (_code, fact) in zip(formset.forms, sheet.facts.items(), strict=False):
+        form.fact = fact
+    if request.method == "POST" and formset.is_valid():
+        indicators = {i.code: i for i in Indicator.objects.filter(code__in=list(sheet.facts))}
+        count = 0
+        for form in formset.forms:
+            if not form.has_changed():
+                continue
+            data = form.cleaned_data
+            indicator = indicators.get(data["code"])
+            if indicator is None:
+                continue
+            observation_record(
+                by=request.user,
+                indicator=indicator,
+                prefecture=edition.prefecture,
+                period_text=data["period"],
+                value=Decimal(data["value"]),
+                provenance=data["provenance"],
+            )
+            count += 1
+        return _saved(request, edition, count)
+    status = 400 if request.method == "POST" else 200
+    return _render_edit(request, edition, "part1", [("", formset)], status)
+
+
+def _edit_formsets(request, edition, part, specs):
+    """specs: [(title, FormSetClass, queryset, prefix, form_kwargs)] for one part's page."""
+    formsets = [
+        (
+            title,
+            cls(
+                request.POST or None,
+                queryset=queryset,
+                prefix=prefix,
+                form_kwargs=form_kwargs or {},
+            ),
+        )
+        for title, cls, queryset, prefix, form_kwargs in specs
+    ]
+    if request.method == "POST":
+        if all(fs.is_valid() for _, fs in formsets):
+            count = sum(
+                services.edition_part_save(by=request.user, edition=edition, part=part, formset=fs)
+                for _, fs in formsets
+            )
+            return _saved(request, edition, count)
+        return _render_edit(request, edition, part, formsets, status=400)
+    return _render_edit(request, edition, part, formsets)
+
+
+@prefecture_required
+def edit_part(request, fiscal_year: int, part: str):
+    edition = _edition(fiscal_year)
+    if part == services.PART_INITIATIVES:
+        specs = [
+            (
+                "",
+                forms.InitiativeFormSet,
+                edition.initiatives.order_by("section", "order", "pk"),
+                "items",
+                None,
+            )
+        ]
+    elif part == services.PART_HISTORY:
+        specs = [("", forms.HistoryFormSet, edition.history_entries.all(), "history", None)]
+    elif part == services.PART_OUTCOMES:
+        kwargs = {
+            "observations": forms.observation_choices(edition.prefecture),
+            "targets": forms.target_choices(edition.prefecture),
+        }
+        specs = [("", forms.OutcomeFormSet, edition.outcomes.all(), "outcomes", kwargs)]
+    elif part == services.PART_STRENGTHS:
+        challenges = Challenge.objects.filter(edition=edition)
+        specs = [
+            ("特徴（強み）", forms.StrengthFormSet, edition.strengths.all(), "strengths", None),
+            ("課題と取組方針", forms.ChallengeFormSet, challenges, "challenges", None),
+            (
+                "課題・方針に対する役割（取組）",
+                forms.ChallengeRoleFormSet,
+                ChallengeRole.objects.filter(challenge__edition=edition).order_by("challenge__order", "pk"),
+                "roles",
+                {"challenges": challenges},
+            ),
+        ]
+    elif part == services.PART_SCHEDULE:
+        specs = [("", forms.ScheduleFormSet, edition.schedule.all(), "schedule", None)]
+    else:
+        raise Http404("その部分はありません")
+    return _edit_formsets(request, edition, part, specs)
