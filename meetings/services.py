@@ -312,15 +312,18 @@ def meeting_update(
     ):
         raise ValidationError("事例が登録された会議の圏域・種別は変更できません。")
     meeting.full_clean()
-    meeting.version += 1
     meeting.save()
     if participants is not None:
         _save_participants(meeting, participants)
     _save_actions(meeting, actions or [])
     _save_cases(meeting, cases or [])
-    _record(
-        by=by, meeting=meeting, action=ChangeRecord.Action.UPDATE, before=before, before_labels=before_labels
-    )
+    after, after_labels = meeting_state(meeting)
+    changes = history.diff(before, after, labels={**before_labels, **after_labels})
+    if changes:  # a save that changes nothing keeps its version and writes no history
+        meeting.version += 1
+        Meeting.objects.filter(pk=meeting.pk).update(version=meeting.version)
+        changes["version"] = {"label": "版", "old": meeting.version - 1, "new": meeting.version}
+        history.record_change(by=by, instance=meeting, action=ChangeRecord.Action.UPDATE, changes=changes)
     return meeting
 
 
