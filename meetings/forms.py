@@ -155,6 +155,16 @@ class ActionItemForm(forms.ModelForm):
         fields = ["description", "responsible", "due_date", "status", "completed_on"]
         widgets = {"due_date": DATE_INPUT, "completed_on": DATE_INPUT}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # shown as a table row: the column header is the visible label
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            field.widget.attrs.update({"class": css, "aria-label": field.label})
+
     def clean(self):
         data = super().clean()
         status, completed_on = data.get("status"), data.get("completed_on")
