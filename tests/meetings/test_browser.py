@@ -12,8 +12,6 @@ from meetings.models import Meeting
 def test_staff_log_a_meeting_and_another_region_is_refused(
     page, login, live_server, iwakuni_staff, hagi_staff
 ):
-    # Chromium asks for /favicon.ico on its own; the portal has none, which is not this page's error.
-    page.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
     login(page, iwakuni_staff)
     page.goto(f"{live_server.url}/meetings/")
     page.get_by_role("link", name="会議を登録").click()
