@@ -1,8 +1,18 @@
 from django.urls import path
 
-from core.views import not_built
+from meetings import views
 
 app_name = "meetings"
 urlpatterns = [
-    path("", not_built, {"section": "会議", "issue": "Issue #4"}, name="index"),
+    path("", views.meeting_list, name="index"),
+    path("export.<str:fmt>", views.meeting_export, name="export"),
+    path("new/", views.meeting_create, name="create"),
+    path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/edit/", views.meeting_edit, name="edit"),
+    path("<int:pk>/delete/", views.meeting_delete, name="delete"),
+    path("<int:pk>/restore/", views.meeting_restore, name="restore"),
+    path("<int:pk>/history/", views.meeting_history, name="history"),
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("success/", views.success_list, name="success_list"),
 ]

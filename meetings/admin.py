@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from meetings.models import ActionItem, CaseFollowUp, CaseReview, Meeting, Participation
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records are written through the portal's services (with history); the admin only reads."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdmin):
+    list_display = ["date", "title", "kind", "region", "status", "fiscal_year", "deleted_at"]
+    list_filter = ["kind", "status", "fiscal_year", "region"]
+    search_fields = ["title", "agenda"]
+    list_select_related = ["region"]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(ReadOnlyAdmin):
+    list_display = ["description", "responsible", "due_date", "status", "meeting"]
+    list_select_related = ["meeting"]
+
+
+@admin.register(CaseReview)
+class CaseReviewAdmin(ReadOnlyAdmin):
+    list_display = ["case_number", "region", "status", "discharge_month"]
+    list_select_related = ["region"]
+
+
+admin.site.register(Participation, ReadOnlyAdmin)
+admin.site.register(CaseFollowUp, ReadOnlyAdmin)

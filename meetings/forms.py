@@ -1,0 +1,372 @@
+"""Forms for the meeting page (meeting + participant counts + action items + cases), filters and follow-ups."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils import timezone
+
+from accounts import roles
+from core import fiscal
+from core.categories import OrganisationType
+from meetings.models import (
+    DISCHARGED_STATUSES,
+    ActionItem,
+    ActionStatus,
+    Barrier,
+    CaseFollowUp,
+    CaseReview,
+    FollowUpStatus,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    PrefectureDivision,
+    Support,
+)
+from meetings.services import MEETING_FIELDS, ChildChange
+from meetings.validators import validate_no_identifiers
+from regions.models import HealthCentre, Region
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONTH_INPUT = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+FIRST_FISCAL_YEAR = 2009  # H21: 地域移行推進員 were placed; the portal's oldest records
+
+
+def fiscal_year_choices() -> list[tuple[str, str]]:
+    current = fiscal.fiscal_year_of(timezone.localdate())
+    return [("", "すべての年度")] + [
+        (str(y), f"{fiscal.fiscal_year_label(y)}（{y}年度）")
+        for y in range(current + 1, FIRST_FISCAL_YEAR - 1, -1)
+    ]
+
+
+class MeetingForm(forms.ModelForm):
+    organiser = forms.ChoiceField(label="主催")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "title",
+            "date",
+            "start_time",
+            "end_time",
+            "place",
+            "region",
+            "agenda",
+            "minutes",
+            "decisions",
+            "status",
+        ]
+        widgets = {
+            "date": DATE_INPUT,
+            "start_time": TIME_INPUT,
+            "end_time": TIME_INPUT,
+            "agenda": forms.Textarea(attrs={"rows": 3}),
+            "minutes": forms.Textarea(attrs={"rows": 5}),
+            "decisions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        region_ids = roles.editable_region_ids(user)
+        region_field = self.fields["region"]
+        if region_ids is None:
+            region_field.empty_label = "県全域（圏域を指定しない）"
+        else:
+            region_field.queryset = Region.objects.filter(pk__in=region_ids)
+            region_field.required = True
+            region_field.empty_label = None
+            region_field.help_text = "所属保健所が所管する圏域から選びます。"
+        centres = list(HealthCentre.objects.order_by("display_order", "code"))
+        self.fields["organiser"].choices = [
+            ("保健所・健康福祉センター", [(f"centre:{c.pk}", c.name) for c in centres]),
+            ("県", [(f"division:{v}", label) for v, label in PrefectureDivision.choices]),
+        ]
+        meeting = self.instance
+        if meeting.pk:
+            self.initial["organiser"] = (
+                f"centre:{meeting.organiser_centre_id}"
+                if meeting.organiser_centre_id
+                else f"division:{meeting.organiser_division}"
+            )
+            self.initial["version"] = meeting.version
+        else:
+            centre = roles.health_centre_of(user)
+            self.initial.setdefault(
+                "organiser",
+                f"centre:{centre.pk}" if centre else f"division:{PrefectureDivision.DISABILITY_SUPPORT}",
+            )
+
+    def clean_organiser(self):
+        value = self.cleaned_data["organiser"]
+        kind, _, key = value.partition(":")
+        if kind == "centre":
+            centre = HealthCentre.objects.filter(pk=key).first()
+            if centre is None:
+                raise forms.ValidationError("主催の保健所を選んでください。")
+            return centre, ""
+        if kind == "division" and key in PrefectureDivision.values:
+            return None, key
+        raise forms.ValidationError("主催を選んでください。")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end < start:
+            self.add_error("end_time", "終了時刻は開始時刻より後にしてください。")
+        return data
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["organiser_centre"], data["organiser_division"] = data.pop("organiser")
+        return {name: data[name] for name in MEETING_FIELDS}
+
+
+class ParticipantsForm(forms.Form):
+    """One count per organisation type (blank = 0)."""
+
+    def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = (
+            dict(meeting.participations.values_list("category", "count")) if meeting and meeting.pk else {}
+        )
+        for category in OrganisationType:
+            self.fields[category.value] = forms.IntegerField(
+                label=category.label,
+                min_value=0,
+                max_value=9999,
+                required=False,
+                initial=stored.get(category.value),
+                widget=forms.NumberInput(attrs={"min": 0, "class": "form-control form-control-sm"}),
+                error_messages={"min_value": "人数は0以上で入力してください。"},
+            )
+
+    def counts(self) -> dict[str, int]:
+        return {name: value or 0 for name, value in self.cleaned_data.items()}
+
+
+class ActionItemForm(forms.ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["description", "responsible", "due_date", "status", "completed_on"]
+        widgets = {"due_date": DATE_INPUT, "completed_on": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # shown as a table row: the column header is the visible label
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            field.widget.attrs.update({"class": css, "aria-label": field.label})
+
+    def clean(self):
+        data = super().clean()
+        status, completed_on = data.get("status"), data.get("completed_on")
+        if status == ActionStatus.DONE and not completed_on:
+            self.add_error("completed_on", "状況が「完了」のときは完了日を入力してください。")
+        if completed_on and status and status != ActionStatus.DONE:
+            self.add_error("completed_on", "完了日は状況が「完了」のときだけ入力してください。")
+        return data
+
+
+class CaseReviewForm(forms.ModelForm):
+    barriers = forms.MultipleChoiceField(
+        label="退院を妨げる要因", choices=Barrier.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    supports = forms.MultipleChoiceField(
+        label="予定する支援", choices=Support.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    discharge_month = forms.DateField(
+        label="退院年月",
+        required=False,
+        input_formats=["%Y-%m", "%Y-%m-%d", "%Y/%m"],
+        widget=MONTH_INPUT,
+        help_text="年月のみ（例: 2022-10）",
+        error_messages={"invalid": "退院年月は 2022-10 のように入力してください。"},
+    )
+
+    class Meta:
+        model = CaseReview
+        fields = [
+            "age_band",
+            "stay_band",
+            "diagnosis_group",
+            "barriers",
+            "supports",
+            "status",
+            "discharge_month",
+            "summary",
+        ]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_discharge_month(self):
+        value = self.cleaned_data.get("discharge_month")
+        return value.replace(day=1) if value else None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") in DISCHARGED_STATUSES and not data.get("discharge_month"):
+            self.add_error("discharge_month", "退院した事例には退院年月を入力してください。")
+        return data
+
+
+ActionItemFormSet = inlineformset_factory(
+    Meeting, ActionItem, form=ActionItemForm, extra=2, can_delete=True, max_num=50, validate_max=True
+)
+CaseReviewFormSet = inlineformset_factory(
+    Meeting, CaseReview, form=CaseReviewForm, extra=1, can_delete=True, max_num=30, validate_max=True
+)
+
+
+def _changes(formset, fields) -> list[ChildChange]:
+    rows = []
+    for form in formset.forms:
+        pk = form.instance.pk
+        if pk is None and not form.has_changed():
+            continue
+        delete = bool(formset.can_delete and form.cleaned_data.get("DELETE"))
+        if pk is None and delete:
+            continue
+        rows.append(
+            ChildChange(
+                pk=pk, delete=delete, fields={} if delete else {f: form.cleaned_data[f] for f in fields}
+            )
+        )
+    return rows
+
+
+class MeetingEditor:
+    """The meeting page's forms together: meeting, participant counts, action items, cases."""
+
+    def __init__(self, *, user, meeting: Meeting | None = None, data=None):
+        meeting = meeting or Meeting()
+        self.meeting = meeting
+        self.form = MeetingForm(data, instance=meeting, user=user)
+        self.participants = ParticipantsForm(data, meeting=meeting, prefix="p")
+        self.actions = ActionItemFormSet(data, instance=meeting, prefix="actions")
+        self.cases = CaseReviewFormSet(data, instance=meeting, prefix="cases")
+
+    def is_valid(self) -> bool:
+        valid = all(
+            [
+                self.form.is_valid(),
+                self.participants.is_valid(),
+                self.actions.is_valid(),
+                self.cases.is_valid(),
+            ]
+        )
+        if not valid:
+            return False
+        if any(not c.delete for c in self.case_changes()):
+            data = self.form.cleaned_data
+            if data.get("kind") != MeetingKind.CASE_REVIEW or not data.get("region"):
+                self.form.add_error(
+                    None,
+                    "事例は圏域の「地域移行事例検討会」にのみ登録できます（種別と圏域を確認してください）。",
+                )
+                return False
+        return True
+
+    def action_changes(self):
+        return _changes(self.actions, ["description", "responsible", "due_date", "status", "completed_on"])
+
+    def case_changes(self):
+        return _changes(
+            self.cases,
+            [
+                "age_band",
+                "stay_band",
+                "diagnosis_group",
+                "barriers",
+                "supports",
+                "status",
+                "discharge_month",
+                "summary",
+            ],
+        )
+
+    def service_kwargs(self) -> dict:
+        return {
+            "fields": self.form.service_fields(),
+            "participants": self.participants.counts(),
+            "actions": self.action_changes(),
+            "cases": self.case_changes(),
+        }
+
+    @property
+    def loaded_version(self) -> int | None:
+        return self.form.cleaned_data.get("version")
+
+
+class MeetingFilterForm(forms.Form):
+    fiscal_year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
+    region = forms.ChoiceField(label="圏域", required=False)
+    kind = forms.ChoiceField(
+        label="種別", required=False, choices=[("", "すべての種別"), *MeetingKind.choices]
+    )
+    status = forms.ChoiceField(label="状況", required=False, choices=[("", "すべて"), *MeetingStatus.choices])
+    q = forms.CharField(label="検索（会議名・議題）", required=False, max_length=100)
+    deleted = forms.BooleanField(label="削除済みの会議を表示", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].choices = fiscal_year_choices()
+        self.fields["region"].choices = [
+            ("", "すべての圏域"),
+            ("prefecture", "県全域"),
+            *[(str(r.pk), r.full_name) for r in Region.objects.order_by("display_order", "code")],
+        ]
+        if not roles.is_prefecture(user):
+            del self.fields["deleted"]
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset.alive()
+        data = self.cleaned_data
+        queryset = queryset.deleted() if data.get("deleted") else queryset.alive()
+        if data.get("fiscal_year"):
+            queryset = queryset.in_fiscal_year(data["fiscal_year"])
+        if data.get("region") == "prefecture":
+            queryset = queryset.for_region(None)
+        elif data.get("region"):
+            queryset = queryset.filter(region_id=int(data["region"]))
+        if data.get("kind"):
+            queryset = queryset.filter(kind=data["kind"])
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        return queryset.search(data.get("q", ""))
+
+
+class FollowUpForm(forms.Form):
+    status = forms.ChoiceField(
+        label="状況", required=False, choices=[("", "未記録"), *FollowUpStatus.choices]
+    )
+    note = forms.CharField(
+        label="備考",
+        required=False,
+        max_length=1000,
+        validators=[validate_no_identifiers],
+        widget=forms.TextInput,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("note") and not data.get("status"):
+            self.add_error("status", "備考を記録するときは状況も選んでください。")
+        return data
+
+
+def followup_forms(case: CaseReview, data=None) -> list[tuple[int, str, FollowUpForm]]:
+    stored = {f.months: f for f in case.followups.all()}
+    forms_ = []
+    for months, label in CaseFollowUp.Months.choices:
+        item = stored.get(months)
+        initial = {"status": item.status, "note": item.note} if item else {}
+        forms_.append((months, label, FollowUpForm(data, prefix=f"f{months}", initial=initial)))
+    return forms_

@@ -1,0 +1,452 @@
+"""Meetings of every kind, their participants, action items and anonymised case reviews.
+
+Writes go through `meetings.services`; reads are the QuerySet methods below; who may see or
+change what is decided in `accounts.roles`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from accounts import roles
+from core.categories import OrganisationType
+from meetings.validators import validate_no_identifiers
+from regions.models import HealthCentre, Region
+
+NO_IDENTIFIERS = [validate_no_identifiers]
+
+
+class MeetingKind(models.TextChoices):
+    REGIONAL_COORDINATION = "regional_coordination", "圏域連絡調整会議"
+    CASE_REVIEW = "case_review", "地域移行事例検討会"
+    PREFECTURE_COUNCIL = "prefecture_council", "県地域生活移行推進会議"
+    VENUE_REGION = "venue_region", "協議の場（圏域）"
+    VENUE_MUNICIPALITY = "venue_municipality", "協議の場（市町村）"
+    INDEPENDENCE_COUNCIL = "independence_council", "自立支援協議会・部会"
+    TRAINING_PLANNING = "training_planning", "研修企画会議"
+    OTHER = "other", "その他"
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", "予定"
+    HELD = "held", "開催済"
+
+
+class PrefectureDivision(models.TextChoices):
+    DISABILITY_SUPPORT = "disability_support", "山口県 障害者支援課"
+    HEALTH_PROMOTION = "health_promotion", "山口県 健康増進課"
+
+
+class MeetingQuerySet(roles.RegionScopedQuerySet):
+    region_field = "region"
+
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self):
+        return self.filter(deleted_at__isnull=False)
+
+    def visible_to(self, user):
+        """Summaries are readable by every signed-in user; deleted meetings only by officials."""
+        return self if roles.is_prefecture(user) else self.alive()
+
+    def in_fiscal_year(self, fiscal_year: int):
+        return self.filter(fiscal_year=fiscal_year)
+
+    def for_region(self, region):
+        return self.filter(region__isnull=True) if region is None else self.filter(region=region)
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(Q(title__icontains=text) | Q(agenda__icontains=text))
+
+    def with_summary(self):
+        """Participant total, open action items and case count as subqueries (no row multiplication)."""
+        participants = (
+            Participation.objects.filter(meeting=OuterRef("pk"))
+            .order_by()
+            .values("meeting")
+            .annotate(total=Sum("count"))
+            .values("total")
+        )
+        open_actions = (
+            ActionItem.objects.filter(meeting=OuterRef("pk"))
+            .open()
+            .order_by()
+            .values("meeting")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        cases = (
+            CaseReview.objects.filter(meeting=OuterRef("pk"))
+            .order_by()
+            .values("meeting")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.select_related("region", "organiser_centre").annotate(
+            participant_total=Coalesce(Subquery(participants), 0),
+            open_action_count=Coalesce(Subquery(open_actions), 0),
+            case_count=Coalesce(Subquery(cases), 0),
+        )
+
+    def newest_first(self):
+        return self.order_by("-date", "-pk")
+
+
+class Meeting(models.Model):
+    """One meeting: a region's 圏域連絡調整会議, a 事例検討会, the prefecture council, ….
+
+    `region` empty means prefecture-wide (県全域). `fiscal_year` is derived from `date` by the
+    service and indexed for the list filters. `version` grows on every save (optimistic locking);
+    deletion is soft so that a prefecture official can restore the meeting.
+    """
+
+    kind = models.CharField("種別", max_length=30, choices=MeetingKind.choices)
+    title = models.CharField("会議名", max_length=200, validators=NO_IDENTIFIERS)
+    date = models.DateField("開催日")
+    start_time = models.TimeField("開始時刻", null=True, blank=True)
+    end_time = models.TimeField("終了時刻", null=True, blank=True)
+    place = models.CharField("場所", max_length=200, blank=True, validators=NO_IDENTIFIERS)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name="圏域",
+        help_text="空欄は県全域の会議（県職員のみ登録できます）",
+    )
+    organiser_centre = models.ForeignKey(
+        HealthCentre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name="主催（保健所）",
+    )
+    organiser_division = models.CharField(
+        "主催（県の課）", max_length=30, choices=PrefectureDivision.choices, blank=True
+    )
+    agenda = models.TextField("議題", blank=True, validators=NO_IDENTIFIERS)
+    minutes = models.TextField("議事要旨", blank=True, validators=NO_IDENTIFIERS)
+    decisions = models.TextField("決定事項", blank=True, validators=NO_IDENTIFIERS)
+    status = models.CharField(
+        "状況", max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.HELD
+    )
+    fiscal_year = models.PositiveSmallIntegerField("年度", editable=False)
+    version = models.PositiveIntegerField("版", default=1, editable=False)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="作成者",
+        editable=False,
+    )
+    deleted_at = models.DateTimeField("削除日時", null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="削除者",
+        editable=False,
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "会議"
+        verbose_name_plural = "会議"
+        ordering = ["-date", "-pk"]
+        indexes = [
+            models.Index(fields=["fiscal_year", "-date", "-id"], name="meeting_fy_date"),
+            models.Index(fields=["-date", "-id"], name="meeting_date"),
+            models.Index(fields=["region", "fiscal_year"], name="meeting_region_fy"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(organiser_centre__isnull=False, organiser_division="")
+                    | Q(organiser_centre__isnull=True) & ~Q(organiser_division="")
+                ),
+                name="meeting_one_organiser",
+                violation_error_message="主催は保健所か県の課のどちらか一つを選んでください。",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True)
+                | Q(end_time__isnull=True)
+                | Q(end_time__gte=models.F("start_time")),
+                name="meeting_end_after_start",
+                violation_error_message="終了時刻は開始時刻より後にしてください。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.title}"
+
+    @property
+    def region_label(self) -> str:
+        return self.region.full_name if self.region_id else "県全域"
+
+    @property
+    def organiser_label(self) -> str:
+        if self.organiser_centre_id:
+            return self.organiser_centre.name
+        return self.get_organiser_division_display()
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class Participation(models.Model):
+    """How many people of one organisation type took part in a meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
+    category = models.CharField("所属の種類", max_length=30, choices=OrganisationType.choices)
+    count = models.PositiveIntegerField("人数", validators=[MinValueValidator(0)])
+
+    class Meta:
+        verbose_name = "参加者数"
+        verbose_name_plural = "参加者数"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "category"], name="participation_unique_category"),
+            models.CheckConstraint(condition=Q(count__gte=0), name="participation_count_non_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} {self.count}人"
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "未着手"
+    IN_PROGRESS = "in_progress", "対応中"
+    DONE = "done", "完了"
+
+
+class ActionItemQuerySet(roles.RegionScopedQuerySet):
+    region_field = "meeting__region"
+
+    def alive(self):
+        return self.filter(meeting__deleted_at__isnull=True)
+
+    def open(self):
+        return self.exclude(status=ActionStatus.DONE)
+
+    def overdue(self, today: date):
+        return self.open().filter(due_date__lt=today)
+
+    def for_regions(self, region_ids):
+        return self.filter(meeting__region__in=region_ids)
+
+
+class ActionItem(models.Model):
+    """A thing a meeting decided someone will do, with who, by when, and whether it is done."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
+    description = models.CharField("対応事項", max_length=300, validators=NO_IDENTIFIERS)
+    responsible = models.CharField("担当機関", max_length=100, validators=NO_IDENTIFIERS)
+    due_date = models.DateField("期限", null=True, blank=True)
+    status = models.CharField(
+        "状況", max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+    )
+    completed_on = models.DateField("完了日", null=True, blank=True)
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "対応事項"
+        verbose_name_plural = "対応事項"
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["status", "due_date"], name="action_status_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="done", completed_on__isnull=False)
+                | ~Q(status="done") & Q(completed_on__isnull=True),
+                name="action_completed_on_iff_done",
+                violation_error_message="完了日は状況が「完了」のときだけ入力してください（完了には完了日が必要です）。",
+            )
+        ]
+
+    def __str__(self):
+        return self.description
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status != ActionStatus.DONE and self.due_date is not None and self.due_date < today
+
+
+class AgeBand(models.TextChoices):
+    UNDER_20 = "u20", "20歳未満"
+    AGE_20S = "20s", "20歳代"
+    AGE_30S = "30s", "30歳代"
+    AGE_40S = "40s", "40歳代"
+    AGE_50S = "50s", "50歳代"
+    AGE_60S = "60s", "60歳代"
+    AGE_70S = "70s", "70歳代"
+    OVER_80 = "80plus", "80歳以上"
+
+
+class StayBand(models.TextChoices):
+    UNDER_1Y = "u1", "1年未満"
+    Y1_5 = "1to5", "1年以上5年未満"
+    Y5_10 = "5to10", "5年以上10年未満"
+    Y10_20 = "10to20", "10年以上20年未満"
+    OVER_20 = "20plus", "20年以上"
+
+
+class DiagnosisGroup(models.TextChoices):
+    F0 = "F0", "F0 症状性を含む器質性精神障害（認知症等）"
+    F1 = "F1", "F1 精神作用物質使用による精神及び行動の障害"
+    F2 = "F2", "F2 統合失調症、統合失調症型障害及び妄想性障害"
+    F3 = "F3", "F3 気分（感情）障害"
+    F4 = "F4", "F4 神経症性障害、ストレス関連障害及び身体表現性障害"
+    F5 = "F5", "F5 生理的障害及び身体的要因に関連した行動症候群"
+    F6 = "F6", "F6 成人の人格及び行動の障害"
+    F7 = "F7", "F7 知的障害（精神遅滞）"
+    F8 = "F8", "F8 心理的発達の障害"
+    F9 = "F9", "F9 小児期及び青年期に通常発症する行動及び情緒の障害"
+    OTHER = "other", "その他（てんかん等）"
+
+
+class Barrier(models.TextChoices):
+    HOUSING = "housing", "住まい"
+    FAMILY = "family", "家族"
+    MOTIVATION = "motivation", "本人の意欲"
+    FINANCES = "finances", "経済面"
+    DAYTIME = "daytime", "日中活動"
+    TREATMENT = "treatment", "医療継続"
+    ACCEPTANCE = "acceptance", "地域の受け入れ"
+    OTHER = "other", "その他"
+
+
+class Support(models.TextChoices):
+    TRANSITION = "transition", "地域移行支援"
+    SETTLEMENT = "settlement", "地域定着支援"
+    INDEPENDENT_LIVING = "independent_living", "自立生活援助"
+    GROUP_HOME = "group_home", "グループホーム"
+    HOME_NURSING = "home_nursing", "訪問看護"
+    PEER_SUPPORT = "peer_support", "ピアサポート"
+    OTHER = "other", "その他"
+
+
+class CaseStatus(models.TextChoices):
+    REVIEWING = "reviewing", "検討中"
+    PREPARING = "preparing", "退院準備中"
+    DISCHARGED = "discharged", "退院"
+    IN_COMMUNITY = "in_community", "地域生活継続"
+    READMITTED = "readmitted", "再入院"
+    CLOSED = "closed", "終結"
+
+
+DISCHARGED_STATUSES = frozenset({CaseStatus.DISCHARGED, CaseStatus.IN_COMMUNITY, CaseStatus.READMITTED})
+
+
+def choice_labels(choices, values) -> list[str]:
+    labels = dict(choices.choices)
+    return [str(labels.get(v, v)) for v in values or []]
+
+
+class FollowUpStatus(models.TextChoices):
+    IN_COMMUNITY = "in_community", "地域生活継続"
+    READMITTED = "readmitted", "再入院"
+    OTHER = "other", "その他"
+
+
+class CaseReviewQuerySet(roles.RegionScopedQuerySet):
+    region_field = "region"
+
+    def alive(self):
+        return self.filter(meeting__deleted_at__isnull=True)
+
+    def successful(self):
+        """成功事例: living in the community at the 6- or 12-month follow-up after discharge."""
+        return self.filter(
+            Exists(
+                CaseFollowUp.objects.filter(
+                    case=OuterRef("pk"), months__in=[6, 12], status=FollowUpStatus.IN_COMMUNITY
+                )
+            )
+        )
+
+
+class CaseReview(models.Model):
+    """An anonymised case discussed at a 地域移行事例検討会.
+
+    By design there is no field for a name, address, birth date, patient or insurance number:
+    a case is known by its region-scoped number (e.g. 岩国-2022-001) and broad bands only.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="cases")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cases", verbose_name="圏域")
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    sequence = models.PositiveIntegerField("通し番号")
+    case_number = models.CharField("事例番号", max_length=40)
+    age_band = models.CharField("年代", max_length=10, choices=AgeBand.choices)
+    stay_band = models.CharField("在院期間", max_length=10, choices=StayBand.choices)
+    diagnosis_group = models.CharField("診断分類", max_length=10, choices=DiagnosisGroup.choices)
+    barriers = models.JSONField("退院を妨げる要因", default=list, blank=True)
+    supports = models.JSONField("予定する支援", default=list, blank=True)
+    status = models.CharField("状況", max_length=20, choices=CaseStatus.choices, default=CaseStatus.REVIEWING)
+    discharge_month = models.DateField("退院年月", null=True, blank=True, help_text="月の1日で保存します")
+    summary = models.TextField("検討内容・経過", blank=True, validators=NO_IDENTIFIERS)
+
+    objects = CaseReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "事例検討"
+        verbose_name_plural = "事例検討"
+        ordering = ["region", "fiscal_year", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "case_number"], name="case_unique_number_per_region"),
+            models.UniqueConstraint(
+                fields=["region", "fiscal_year", "sequence"], name="case_unique_sequence_per_region"
+            ),
+        ]
+
+    def __str__(self):
+        return self.case_number
+
+    @property
+    def barrier_labels(self) -> list[str]:
+        return choice_labels(Barrier, self.barriers)
+
+    @property
+    def support_labels(self) -> list[str]:
+        return choice_labels(Support, self.supports)
+
+
+class CaseFollowUp(models.Model):
+    """追跡調査: where the person is 3, 6 or 12 months after discharge."""
+
+    class Months(models.IntegerChoices):
+        M3 = 3, "退院後3か月"
+        M6 = 6, "退院後6か月"
+        M12 = 12, "退院後12か月"
+
+    case = models.ForeignKey(CaseReview, on_delete=models.CASCADE, related_name="followups")
+    months = models.PositiveSmallIntegerField("時期", choices=Months.choices)
+    status = models.CharField("状況", max_length=20, choices=FollowUpStatus.choices)
+    note = models.TextField("備考", blank=True, validators=NO_IDENTIFIERS)
+
+    class Meta:
+        verbose_name = "追跡調査"
+        verbose_name_plural = "追跡調査"
+        ordering = ["case", "months"]
+        constraints = [models.UniqueConstraint(fields=["case", "months"], name="followup_unique_months")]
+
+    def __str__(self):
+        return f"{self.case} {self.get_months_display()}"

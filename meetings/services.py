@@ -1,0 +1,402 @@
+"""Writes for meetings, participants, action items, case reviews and follow-ups.
+
+Every function is keyword-only, runs in one transaction, checks the writer's region through
+`accounts.roles` and records what changed on the meeting's history (`core.history`), children
+included, so the meeting's history page shows participant, action item and case changes too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts import roles
+from core import fiscal, history
+from core.categories import OrganisationType
+from core.models import ChangeRecord
+from meetings.models import (
+    ActionItem,
+    Barrier,
+    CaseFollowUp,
+    CaseReview,
+    Meeting,
+    MeetingKind,
+    Participation,
+    Support,
+    choice_labels,
+)
+from regions.models import Region
+
+MEETING_FIELDS = (
+    "kind",
+    "title",
+    "date",
+    "start_time",
+    "end_time",
+    "place",
+    "region",
+    "organiser_centre",
+    "organiser_division",
+    "agenda",
+    "minutes",
+    "decisions",
+    "status",
+)
+ACTION_FIELDS = ("description", "responsible", "due_date", "status", "completed_on")
+CASE_FIELDS = (
+    "age_band",
+    "stay_band",
+    "diagnosis_group",
+    "barriers",
+    "supports",
+    "status",
+    "discharge_month",
+    "summary",
+)
+
+
+@dataclass
+class ChildChange:
+    """One row of the action-item or case formset: new (pk None), changed, or to be deleted."""
+
+    pk: int | None
+    fields: dict = field(default_factory=dict)
+    delete: bool = False
+
+
+class EditConflict(Exception):
+    """Someone saved the meeting after the editor loaded it (the stored version moved on)."""
+
+    def __init__(self, meeting: Meeting):
+        super().__init__("他の利用者が先にこの会議を保存しました。")
+        self.meeting = meeting
+
+
+# --- History: one flat state per meeting, children included --------------------------------
+
+
+def _value(instance, name):
+    model_field = instance._meta.get_field(name)
+    if name == "barriers":
+        return "、".join(choice_labels(Barrier, instance.barriers)) or None
+    if name == "supports":
+        return "、".join(choice_labels(Support, instance.supports)) or None
+    if name == "discharge_month":
+        return instance.discharge_month.strftime("%Y-%m") if instance.discharge_month else None
+    return history._display(instance, model_field)
+
+
+def _state(meeting, participants: dict[str, int], actions, cases, followups) -> tuple[dict, dict]:
+    """(values, labels) keyed `title`, `participants.peer`, `action.12.status`, `case.3.followup6.status`…"""
+    values, labels = {}, {}
+    meta_labels = history.field_labels(Meeting)
+    for name in MEETING_FIELDS:
+        values[name] = _value(meeting, name)
+        labels[name] = meta_labels[name]
+    values["version"] = meeting.version
+    labels["version"] = "版"
+    for category in OrganisationType:
+        count = participants.get(category.value, 0)
+        if count:
+            values[f"participants.{category.value}"] = count
+        labels[f"participants.{category.value}"] = f"参加者数：{category.label}"
+    action_labels = history.field_labels(ActionItem)
+    for item in actions:
+        for name in ACTION_FIELDS:
+            key = f"action.{item.pk}.{name}"
+            values[key] = _value(item, name)
+            labels[key] = f"対応事項「{item.description[:20]}」：{action_labels[name]}"
+    case_labels = history.field_labels(CaseReview)
+    followup_labels = history.field_labels(CaseFollowUp)
+    for case in cases:
+        for name in ("case_number", *CASE_FIELDS):
+            key = f"case.{case.pk}.{name}"
+            values[key] = _value(case, name)
+            labels[key] = f"事例 {case.case_number}：{case_labels[name]}"
+        for item in followups.get(case.pk, []):
+            for name in ("status", "note"):
+                key = f"case.{case.pk}.followup{item.months}.{name}"
+                values[key] = _value(item, name)
+                labels[key] = f"事例 {case.case_number}：追跡調査（{item.months}か月）{followup_labels[name]}"
+    return values, labels
+
+
+def meeting_state(meeting: Meeting) -> tuple[dict, dict]:
+    """The stored state of a meeting and its children, for history and conflict messages."""
+    participants = dict(meeting.participations.values_list("category", "count"))
+    cases = list(meeting.cases.order_by("pk"))
+    followups: dict[int, list] = {}
+    for item in CaseFollowUp.objects.filter(case__meeting=meeting).order_by("months"):
+        followups.setdefault(item.case_id, []).append(item)
+    return _state(meeting, participants, list(meeting.action_items.order_by("pk")), cases, followups)
+
+
+def proposed_state(
+    *, meeting: Meeting, fields: dict, participants: dict[str, int], actions: list[ChildChange], cases
+) -> dict:
+    """What the editor's (unsaved) input would store, in the same keys as `meeting_state`."""
+    draft = Meeting(pk=meeting.pk, version=meeting.version, fiscal_year=meeting.fiscal_year)
+    for name, value in fields.items():
+        setattr(draft, name, value)
+    stored_cases = {c.pk: c for c in meeting.cases.all()}
+    draft_actions = [ActionItem(pk=a.pk, **a.fields) for a in actions if not a.delete and a.pk]
+    draft_cases = []
+    for change in cases:
+        if change.delete or change.pk not in stored_cases:
+            continue
+        case = CaseReview(pk=change.pk, case_number=stored_cases[change.pk].case_number, **change.fields)
+        draft_cases.append(case)
+    return _state(draft, participants, draft_actions, draft_cases, {})[0]
+
+
+def conflict_rows(*, meeting: Meeting, loaded_version: int, proposed: dict) -> list[dict]:
+    """Fields others changed since `loaded_version`: label, their (stored) value, the editor's value."""
+    current, labels = meeting_state(meeting)
+    changed: set[str] = set()
+    for record in ChangeRecord.objects.for_object(meeting):
+        new_version = (record.changes.get("version") or {}).get("new")
+        if isinstance(new_version, int) and new_version > loaded_version:
+            changed.update(k for k in record.changes if k != "version")
+    rows = []
+    for key in sorted(changed):
+        theirs, yours = current.get(key), proposed.get(key)
+        if theirs != yours:
+            rows.append({"label": labels.get(key, key), "theirs": theirs, "yours": yours})
+    return rows
+
+
+def _record(*, by, meeting, action, before: dict, before_labels: dict) -> ChangeRecord | None:
+    after, after_labels = meeting_state(meeting)
+    changes = history.diff(before, after, labels={**before_labels, **after_labels})
+    if not changes and action == ChangeRecord.Action.UPDATE:
+        return None
+    return history.record_change(by=by, instance=meeting, action=action, changes=changes)
+
+
+# --- Writes -------------------------------------------------------------------------------------
+
+
+def _check_region(by, region) -> None:
+    if not roles.can_edit_region(by, region):
+        raise PermissionDenied("この圏域の記録を登録・変更する権限がありません。")
+
+
+def _save_participants(meeting: Meeting, participants: dict[str, int]) -> None:
+    valid = {c.value for c in OrganisationType}
+    for category, count in participants.items():
+        if category not in valid or count is None or count < 0:
+            raise ValidationError("参加者数が正しくありません。")
+    meeting.participations.exclude(category__in=[c for c, n in participants.items() if n]).delete()
+    stored = {p.category: p for p in meeting.participations.all()}
+    for category, count in participants.items():
+        if not count:
+            continue
+        row = stored.get(category)
+        if row is None:
+            Participation.objects.create(meeting=meeting, category=category, count=count)
+        elif row.count != count:
+            row.count = count
+            row.save(update_fields=["count"])
+
+
+def _save_actions(meeting: Meeting, actions: list[ChildChange]) -> None:
+    stored = {a.pk: a for a in meeting.action_items.all()}
+    for change in actions:
+        if change.pk is not None and change.pk not in stored:
+            raise ValidationError("この会議の対応事項ではありません。")
+        if change.delete:
+            if change.pk is not None:
+                stored[change.pk].delete()
+            continue
+        item = stored.get(change.pk) or ActionItem(meeting=meeting)
+        for name, value in change.fields.items():
+            setattr(item, name, value)
+        item.full_clean()
+        item.save()
+
+
+def _next_case_number(region: Region, fiscal_year: int) -> tuple[int, str]:
+    Region.objects.select_for_update().filter(pk=region.pk).first()  # serialise numbering per region
+    last = CaseReview.objects.filter(region=region, fiscal_year=fiscal_year).aggregate(m=Max("sequence"))["m"]
+    sequence = (last or 0) + 1
+    return sequence, f"{region.name}-{fiscal_year}-{sequence:03d}"
+
+
+def _save_cases(meeting: Meeting, cases: list[ChildChange]) -> None:
+    stored = {c.pk: c for c in meeting.cases.all()}
+    live = [c for c in cases if not c.delete and c.pk is None]
+    if (live or any(not c.delete for c in cases if c.pk)) and (
+        meeting.kind != MeetingKind.CASE_REVIEW or meeting.region_id is None
+    ):
+        raise ValidationError("事例は圏域の地域移行事例検討会にのみ登録できます。")
+    for change in cases:
+        if change.pk is not None and change.pk not in stored:
+            raise ValidationError("この会議の事例ではありません。")
+        if change.delete:
+            if change.pk is not None:
+                stored[change.pk].delete()
+            continue
+        case = stored.get(change.pk)
+        if case is None:
+            sequence, number = _next_case_number(meeting.region, meeting.fiscal_year)
+            case = CaseReview(
+                meeting=meeting,
+                region=meeting.region,
+                fiscal_year=meeting.fiscal_year,
+                sequence=sequence,
+                case_number=number,
+            )
+        for name, value in change.fields.items():
+            setattr(case, name, value)
+        case.full_clean()
+        case.save()
+
+
+def _apply_fields(meeting: Meeting, fields: dict) -> None:
+    unknown = set(fields) - set(MEETING_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown meeting fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.fiscal_year = fiscal.fiscal_year_of(meeting.date)
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    by,
+    fields: dict,
+    participants: dict[str, int] | None = None,
+    actions: list[ChildChange] | None = None,
+    cases: list[ChildChange] | None = None,
+) -> Meeting:
+    meeting = Meeting(created_by=by if getattr(by, "pk", None) else None)
+    _apply_fields(meeting, fields)
+    _check_region(by, meeting.region)
+    meeting.full_clean()
+    meeting.save()
+    _save_participants(meeting, participants or {})
+    _save_actions(meeting, actions or [])
+    _save_cases(meeting, cases or [])
+    _record(by=by, meeting=meeting, action=ChangeRecord.Action.CREATE, before={}, before_labels={})
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    by,
+    meeting_id: int,
+    expected_version: int,
+    fields: dict,
+    participants: dict[str, int] | None = None,
+    actions: list[ChildChange] | None = None,
+    cases: list[ChildChange] | None = None,
+) -> Meeting:
+    """Save an edit; raise EditConflict when the meeting was saved by someone else meanwhile."""
+    meeting = Meeting.objects.select_for_update().alive().get(pk=meeting_id)
+    _check_region(by, meeting.region)
+    if meeting.version != expected_version:
+        raise EditConflict(meeting)
+    before, before_labels = meeting_state(meeting)
+    original_region_id = meeting.region_id
+    _apply_fields(meeting, fields)
+    _check_region(by, meeting.region)
+    if meeting.cases.exists() and (
+        meeting.region_id != original_region_id or meeting.kind != MeetingKind.CASE_REVIEW
+    ):
+        raise ValidationError("事例が登録された会議の圏域・種別は変更できません。")
+    meeting.full_clean()
+    meeting.save()
+    if participants is not None:
+        _save_participants(meeting, participants)
+    _save_actions(meeting, actions or [])
+    _save_cases(meeting, cases or [])
+    after, after_labels = meeting_state(meeting)
+    changes = history.diff(before, after, labels={**before_labels, **after_labels})
+    if changes:  # a save that changes nothing keeps its version and writes no history
+        meeting.version += 1
+        Meeting.objects.filter(pk=meeting.pk).update(version=meeting.version)
+        changes["version"] = {"label": "版", "old": meeting.version - 1, "new": meeting.version}
+        history.record_change(by=by, instance=meeting, action=ChangeRecord.Action.UPDATE, changes=changes)
+    return meeting
+
+
+@transaction.atomic
+def meeting_delete(*, by, meeting: Meeting) -> Meeting:
+    meeting = Meeting.objects.select_for_update().alive().get(pk=meeting.pk)
+    _check_region(by, meeting.region)
+    meeting.deleted_at = timezone.now()
+    meeting.deleted_by = by
+    meeting.version += 1
+    meeting.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
+    history.record_change(
+        by=by,
+        instance=meeting,
+        action=ChangeRecord.Action.DELETE,
+        changes={"deleted": {"label": "削除", "old": None, "new": "削除済み"}},
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_restore(*, by, meeting: Meeting) -> Meeting:
+    if not roles.is_prefecture(by):
+        raise PermissionDenied("削除した会議を復元できるのは県職員のみです。")
+    meeting = Meeting.objects.select_for_update().deleted().get(pk=meeting.pk)
+    meeting.deleted_at = None
+    meeting.deleted_by = None
+    meeting.version += 1
+    meeting.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
+    history.record_change(
+        by=by,
+        instance=meeting,
+        action=ChangeRecord.Action.RESTORE,
+        changes={"deleted": {"label": "削除", "old": "削除済み", "new": None}},
+    )
+    return meeting
+
+
+@transaction.atomic
+def case_followups_update(*, by, case: CaseReview, rows: dict[int, dict | None], today: date) -> CaseReview:
+    """Save the 3/6/12-month follow-ups of a case; a None row removes that follow-up."""
+    case = CaseReview.objects.select_related("meeting").get(pk=case.pk)
+    if case.meeting.is_deleted:
+        raise ValidationError("削除された会議の事例は変更できません。")
+    _check_region(by, case.region)
+    before, before_labels = meeting_state(case.meeting)
+    stored = {f.months: f for f in case.followups.all()}
+    for months, data in rows.items():
+        if months not in CaseFollowUp.Months.values:
+            raise ValidationError("追跡調査の時期が正しくありません。")
+        if data is None:
+            if months in stored:
+                stored[months].delete()
+            continue
+        if case.discharge_month is None:
+            raise ValidationError("退院年月のない事例には追跡調査を記録できません。")
+        if add_months(case.discharge_month, months) > today:
+            raise ValidationError(f"退院後{months}か月はまだ来ていません。")
+        item = stored.get(months) or CaseFollowUp(case=case, months=months)
+        item.status = data["status"]
+        item.note = data.get("note", "")
+        item.full_clean()
+        item.save()
+    _record(
+        by=by,
+        meeting=case.meeting,
+        action=ChangeRecord.Action.UPDATE,
+        before=before,
+        before_labels=before_labels,
+    )
+    return case
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    return date(day.year + month_index // 12, month_index % 12 + 1, 1)

@@ -1,0 +1,321 @@
+"""Meeting screens: list / export, detail, create / edit, delete / restore, history, cases."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts import roles
+from core import exports
+from core.models import ChangeRecord
+from meetings import services
+from meetings.forms import MeetingEditor, MeetingFilterForm, followup_forms
+from meetings.models import CaseReview, CaseStatus, Meeting
+from regions.models import Region
+
+PAGE_SIZE = 25
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def meeting_list(request):
+    """Filtered list; pages are fetched as LIMIT 26 OFFSET n (no COUNT over every meeting)."""
+    filters = MeetingFilterForm(request.GET or None, user=request.user)
+    queryset = filters.filter(Meeting.objects.visible_to(request.user)).with_summary().newest_first()
+    page = _page_number(request)
+    offset = (page - 1) * PAGE_SIZE
+    rows = list(queryset[offset : offset + PAGE_SIZE + 1])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "filters": filters,
+            "meetings": rows[:PAGE_SIZE],
+            "page": page,
+            "has_next": len(rows) > PAGE_SIZE,
+            "first_index": offset + 1,
+            "last_index": offset + min(len(rows), PAGE_SIZE),
+            "query": query.urlencode(),
+            "can_create": roles.can_write(request.user),
+        },
+    )
+
+
+EXPORT_HEADER = [
+    "年度",
+    "開催日",
+    "開始",
+    "終了",
+    "種別",
+    "会議名",
+    "圏域",
+    "主催",
+    "場所",
+    "状況",
+    "参加者数（計）",
+    "議題",
+    "決定事項",
+    "未完了の対応事項",
+    "事例数",
+]
+
+
+def _export_rows(queryset):
+    for m in queryset.iterator(chunk_size=2000):
+        yield [
+            m.fiscal_year,
+            m.date,
+            m.start_time.strftime("%H:%M") if m.start_time else "",
+            m.end_time.strftime("%H:%M") if m.end_time else "",
+            m.get_kind_display(),
+            m.title,
+            m.region_label,
+            m.organiser_label,
+            m.place,
+            m.get_status_display(),
+            m.participant_total,
+            m.agenda,
+            m.decisions,
+            m.open_action_count,
+            m.case_count,
+        ]
+
+
+def meeting_export(request, fmt: str):
+    """The filtered list as CSV (UTF-8 with BOM) or Excel; summaries only, never case details."""
+    filters = MeetingFilterForm(request.GET or None, user=request.user)
+    queryset = filters.filter(Meeting.objects.visible_to(request.user)).with_summary().newest_first()
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if fmt == "csv":
+        return exports.csv_response(f"会議一覧_{stamp}.csv", EXPORT_HEADER, _export_rows(queryset))
+    if fmt == "xlsx":
+        return exports.xlsx_response(
+            f"会議一覧_{stamp}.xlsx", EXPORT_HEADER, _export_rows(queryset), sheet_title="会議一覧"
+        )
+    raise Http404("形式が違います")
+
+
+def _meeting_for(request, pk, action="view"):
+    queryset = Meeting.objects.visible_to(request.user).select_related(
+        "region", "organiser_centre", "created_by", "deleted_by"
+    )
+    if action == "edit":
+        queryset = queryset.alive()
+    return roles.get_for_user(queryset, request.user, action=action, pk=pk)
+
+
+def meeting_detail(request, pk):
+    meeting = _meeting_for(request, pk)
+    show_cases = roles.can_view_case_details(request.user, meeting.region_id)
+    today = timezone.localdate()
+    actions = list(meeting.action_items.all())
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "participations": meeting.participations.order_by("pk"),
+            "participant_total": sum(p.count for p in meeting.participations.all()),
+            "actions": [(a, a.is_overdue(today)) for a in actions],
+            "show_cases": show_cases,
+            "cases": meeting.cases.prefetch_related("followups") if show_cases else None,
+            "case_count": meeting.cases.count(),
+            "can_edit": not meeting.is_deleted and roles.can_edit_region(request.user, meeting.region_id),
+            "can_restore": meeting.is_deleted and roles.is_prefecture(request.user),
+        },
+    )
+
+
+def _editor_page(request, editor, *, conflict_rows=None):
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"editor": editor, "meeting": editor.meeting, "conflict_rows": conflict_rows},
+    )
+
+
+def _report_validation(editor, exc: ValidationError):
+    for message in exc.messages:
+        editor.form.add_error(None, message)
+
+
+@roles.writer_required
+def meeting_create(request):
+    editor = MeetingEditor(user=request.user, data=request.POST or None)
+    if request.method == "POST" and editor.is_valid():
+        try:
+            meeting = services.meeting_create(by=request.user, **editor.service_kwargs())
+        except ValidationError as exc:
+            _report_validation(editor, exc)
+        else:
+            messages.success(request, f"会議「{meeting.title}」を登録しました。")
+            return redirect("meetings:detail", pk=meeting.pk)
+    return _editor_page(request, editor)
+
+
+@roles.writer_required
+def meeting_edit(request, pk):
+    meeting = _meeting_for(request, pk, action="edit")
+    editor = MeetingEditor(user=request.user, meeting=meeting, data=request.POST or None)
+    if request.method == "POST" and editor.is_valid():
+        kwargs = editor.service_kwargs()
+        loaded = editor.loaded_version or 0
+        try:
+            services.meeting_update(by=request.user, meeting_id=pk, expected_version=loaded, **kwargs)
+        except services.EditConflict as conflict:
+            current = conflict.meeting
+            rows = services.conflict_rows(
+                meeting=current,
+                loaded_version=loaded,
+                proposed=services.proposed_state(meeting=current, **kwargs),
+            )
+            data = request.POST.copy()
+            data["version"] = str(current.version)
+            editor = MeetingEditor(user=request.user, meeting=Meeting.objects.get(pk=pk), data=data)
+            editor.is_valid()
+            messages.error(
+                request,
+                "他の利用者が先にこの会議を保存したため、保存しませんでした。"
+                "下の表で相手の変更とあなたの入力を確認し、必要なら直してからもう一度保存してください。",
+            )
+            return _editor_page(request, editor, conflict_rows=rows)
+        except ValidationError as exc:
+            _report_validation(editor, exc)
+        else:
+            messages.success(request, "会議を更新しました。")
+            return redirect("meetings:detail", pk=pk)
+    return _editor_page(request, editor)
+
+
+@require_POST
+@roles.writer_required
+def meeting_delete(request, pk):
+    meeting = _meeting_for(request, pk, action="edit")
+    services.meeting_delete(by=request.user, meeting=meeting)
+    messages.success(request, f"会議「{meeting.title}」を削除しました（県職員が復元できます）。")
+    return redirect("meetings:index")
+
+
+@require_POST
+@roles.prefecture_required
+def meeting_restore(request, pk):
+    meeting = roles.get_for_user(Meeting.objects.deleted(), request.user, pk=pk)
+    services.meeting_restore(by=request.user, meeting=meeting)
+    messages.success(request, f"会議「{meeting.title}」を復元しました。")
+    return redirect("meetings:detail", pk=pk)
+
+
+def meeting_history(request, pk):
+    meeting = _meeting_for(request, pk)
+    show_cases = roles.can_view_case_details(request.user, meeting.region_id)
+    records = []
+    for record in ChangeRecord.objects.for_object(meeting).newest_first().select_related("user"):
+        changes = [
+            change
+            for key, change in record.changes.items()
+            if key != "version" and (show_cases or not key.startswith("case."))
+        ]
+        records.append({"record": record, "changes": changes})
+    return render(
+        request,
+        "meetings/meeting_history.html",
+        {"meeting": meeting, "records": records, "show_cases": show_cases},
+    )
+
+
+# --- Cases --------------------------------------------------------------------------------------
+
+
+def _require_case_reader(user):
+    if not roles.can_write(user):
+        raise PermissionDenied("事例の詳細は担当圏域の保健所職員と県職員のみ閲覧できます。")
+
+
+def case_list(request):
+    """Case reviews of the regions the user may see in detail, filterable by region and status."""
+    _require_case_reader(request.user)
+    cases = (
+        CaseReview.objects.alive()
+        .case_details_visible_to(request.user)
+        .select_related("region", "meeting")
+        .prefetch_related("followups")
+    )
+    region_ids = roles.editable_region_ids(request.user)
+    regions = Region.objects.order_by("display_order", "code")
+    if region_ids is not None:
+        regions = regions.filter(pk__in=region_ids)
+    selected_region = request.GET.get("region", "")
+    if selected_region.isdigit():
+        cases = cases.filter(region_id=int(selected_region))
+    selected_status = request.GET.get("status", "")
+    if selected_status in CaseStatus.values:
+        cases = cases.filter(status=selected_status)
+    return render(
+        request,
+        "meetings/case_list.html",
+        {
+            "cases": cases.order_by("region__display_order", "-fiscal_year", "-sequence")[:500],
+            "regions": regions,
+            "statuses": CaseStatus.choices,
+            "selected_region": selected_region,
+            "selected_status": selected_status,
+        },
+    )
+
+
+def case_detail(request, pk):
+    _require_case_reader(request.user)
+    case = roles.get_for_user(
+        CaseReview.objects.alive().select_related("region", "meeting"), request.user, action="case", pk=pk
+    )
+    rows = followup_forms(case, request.POST or None)
+    if request.method == "POST" and all(form.is_valid() for _, _, form in rows):
+        updates = {
+            months: ({"status": form.cleaned_data["status"], "note": form.cleaned_data["note"]})
+            if form.cleaned_data["status"]
+            else None
+            for months, _, form in rows
+        }
+        try:
+            services.case_followups_update(
+                by=request.user, case=case, rows=updates, today=timezone.localdate()
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"事例 {case.case_number} の追跡調査を保存しました。")
+            return redirect("meetings:case_detail", pk=pk)
+    return render(request, "meetings/case_detail.html", {"case": case, "followup_rows": rows})
+
+
+def success_list(request):
+    """成功事例: counts per region for everyone; the cases themselves only where details are allowed."""
+    successful = CaseReview.objects.alive().successful()
+    counts = dict(successful.order_by().values("region").annotate(n=Count("pk")).values_list("region", "n"))
+    regions = [(r, counts.get(r.pk, 0)) for r in Region.objects.order_by("display_order", "code")]
+    cases = None
+    if roles.can_write(request.user):
+        cases = (
+            successful.case_details_visible_to(request.user)
+            .select_related("region", "meeting")
+            .prefetch_related("followups")
+            .order_by("region__display_order", "-fiscal_year", "-sequence")
+        )
+    return render(
+        request,
+        "meetings/success_list.html",
+        {"regions": regions, "total": sum(counts.values()), "cases": cases},
+    )
