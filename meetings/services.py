@@ -19,6 +19,7 @@ from accounts import roles
 from core import fiscal, history
 from core.categories import OrganisationType
 from core.models import ChangeRecord
+from core.records import check_region
 from meetings.models import (
     ActionItem,
     Barrier,
@@ -181,11 +182,6 @@ def _record(*, by, meeting, action, before: dict, before_labels: dict) -> Change
 # --- Writes -------------------------------------------------------------------------------------
 
 
-def _check_region(by, region) -> None:
-    if not roles.can_edit_region(by, region):
-        raise PermissionDenied("この圏域の記録を登録・変更する権限がありません。")
-
-
 def _save_participants(meeting: Meeting, participants: dict[str, int]) -> None:
     valid = {c.value for c in OrganisationType}
     for category, count in participants.items():
@@ -277,7 +273,7 @@ def meeting_create(
 ) -> Meeting:
     meeting = Meeting(created_by=by if getattr(by, "pk", None) else None)
     _apply_fields(meeting, fields)
-    _check_region(by, meeting.region)
+    check_region(by, meeting.region)
     meeting.full_clean()
     meeting.save()
     _save_participants(meeting, participants or {})
@@ -300,13 +296,13 @@ def meeting_update(
 ) -> Meeting:
     """Save an edit; raise EditConflict when the meeting was saved by someone else meanwhile."""
     meeting = Meeting.objects.select_for_update().alive().get(pk=meeting_id)
-    _check_region(by, meeting.region)
+    check_region(by, meeting.region)
     if meeting.version != expected_version:
         raise EditConflict(meeting)
     before, before_labels = meeting_state(meeting)
     original_region_id = meeting.region_id
     _apply_fields(meeting, fields)
-    _check_region(by, meeting.region)
+    check_region(by, meeting.region)
     if meeting.cases.exists() and (
         meeting.region_id != original_region_id or meeting.kind != MeetingKind.CASE_REVIEW
     ):
@@ -330,7 +326,7 @@ def meeting_update(
 @transaction.atomic
 def meeting_delete(*, by, meeting: Meeting) -> Meeting:
     meeting = Meeting.objects.select_for_update().alive().get(pk=meeting.pk)
-    _check_region(by, meeting.region)
+    check_region(by, meeting.region)
     meeting.deleted_at = timezone.now()
     meeting.deleted_by = by
     meeting.version += 1
@@ -368,7 +364,7 @@ def case_followups_update(*, by, case: CaseReview, rows: dict[int, dict | None],
     case = CaseReview.objects.select_related("meeting").get(pk=case.pk)
     if case.meeting.is_deleted:
         raise ValidationError("削除された会議の事例は変更できません。")
-    _check_region(by, case.region)
+    check_region(by, case.region)
     before, before_labels = meeting_state(case.meeting)
     stored = {f.months: f for f in case.followups.all()}
     for months, data in rows.items():

@@ -20,6 +20,7 @@ from core.categories import OrganisationType
 from core.fiscal import fiscal_year_of
 from core.forms import StaleVersionError
 from core.models import ChangeRecord
+from core.records import check_region
 from regions.models import Region
 from training.models import PeerSupportProgramme, TrainingAttendance, TrainingSession, format_hours
 
@@ -56,10 +57,7 @@ _HISTORY_EXCLUDE = ("created_at", "updated_at")
 
 
 def _check_region(user, region) -> None:
-    if not roles.can_edit_region(user, region):
-        if region is None:
-            raise PermissionDenied("県全域の研修は県職員のみ登録・変更できます。")
-        raise PermissionDenied("この圏域の記録を登録・変更する権限がありません。")
+    check_region(user, region, prefecture_wide_message="県全域の研修は県職員のみ登録・変更できます。")
 
 
 def _session_snapshot(session: TrainingSession) -> dict:
