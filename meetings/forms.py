@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts import roles
 from core import fiscal
-from core.categories import OrganisationType
+from core.forms import OrganisationCountsForm, VersionField
 from meetings.models import (
     DISCHARGED_STATUSES,
     ActionItem,
@@ -43,7 +43,7 @@ def fiscal_year_choices() -> list[tuple[str, str]]:
 
 class MeetingForm(forms.ModelForm):
     organiser = forms.ChoiceField(label="主催")
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Meeting
@@ -126,27 +126,16 @@ class MeetingForm(forms.ModelForm):
         return {name: data[name] for name in MEETING_FIELDS}
 
 
-class ParticipantsForm(forms.Form):
-    """One count per organisation type (blank = 0)."""
+class ParticipantsForm(OrganisationCountsForm):
+    """The meeting's participant counts: the shared counts form, filled from the stored participations."""
 
     def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
         stored = (
             dict(meeting.participations.values_list("category", "count")) if meeting and meeting.pk else {}
         )
-        for category in OrganisationType:
-            self.fields[category.value] = forms.IntegerField(
-                label=category.label,
-                min_value=0,
-                max_value=9999,
-                required=False,
-                initial=stored.get(category.value),
-                widget=forms.NumberInput(attrs={"min": 0, "class": "form-control form-control-sm"}),
-                error_messages={"min_value": "人数は0以上で入力してください。"},
-            )
-
-    def counts(self) -> dict[str, int]:
-        return {name: value or 0 for name, value in self.cleaned_data.items()}
+        super().__init__(*args, initial_counts=stored, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["min_value"] = "人数は0以上で入力してください。"
 
 
 class ActionItemForm(forms.ModelForm):
