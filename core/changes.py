@@ -5,6 +5,7 @@ Shared by every app's history page (template `includes/change_history.html`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.models import ChangeRecord
@@ -36,8 +37,12 @@ def display_value(value) -> str:
     return str(value)
 
 
-def history_for(instance) -> list[HistoryEntry]:
-    """Every change of `instance`, newest first, fields in model order, for the shared template (one query)."""
+def history_for(instance, *, hide: Callable[[str], bool] | None = None) -> list[HistoryEntry]:
+    """Every change of `instance`, newest first, fields in model order, for the shared template (one query).
+
+    `hide(key)` true leaves that change key out (e.g. bookkeeping keys, or details the reader may not see);
+    keys that are not model fields (`participants.peer`, `action.12.status`) follow the fields, by name.
+    """
     records = ChangeRecord.objects.for_object(instance).newest_first()
     order = {f.name: i for i, f in enumerate(type(instance)._meta.get_fields())}
 
@@ -54,7 +59,9 @@ def history_for(instance) -> list[HistoryEntry]:
                     new=display_value(change.get("new")),
                 )
                 for name, change in sorted((record.changes or {}).items(), key=lambda item: position(item[0]))
+                if hide is None or not hide(name)
             ],
         )
         for record in records
     ]
+

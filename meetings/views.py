@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from core import exports
-from core.models import ChangeRecord
+from core.changes import history_for
 from meetings import services
 from meetings.forms import MeetingEditor, MeetingFilterForm, followup_forms
 from meetings.models import CaseReview, CaseStatus, Meeting
@@ -220,18 +220,14 @@ def meeting_restore(request, pk):
 def meeting_history(request, pk):
     meeting = _meeting_for(request, pk)
     show_cases = roles.can_view_case_details(request.user, meeting.region_id)
-    records = []
-    for record in ChangeRecord.objects.for_object(meeting).newest_first().select_related("user"):
-        changes = [
-            change
-            for key, change in record.changes.items()
-            if key != "version" and (show_cases or not key.startswith("case."))
-        ]
-        records.append({"record": record, "changes": changes})
+
+    def hide(key: str) -> bool:
+        return key == "version" or (not show_cases and key.startswith("case."))
+
     return render(
         request,
         "meetings/meeting_history.html",
-        {"meeting": meeting, "records": records, "show_cases": show_cases},
+        {"meeting": meeting, "entries": history_for(meeting, hide=hide), "show_cases": show_cases},
     )
 
 
