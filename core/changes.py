@@ -65,3 +65,31 @@ def history_for(instance, *, hide: Callable[[str], bool] | None = None) -> list[
         for record in records
     ]
 
+
+@dataclass(frozen=True)
+class ConflictRow:
+    """One field someone else changed after the editor loaded the record: its stored and proposed values."""
+
+    label: str
+    theirs: str
+    yours: str
+
+
+def conflict_rows(*, changed, current: dict, proposed: dict, labels: dict[str, str]) -> list[ConflictRow]:
+    """Rows for the shared conflict table (`includes/conflict_table.html`).
+
+    `changed`: the keys others changed since the editor loaded the record; `current`: the stored values;
+    `proposed`: what the editor's input would store (same keys); `labels`: key → label, whose order is the
+    display order. Keys whose stored value already equals the editor's input are left out.
+    """
+    order = {key: i for i, key in enumerate(labels)}
+    rows = []
+    for key in sorted(changed, key=lambda key: (order.get(key, len(order)), key)):
+        theirs, yours = current.get(key), proposed.get(key)
+        if theirs != yours:
+            rows.append(
+                ConflictRow(
+                    label=str(labels.get(key, key)), theirs=display_value(theirs), yours=display_value(yours)
+                )
+            )
+    return rows

@@ -17,9 +17,13 @@ MAX_COUNT = 100_000
 
 
 class StaleVersionError(Exception):
-    """Raised by a service when the record changed after the form was loaded."""
+    """Raised by a service when the record changed after the form was loaded; `instance` is the stored record."""
 
     message = "他の利用者が先にこの記録を更新しました。最新の内容を確認してから、もう一度保存してください。"
+
+    def __init__(self, instance=None):
+        super().__init__(self.message)
+        self.instance = instance
 
     def __str__(self):
         return self.message

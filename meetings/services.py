@@ -18,6 +18,9 @@ from django.utils import timezone
 from accounts import roles
 from core import fiscal, history
 from core.categories import OrganisationType
+from core.changes import ConflictRow
+from core.changes import conflict_rows as build_conflict_rows
+from core.forms import StaleVersionError
 from core.models import ChangeRecord
 from core.records import check_region
 from meetings.models import (
@@ -70,11 +73,13 @@ class ChildChange:
     delete: bool = False
 
 
-class EditConflict(Exception):
+class EditConflict(StaleVersionError):
     """Someone saved the meeting after the editor loaded it (the stored version moved on)."""
 
+    message = "他の利用者が先にこの会議を保存しました。"
+
     def __init__(self, meeting: Meeting):
-        super().__init__("他の利用者が先にこの会議を保存しました。")
+        super().__init__(meeting)
         self.meeting = meeting
 
 
@@ -155,7 +160,7 @@ def proposed_state(
     return _state(draft, participants, draft_actions, draft_cases, {})[0]
 
 
-def conflict_rows(*, meeting: Meeting, loaded_version: int, proposed: dict) -> list[dict]:
+def conflict_rows(*, meeting: Meeting, loaded_version: int, proposed: dict) -> list[ConflictRow]:
     """Fields others changed since `loaded_version`: label, their (stored) value, the editor's value."""
     current, labels = meeting_state(meeting)
     changed: set[str] = set()
@@ -163,12 +168,7 @@ def conflict_rows(*, meeting: Meeting, loaded_version: int, proposed: dict) -> l
         new_version = (record.changes.get("version") or {}).get("new")
         if isinstance(new_version, int) and new_version > loaded_version:
             changed.update(k for k in record.changes if k != "version")
-    rows = []
-    for key in sorted(changed):
-        theirs, yours = current.get(key), proposed.get(key)
-        if theirs != yours:
-            rows.append({"label": labels.get(key, key), "theirs": theirs, "yours": yours})
-    return rows
+    return build_conflict_rows(changed=changed, current=current, proposed=proposed, labels=labels)
 
 
 def _record(*, by, meeting, action, before: dict, before_labels: dict) -> ChangeRecord | None:

@@ -151,6 +151,7 @@ def _save_session(request, *, session=None):
     data = request.POST if request.method == "POST" else None
     form = TrainingSessionForm(data, instance=session, user=request.user)
     counts_form = OrganisationCountsForm(data, initial_counts=initial_counts)
+    conflict_rows = None
     if request.method == "POST":
         form_ok, counts_ok = form.is_valid(), counts_form.is_valid()
         if form_ok and counts_ok:
@@ -171,14 +172,36 @@ def _save_session(request, *, session=None):
                     messages.success(request, "研修を更新しました。")
                 return redirect("training:session_detail", pk=saved.pk)
             except StaleVersionError as exc:
-                form.add_error(None, str(exc))
+                conflict_rows = services.training_session_conflict_rows(
+                    session=exc.instance,
+                    loaded_version=form.cleaned_data.get("version") or 0,
+                    attendee_counts=counts_form.counts(),
+                    **form.service_data(),
+                )
+                form = _reloaded(TrainingSessionForm, exc, request.POST, user=request.user)
             except ValidationError as exc:
                 form.add_error(None, exc)
     return render(
         request,
         "training/session_form.html",
-        {"form": form, "counts_form": counts_form, "session": session, "is_new": is_new},
+        {
+            "form": form,
+            "counts_form": counts_form,
+            "session": session,
+            "is_new": is_new,
+            "conflict_rows": conflict_rows,
+        },
     )
+
+
+def _reloaded(form_class, conflict: StaleVersionError, data, **kwargs):
+    """The editor's input again, now carrying the stored version: saving once more is a deliberate overwrite."""
+    data = data.copy()
+    data["version"] = str(conflict.instance.version)
+    form = form_class(data, instance=conflict.instance, **kwargs)
+    form.is_valid()
+    form.add_error(None, str(conflict))
+    return form
 
 
 @roles.writer_required
@@ -289,6 +312,7 @@ def peer_support_edit(request, region_code, fiscal_year):
         raise PermissionDenied("この圏域の記録を登録・変更する権限がありません。")
     programme = PeerSupportProgramme.objects.filter(region=region, fiscal_year=fiscal_year).first()
     form = PeerSupportForm(request.POST if request.method == "POST" else None, instance=programme)
+    conflict_rows = None
     if request.method == "POST" and form.is_valid():
         try:
             services.peer_support_save(
@@ -299,7 +323,12 @@ def peer_support_edit(request, region_code, fiscal_year):
                 **form.service_data(),
             )
         except StaleVersionError as exc:
-            form.add_error(None, str(exc))
+            conflict_rows = services.peer_support_conflict_rows(
+                programme=exc.instance,
+                loaded_version=form.cleaned_data.get("version") or 0,
+                **form.service_data(),
+            )
+            form = _reloaded(PeerSupportForm, exc, request.POST)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -308,7 +337,13 @@ def peer_support_edit(request, region_code, fiscal_year):
     return render(
         request,
         "training/peer_support_form.html",
-        {"form": form, "region": region, "fiscal_year": fiscal_year, "programme": programme},
+        {
+            "form": form,
+            "region": region,
+            "fiscal_year": fiscal_year,
+            "programme": programme,
+            "conflict_rows": conflict_rows,
+        },
     )
 
 
