@@ -3,8 +3,9 @@
 - `OrganisationCountsForm`: one non-negative count per `core.categories.OrganisationType`, shown on the
   same page as the record's main form (no JavaScript, no formset management form). Meetings count
   participants with it, training counts attendees.
-- `VersionField` / `StaleVersionError`: optimistic locking. The edit form carries the version it was
-  loaded with; the service refuses to save when the stored version has moved on.
+- `VersionField` / `VersionedModelForm` / `StaleVersionError`: optimistic locking. The edit form carries
+  the version it was loaded with; the service refuses to save when the stored version has moved on (the
+  error carries the stored record, for `core.changes.conflict_rows`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,22 @@ class VersionField(forms.IntegerField):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A model form carrying the record's `version` (hidden) for the service's optimistic-locking check."""
+
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+    @property
+    def loaded_version(self) -> int | None:
+        """Only after is_valid(): the version the editor loaded (None on a new record)."""
+        return self.cleaned_data.get("version")
 
 
 class OrganisationCountsForm(forms.Form):

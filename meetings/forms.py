@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts import roles
 from core import fiscal
-from core.forms import OrganisationCountsForm, VersionField
+from core.forms import OrganisationCountsForm, VersionedModelForm
 from meetings.models import (
     DISCHARGED_STATUSES,
     ActionItem,
@@ -23,7 +23,7 @@ from meetings.models import (
     PrefectureDivision,
     Support,
 )
-from meetings.services import MEETING_FIELDS, ChildChange
+from meetings.services import ACTION_FIELDS, CASE_FIELDS, MEETING_FIELDS, ChildChange
 from meetings.validators import validate_no_identifiers
 from regions.models import HealthCentre, Region
 
@@ -41,9 +41,8 @@ def fiscal_year_choices() -> list[tuple[str, str]]:
     ]
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(VersionedModelForm):
     organiser = forms.ChoiceField(label="主催")
-    version = VersionField()
 
     class Meta:
         model = Meeting
@@ -93,7 +92,6 @@ class MeetingForm(forms.ModelForm):
                 if meeting.organiser_centre_id
                 else f"division:{meeting.organiser_division}"
             )
-            self.initial["version"] = meeting.version
         else:
             centre = roles.health_centre_of(user)
             self.initial.setdefault(
@@ -141,7 +139,7 @@ class ParticipantsForm(OrganisationCountsForm):
 class ActionItemForm(forms.ModelForm):
     class Meta:
         model = ActionItem
-        fields = ["description", "responsible", "due_date", "status", "completed_on"]
+        fields = list(ACTION_FIELDS)
         widgets = {"due_date": DATE_INPUT, "completed_on": DATE_INPUT}
 
     def __init__(self, *args, **kwargs):
@@ -182,16 +180,7 @@ class CaseReviewForm(forms.ModelForm):
 
     class Meta:
         model = CaseReview
-        fields = [
-            "age_band",
-            "stay_band",
-            "diagnosis_group",
-            "barriers",
-            "supports",
-            "status",
-            "discharge_month",
-            "summary",
-        ]
+        fields = list(CASE_FIELDS)
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
     def clean_discharge_month(self):
@@ -263,22 +252,10 @@ class MeetingEditor:
         return True
 
     def action_changes(self):
-        return _changes(self.actions, ["description", "responsible", "due_date", "status", "completed_on"])
+        return _changes(self.actions, ACTION_FIELDS)
 
     def case_changes(self):
-        return _changes(
-            self.cases,
-            [
-                "age_band",
-                "stay_band",
-                "diagnosis_group",
-                "barriers",
-                "supports",
-                "status",
-                "discharge_month",
-                "summary",
-            ],
-        )
+        return _changes(self.cases, CASE_FIELDS)
 
     def service_kwargs(self) -> dict:
         return {
@@ -290,7 +267,7 @@ class MeetingEditor:
 
     @property
     def loaded_version(self) -> int | None:
-        return self.form.cleaned_data.get("version")
+        return self.form.loaded_version
 
 
 class MeetingFilterForm(forms.Form):

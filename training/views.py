@@ -165,7 +165,7 @@ def _save_session(request, *, session=None):
                     saved = services.training_session_update(
                         by=request.user,
                         session=session,
-                        version=form.cleaned_data.get("version"),
+                        version=form.loaded_version,
                         attendee_counts=counts_form.counts(),
                         **form.service_data(),
                     )
@@ -174,7 +174,7 @@ def _save_session(request, *, session=None):
             except StaleVersionError as exc:
                 conflict_rows = services.training_session_conflict_rows(
                     session=exc.instance,
-                    loaded_version=form.cleaned_data.get("version") or 0,
+                    loaded_version=form.loaded_version or 0,
                     attendee_counts=counts_form.counts(),
                     **form.service_data(),
                 )
@@ -319,13 +319,13 @@ def peer_support_edit(request, region_code, fiscal_year):
                 by=request.user,
                 region=region,
                 fiscal_year=fiscal_year,
-                version=form.cleaned_data.get("version"),
+                version=form.loaded_version,
                 **form.service_data(),
             )
         except StaleVersionError as exc:
             conflict_rows = services.peer_support_conflict_rows(
                 programme=exc.instance,
-                loaded_version=form.cleaned_data.get("version") or 0,
+                loaded_version=form.loaded_version or 0,
                 **form.service_data(),
             )
             form = _reloaded(PeerSupportForm, exc, request.POST)
