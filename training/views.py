@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from core.categories import OrganisationType
 from core.changes import history_for
-from core.exports import csv_response, xlsx_response
+from core.exports import export_response
 from core.fiscal import fiscal_year_label, fiscal_year_of
 from core.forms import OrganisationCountsForm, StaleVersionError
+from core.listing import query_without_page
 from regions.models import Region
 from training import services
 from training.forms import PeerSupportForm, SessionFilterForm, TrainingSessionForm, fiscal_year_choices
@@ -45,15 +46,13 @@ def session_list(request):
     """研修一覧: filters by 年度 / 圏域 / 研修区分, 50 a page, attendee totals in the same query."""
     form, sessions = _filtered_sessions(request)
     page = Paginator(sessions.with_attendee_total(), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "training/session_list.html",
         {
             "filter_form": form,
             "page_obj": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "can_write": roles.can_write(request.user),
             "is_prefecture": roles.is_prefecture(request.user),
         },
@@ -108,16 +107,19 @@ def _export_sessions(request):
     return sessions.with_attendee_counts()
 
 
+def _export(request, fmt: str):
+    rows = _export_rows(_export_sessions(request))
+    return export_response(fmt, "研修一覧", EXPORT_HEADER, rows, sheet_title="研修一覧")
+
+
 def session_export_csv(request):
     """The filtered list as CSV (UTF-8 with BOM), every row, attendee counts by category."""
-    return csv_response("研修一覧.csv", EXPORT_HEADER, _export_rows(_export_sessions(request)))
+    return _export(request, "csv")
 
 
 def session_export_xlsx(request):
     """The filtered list as an Excel workbook, same columns as the CSV."""
-    return xlsx_response(
-        "研修一覧.xlsx", EXPORT_HEADER, _export_rows(_export_sessions(request)), sheet_title="研修一覧"
-    )
+    return _export(request, "xlsx")
 
 
 def _session_for(request, pk, *, action="view"):
