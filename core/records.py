@@ -8,6 +8,8 @@
 - `SoftDeleteQuerySet`: `alive()` / `deleted()` for soft-deleted models; a subclass names how its
   model stores deletion in `alive_lookup` (e.g. `{"deleted_at__isnull": True}` or `{"is_deleted": False}`).
 - `check_region()`: the services' "may `by` write records of this region" check, with its messages.
+- `save_version_step()`: a service's save of a few fields (a soft delete, a restore) as a new version,
+  recorded in the history in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from accounts import roles
+from core import history
 
 PREFECTURE_WIDE_LABEL = "県全域"
 REGION_DENIED_MESSAGE = "この圏域の記録を登録・変更する権限がありません。"
@@ -61,3 +64,13 @@ def check_region(by, region, *, prefecture_wide_message: str = REGION_DENIED_MES
     """Raise PermissionDenied unless `by` may write records of `region` (None = 県全域)."""
     if not roles.can_edit_region(by, region):
         raise PermissionDenied(prefecture_wide_message if region is None else REGION_DENIED_MESSAGE)
+
+
+def save_version_step(
+    instance: TrackedRecord, *, by, action: str, fields: list[str], changes: dict | None = None
+):
+    """Bump `version`, save `fields` (with version and updated_at) and record `action`; call inside the
+    service's transaction, on a row it has locked. Returns the ChangeRecord."""
+    instance.version += 1
+    instance.save(update_fields=[*fields, "version", "updated_at"])
+    return history.record_change(by=by, instance=instance, action=action, changes=changes)

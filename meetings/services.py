@@ -22,7 +22,7 @@ from core.changes import ConflictRow
 from core.changes import conflict_rows as build_conflict_rows
 from core.forms import StaleVersionError
 from core.models import ChangeRecord
-from core.records import check_region
+from core.records import check_region, save_version_step
 from meetings.models import (
     ActionItem,
     Barrier,
@@ -329,12 +329,11 @@ def meeting_delete(*, by, meeting: Meeting) -> Meeting:
     check_region(by, meeting.region)
     meeting.deleted_at = timezone.now()
     meeting.deleted_by = by
-    meeting.version += 1
-    meeting.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
-    history.record_change(
+    save_version_step(
+        meeting,
         by=by,
-        instance=meeting,
         action=ChangeRecord.Action.DELETE,
+        fields=["deleted_at", "deleted_by"],
         changes={"deleted": {"label": "削除", "old": None, "new": "削除済み"}},
     )
     return meeting
@@ -347,12 +346,11 @@ def meeting_restore(*, by, meeting: Meeting) -> Meeting:
     meeting = Meeting.objects.select_for_update().deleted().get(pk=meeting.pk)
     meeting.deleted_at = None
     meeting.deleted_by = None
-    meeting.version += 1
-    meeting.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
-    history.record_change(
+    save_version_step(
+        meeting,
         by=by,
-        instance=meeting,
         action=ChangeRecord.Action.RESTORE,
+        fields=["deleted_at", "deleted_by"],
         changes={"deleted": {"label": "削除", "old": "削除済み", "new": None}},
     )
     return meeting

@@ -21,7 +21,7 @@ from core.changes import ConflictRow, conflict_rows
 from core.fiscal import fiscal_year_of
 from core.forms import StaleVersionError
 from core.models import ChangeRecord
-from core.records import check_region
+from core.records import check_region, save_version_step
 from regions.models import Region
 from training.models import PeerSupportProgramme, TrainingAttendance, TrainingSession, format_hours
 
@@ -201,9 +201,7 @@ def training_session_delete(*, by, session: TrainingSession) -> TrainingSession:
     locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if not locked.is_deleted:
         locked.is_deleted = True
-        locked.version += 1
-        locked.save(update_fields=["is_deleted", "version", "updated_at"])
-        history.record_change(by=by, instance=locked, action=ChangeRecord.Action.DELETE)
+        save_version_step(locked, by=by, action=ChangeRecord.Action.DELETE, fields=["is_deleted"])
     return locked
 
 
@@ -215,9 +213,7 @@ def training_session_restore(*, by, session: TrainingSession) -> TrainingSession
     locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if locked.is_deleted:
         locked.is_deleted = False
-        locked.version += 1
-        locked.save(update_fields=["is_deleted", "version", "updated_at"])
-        history.record_change(by=by, instance=locked, action=ChangeRecord.Action.RESTORE)
+        save_version_step(locked, by=by, action=ChangeRecord.Action.RESTORE, fields=["is_deleted"])
     return locked
 
 

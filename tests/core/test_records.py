@@ -6,12 +6,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from core.models import ChangeRecord
 from core.records import (
     RecordQuerySet,
     RegionLabelMixin,
     SoftDeleteQuerySet,
     TrackedRecord,
     check_region,
+    save_version_step,
 )
 from meetings.models import Meeting
 from regions.models import Region
@@ -81,3 +83,25 @@ def test_check_region_allows_writers_of_the_region_only(iwakuni_staff, hagi_staf
         check_region(
             iwakuni_staff, None, prefecture_wide_message="県全域の研修は県職員のみ登録・変更できます。"
         )
+
+
+def test_save_version_step_bumps_saves_only_the_fields_and_records(official):
+    meeting = MeetingFactory(title="元の会議名")
+    meeting.title = "保存されない変更"
+    meeting.deleted_at = timezone.now()
+    record = save_version_step(
+        meeting,
+        by=official,
+        action=ChangeRecord.Action.DELETE,
+        fields=["deleted_at"],
+        changes={"deleted": {"label": "削除", "old": None, "new": "削除済み"}},
+    )
+    stored = Meeting.objects.get(pk=meeting.pk)
+    assert stored.version == 2 and stored.deleted_at is not None
+    assert stored.title == "元の会議名"  # only the named fields are written
+    assert (record.action, record.username, record.changes["deleted"]["new"]) == (
+        "delete",
+        "official",
+        "削除済み",
+    )
+    assert list(ChangeRecord.objects.for_object(meeting)) == [record]
