@@ -30,6 +30,7 @@ from regions.models import HealthCentre, Region
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH_INPUT = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+ORGANISER_FIELDS = ("organiser_centre", "organiser_division")
 FIRST_FISCAL_YEAR = 2009  # H21: 地域移行推進員 were placed; the portal's oldest records
 
 
@@ -46,19 +47,7 @@ class MeetingForm(VersionedModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "kind",
-            "title",
-            "date",
-            "start_time",
-            "end_time",
-            "place",
-            "region",
-            "agenda",
-            "minutes",
-            "decisions",
-            "status",
-        ]
+        fields = [name for name in MEETING_FIELDS if name not in ORGANISER_FIELDS]  # `organiser` picks one
         widgets = {
             "date": DATE_INPUT,
             "start_time": TIME_INPUT,
