@@ -42,6 +42,7 @@ def history_for(instance, *, hide: Callable[[str], bool] | None = None) -> list[
 
     `hide(key)` true leaves that change key out (e.g. bookkeeping keys, or details the reader may not see);
     keys that are not model fields (`participants.peer`, `action.12.status`) follow the fields, by name.
+    A change that reads the same before and after (None → "") is not shown.
     """
     records = ChangeRecord.objects.for_object(instance).newest_first()
     order = {f.name: i for i, f in enumerate(type(instance)._meta.get_fields())}
@@ -49,21 +50,21 @@ def history_for(instance, *, hide: Callable[[str], bool] | None = None) -> list[
     def position(name):
         return (order.get(name, len(order)), name)
 
-    return [
-        HistoryEntry(
-            record=record,
-            fields=[
-                FieldChange(
-                    label=str(change.get("label", name)),
-                    old=display_value(change.get("old")),
-                    new=display_value(change.get("new")),
-                )
-                for name, change in sorted((record.changes or {}).items(), key=lambda item: position(item[0]))
-                if hide is None or not hide(name)
-            ],
-        )
-        for record in records
-    ]
+    def fields(record) -> list[FieldChange]:
+        rows = []
+        for name, change in sorted((record.changes or {}).items(), key=lambda item: position(item[0])):
+            if hide is not None and hide(name):
+                continue
+            row = FieldChange(
+                label=str(change.get("label", name)),
+                old=display_value(change.get("old")),
+                new=display_value(change.get("new")),
+            )
+            if row.old != row.new:  # e.g. None → "" on creation: both read 「（なし）」
+                rows.append(row)
+        return rows
+
+    return [HistoryEntry(record=record, fields=fields(record)) for record in records]
 
 
 @dataclass(frozen=True)

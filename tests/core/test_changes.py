@@ -21,11 +21,12 @@ def test_history_for_can_hide_keys_and_lists_model_fields_first(reference_data):
             "version": {"label": "版", "old": 1, "new": 2},
             "title": {"label": "会議名", "old": "旧", "new": "新"},
             "case.1.status": {"label": "事例：状況", "old": "検討中", "new": "退院"},
+            "minutes": {"label": "議事要旨", "old": None, "new": ""},
         },
     )
     (entry,) = history_for(meeting)
     assert [f.label for f in entry.fields] == ["版", "会議名", "事例：状況", "参加者数：当事者"]
-    assert entry.fields[-1].old == "（なし）"
+    assert entry.fields[-1].old == "（なし）"  # 議事要旨 None → "" reads the same and is left out
 
     (entry,) = history_for(meeting, hide=lambda key: key == "version" or key.startswith("case."))
     assert [f.label for f in entry.fields] == ["会議名", "参加者数：当事者"]
