@@ -5,6 +5,7 @@ Shared by every app's history page (template `includes/change_history.html`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.models import ChangeRecord
@@ -36,25 +37,60 @@ def display_value(value) -> str:
     return str(value)
 
 
-def history_for(instance) -> list[HistoryEntry]:
-    """Every change of `instance`, newest first, fields in model order, for the shared template (one query)."""
+def history_for(instance, *, hide: Callable[[str], bool] | None = None) -> list[HistoryEntry]:
+    """Every change of `instance`, newest first, fields in model order, for the shared template (one query).
+
+    `hide(key)` true leaves that change key out (e.g. bookkeeping keys, or details the reader may not see);
+    keys that are not model fields (`participants.peer`, `action.12.status`) follow the fields, by name.
+    A change that reads the same before and after (None → "") is not shown.
+    """
     records = ChangeRecord.objects.for_object(instance).newest_first()
     order = {f.name: i for i, f in enumerate(type(instance)._meta.get_fields())}
 
     def position(name):
         return (order.get(name, len(order)), name)
 
-    return [
-        HistoryEntry(
-            record=record,
-            fields=[
-                FieldChange(
-                    label=str(change.get("label", name)),
-                    old=display_value(change.get("old")),
-                    new=display_value(change.get("new")),
+    def fields(record) -> list[FieldChange]:
+        rows = []
+        for name, change in sorted((record.changes or {}).items(), key=lambda item: position(item[0])):
+            if hide is not None and hide(name):
+                continue
+            row = FieldChange(
+                label=str(change.get("label", name)),
+                old=display_value(change.get("old")),
+                new=display_value(change.get("new")),
+            )
+            if row.old != row.new:  # e.g. None → "" on creation: both read 「（なし）」
+                rows.append(row)
+        return rows
+
+    return [HistoryEntry(record=record, fields=fields(record)) for record in records]
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    """One field someone else changed after the editor loaded the record: its stored and proposed values."""
+
+    label: str
+    theirs: str
+    yours: str
+
+
+def conflict_rows(*, changed, current: dict, proposed: dict, labels: dict[str, str]) -> list[ConflictRow]:
+    """Rows for the shared conflict table (`includes/conflict_table.html`).
+
+    `changed`: the keys others changed since the editor loaded the record; `current`: the stored values;
+    `proposed`: what the editor's input would store (same keys); `labels`: key → label, whose order is the
+    display order. Keys whose stored value already equals the editor's input are left out.
+    """
+    order = {key: i for i, key in enumerate(labels)}
+    rows = []
+    for key in sorted(changed, key=lambda key: (order.get(key, len(order)), key)):
+        theirs, yours = current.get(key), proposed.get(key)
+        if theirs != yours:
+            rows.append(
+                ConflictRow(
+                    label=str(labels.get(key, key)), theirs=display_value(theirs), yours=display_value(yours)
                 )
-                for name, change in sorted((record.changes or {}).items(), key=lambda item: position(item[0]))
-            ],
-        )
-        for record in records
-    ]
+            )
+    return rows

@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
@@ -100,3 +100,14 @@ def xlsx_response(
     )
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def export_response(
+    fmt: str, stem: str, header: Sequence[str], rows: Iterable[Sequence], *, sheet_title: str
+):
+    """The download `<stem>.csv` or `<stem>.xlsx` as `fmt` says; any other format is a 404."""
+    if fmt == "csv":
+        return csv_response(f"{stem}.csv", header, rows)
+    if fmt == "xlsx":
+        return xlsx_response(f"{stem}.xlsx", header, rows, sheet_title=sheet_title)
+    raise Http404("形式が違います")

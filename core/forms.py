@@ -3,8 +3,9 @@
 - `OrganisationCountsForm`: one non-negative count per `core.categories.OrganisationType`, shown on the
   same page as the record's main form (no JavaScript, no formset management form). Meetings count
   participants with it, training counts attendees.
-- `VersionField` / `StaleVersionError`: optimistic locking. The edit form carries the version it was
-  loaded with; the service refuses to save when the stored version has moved on.
+- `VersionField` / `VersionedModelForm` / `StaleVersionError`: optimistic locking. The edit form carries
+  the version it was loaded with; the service refuses to save when the stored version has moved on (the
+  error carries the stored record, for `core.changes.conflict_rows`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ MAX_COUNT = 100_000
 
 
 class StaleVersionError(Exception):
-    """Raised by a service when the record changed after the form was loaded."""
+    """Raised by a service when the record changed after the form was loaded; `instance` is the stored record."""
 
     message = "他の利用者が先にこの記録を更新しました。最新の内容を確認してから、もう一度保存してください。"
+
+    def __init__(self, instance=None):
+        super().__init__(self.message)
+        self.instance = instance
 
     def __str__(self):
         return self.message
@@ -34,6 +39,22 @@ class VersionField(forms.IntegerField):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A model form carrying the record's `version` (hidden) for the service's optimistic-locking check."""
+
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+    @property
+    def loaded_version(self) -> int | None:
+        """Only after is_valid(): the version the editor loaded (None on a new record)."""
+        return self.cleaned_data.get("version")
 
 
 class OrganisationCountsForm(forms.Form):

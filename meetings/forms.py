@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts import roles
 from core import fiscal
-from core.categories import OrganisationType
+from core.forms import OrganisationCountsForm, VersionedModelForm
 from meetings.models import (
     DISCHARGED_STATUSES,
     ActionItem,
@@ -23,13 +23,14 @@ from meetings.models import (
     PrefectureDivision,
     Support,
 )
-from meetings.services import MEETING_FIELDS, ChildChange
+from meetings.services import ACTION_FIELDS, CASE_FIELDS, MEETING_FIELDS, ChildChange
 from meetings.validators import validate_no_identifiers
 from regions.models import HealthCentre, Region
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH_INPUT = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+ORGANISER_FIELDS = ("organiser_centre", "organiser_division")
 FIRST_FISCAL_YEAR = 2009  # H21: 地域移行推進員 were placed; the portal's oldest records
 
 
@@ -41,25 +42,12 @@ def fiscal_year_choices() -> list[tuple[str, str]]:
     ]
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(VersionedModelForm):
     organiser = forms.ChoiceField(label="主催")
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Meeting
-        fields = [
-            "kind",
-            "title",
-            "date",
-            "start_time",
-            "end_time",
-            "place",
-            "region",
-            "agenda",
-            "minutes",
-            "decisions",
-            "status",
-        ]
+        fields = [name for name in MEETING_FIELDS if name not in ORGANISER_FIELDS]  # `organiser` picks one
         widgets = {
             "date": DATE_INPUT,
             "start_time": TIME_INPUT,
@@ -93,7 +81,6 @@ class MeetingForm(forms.ModelForm):
                 if meeting.organiser_centre_id
                 else f"division:{meeting.organiser_division}"
             )
-            self.initial["version"] = meeting.version
         else:
             centre = roles.health_centre_of(user)
             self.initial.setdefault(
@@ -126,33 +113,22 @@ class MeetingForm(forms.ModelForm):
         return {name: data[name] for name in MEETING_FIELDS}
 
 
-class ParticipantsForm(forms.Form):
-    """One count per organisation type (blank = 0)."""
+class ParticipantsForm(OrganisationCountsForm):
+    """The meeting's participant counts: the shared counts form, filled from the stored participations."""
 
     def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
         stored = (
             dict(meeting.participations.values_list("category", "count")) if meeting and meeting.pk else {}
         )
-        for category in OrganisationType:
-            self.fields[category.value] = forms.IntegerField(
-                label=category.label,
-                min_value=0,
-                max_value=9999,
-                required=False,
-                initial=stored.get(category.value),
-                widget=forms.NumberInput(attrs={"min": 0, "class": "form-control form-control-sm"}),
-                error_messages={"min_value": "人数は0以上で入力してください。"},
-            )
-
-    def counts(self) -> dict[str, int]:
-        return {name: value or 0 for name, value in self.cleaned_data.items()}
+        super().__init__(*args, initial_counts=stored, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["min_value"] = "人数は0以上で入力してください。"
 
 
 class ActionItemForm(forms.ModelForm):
     class Meta:
         model = ActionItem
-        fields = ["description", "responsible", "due_date", "status", "completed_on"]
+        fields = list(ACTION_FIELDS)
         widgets = {"due_date": DATE_INPUT, "completed_on": DATE_INPUT}
 
     def __init__(self, *args, **kwargs):
@@ -193,16 +169,7 @@ class CaseReviewForm(forms.ModelForm):
 
     class Meta:
         model = CaseReview
-        fields = [
-            "age_band",
-            "stay_band",
-            "diagnosis_group",
-            "barriers",
-            "supports",
-            "status",
-            "discharge_month",
-            "summary",
-        ]
+        fields = list(CASE_FIELDS)
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
     def clean_discharge_month(self):
@@ -274,22 +241,10 @@ class MeetingEditor:
         return True
 
     def action_changes(self):
-        return _changes(self.actions, ["description", "responsible", "due_date", "status", "completed_on"])
+        return _changes(self.actions, ACTION_FIELDS)
 
     def case_changes(self):
-        return _changes(
-            self.cases,
-            [
-                "age_band",
-                "stay_band",
-                "diagnosis_group",
-                "barriers",
-                "supports",
-                "status",
-                "discharge_month",
-                "summary",
-            ],
-        )
+        return _changes(self.cases, CASE_FIELDS)
 
     def service_kwargs(self) -> dict:
         return {
@@ -301,7 +256,7 @@ class MeetingEditor:
 
     @property
     def loaded_version(self) -> int | None:
-        return self.form.cleaned_data.get("version")
+        return self.form.loaded_version
 
 
 class MeetingFilterForm(forms.Form):

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 
 from accounts import roles
 from core.categories import OrganisationType
+from core.records import RecordQuerySet, RegionLabelMixin, SoftDeleteQuerySet, TrackedRecord
 from meetings.validators import validate_no_identifiers
 from regions.models import HealthCentre, Region
 
@@ -43,24 +44,13 @@ class PrefectureDivision(models.TextChoices):
     HEALTH_PROMOTION = "health_promotion", "山口県 健康増進課"
 
 
-class MeetingQuerySet(roles.RegionScopedQuerySet):
+class MeetingQuerySet(RecordQuerySet, SoftDeleteQuerySet, roles.RegionScopedQuerySet):
     region_field = "region"
-
-    def alive(self):
-        return self.filter(deleted_at__isnull=True)
-
-    def deleted(self):
-        return self.filter(deleted_at__isnull=False)
+    alive_lookup = {"deleted_at__isnull": True}
 
     def visible_to(self, user):
         """Summaries are readable by every signed-in user; deleted meetings only by officials."""
         return self if roles.is_prefecture(user) else self.alive()
-
-    def in_fiscal_year(self, fiscal_year: int):
-        return self.filter(fiscal_year=fiscal_year)
-
-    def for_region(self, region):
-        return self.filter(region__isnull=True) if region is None else self.filter(region=region)
 
     def search(self, text: str):
         text = (text or "").strip()
@@ -102,7 +92,7 @@ class MeetingQuerySet(roles.RegionScopedQuerySet):
         return self.order_by("-date", "-pk")
 
 
-class Meeting(models.Model):
+class Meeting(RegionLabelMixin, TrackedRecord):
     """One meeting: a region's 圏域連絡調整会議, a 事例検討会, the prefecture council, ….
 
     `region` empty means prefecture-wide (県全域). `fiscal_year` is derived from `date` by the
@@ -143,9 +133,6 @@ class Meeting(models.Model):
         "状況", max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.HELD
     )
     fiscal_year = models.PositiveSmallIntegerField("年度", editable=False)
-    version = models.PositiveIntegerField("版", default=1, editable=False)
-    created_at = models.DateTimeField("作成日時", auto_now_add=True)
-    updated_at = models.DateTimeField("更新日時", auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -197,10 +184,6 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.title}"
-
-    @property
-    def region_label(self) -> str:
-        return self.region.full_name if self.region_id else "県全域"
 
     @property
     def organiser_label(self) -> str:

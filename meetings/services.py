@@ -18,7 +18,11 @@ from django.utils import timezone
 from accounts import roles
 from core import fiscal, history
 from core.categories import OrganisationType
+from core.changes import ConflictRow
+from core.changes import conflict_rows as build_conflict_rows
+from core.forms import StaleVersionError
 from core.models import ChangeRecord
+from core.records import check_region, save_version_step
 from meetings.models import (
     ActionItem,
     Barrier,
@@ -69,11 +73,13 @@ class ChildChange:
     delete: bool = False
 
 
-class EditConflict(Exception):
+class EditConflict(StaleVersionError):
     """Someone saved the meeting after the editor loaded it (the stored version moved on)."""
 
+    message = "他の利用者が先にこの会議を保存しました。"
+
     def __init__(self, meeting: Meeting):
-        super().__init__("他の利用者が先にこの会議を保存しました。")
+        super().__init__(meeting)
         self.meeting = meeting
 
 
@@ -154,7 +160,7 @@ def proposed_state(
     return _state(draft, participants, draft_actions, draft_cases, {})[0]
 
 
-def conflict_rows(*, meeting: Meeting, loaded_version: int, proposed: dict) -> list[dict]:
+def conflict_rows(*, meeting: Meeting, loaded_version: int, proposed: dict) -> list[ConflictRow]:
     """Fields others changed since `loaded_version`: label, their (stored) value, the editor's value."""
     current, labels = meeting_state(meeting)
     changed: set[str] = set()
@@ -162,12 +168,7 @@ def conflict_rows(*, meeting: Meeting, loaded_version: int, proposed: dict) -> l
         new_version = (record.changes.get("version") or {}).get("new")
         if isinstance(new_version, int) and new_version > loaded_version:
             changed.update(k for k in record.changes if k != "version")
-    rows = []
-    for key in sorted(changed):
-        theirs, yours = current.get(key), proposed.get(key)
-        if theirs != yours:
-            rows.append({"label": labels.get(key, key), "theirs": theirs, "yours": yours})
-    return rows
+    return build_conflict_rows(changed=changed, current=current, proposed=proposed, labels=labels)
 
 
 def _record(*, by, meeting, action, before: dict, before_labels: dict) -> ChangeRecord | None:
@@ -179,11 +180,6 @@ def _record(*, by, meeting, action, before: dict, before_labels: dict) -> Change
 
 
 # --- Writes -------------------------------------------------------------------------------------
-
-
-def _check_region(by, region) -> None:
-    if not roles.can_edit_region(by, region):
-        raise PermissionDenied("この圏域の記録を登録・変更する権限がありません。")
 
 
 def _save_participants(meeting: Meeting, participants: dict[str, int]) -> None:
@@ -277,7 +273,7 @@ def meeting_create(
 ) -> Meeting:
     meeting = Meeting(created_by=by if getattr(by, "pk", None) else None)
     _apply_fields(meeting, fields)
-    _check_region(by, meeting.region)
+    check_region(by, meeting.region)
     meeting.full_clean()
     meeting.save()
     _save_participants(meeting, participants or {})
@@ -300,13 +296,13 @@ def meeting_update(
 ) -> Meeting:
     """Save an edit; raise EditConflict when the meeting was saved by someone else meanwhile."""
     meeting = Meeting.objects.select_for_update().alive().get(pk=meeting_id)
-    _check_region(by, meeting.region)
+    check_region(by, meeting.region)
     if meeting.version != expected_version:
         raise EditConflict(meeting)
     before, before_labels = meeting_state(meeting)
     original_region_id = meeting.region_id
     _apply_fields(meeting, fields)
-    _check_region(by, meeting.region)
+    check_region(by, meeting.region)
     if meeting.cases.exists() and (
         meeting.region_id != original_region_id or meeting.kind != MeetingKind.CASE_REVIEW
     ):
@@ -330,15 +326,14 @@ def meeting_update(
 @transaction.atomic
 def meeting_delete(*, by, meeting: Meeting) -> Meeting:
     meeting = Meeting.objects.select_for_update().alive().get(pk=meeting.pk)
-    _check_region(by, meeting.region)
+    check_region(by, meeting.region)
     meeting.deleted_at = timezone.now()
     meeting.deleted_by = by
-    meeting.version += 1
-    meeting.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
-    history.record_change(
+    save_version_step(
+        meeting,
         by=by,
-        instance=meeting,
         action=ChangeRecord.Action.DELETE,
+        fields=["deleted_at", "deleted_by"],
         changes={"deleted": {"label": "削除", "old": None, "new": "削除済み"}},
     )
     return meeting
@@ -351,12 +346,11 @@ def meeting_restore(*, by, meeting: Meeting) -> Meeting:
     meeting = Meeting.objects.select_for_update().deleted().get(pk=meeting.pk)
     meeting.deleted_at = None
     meeting.deleted_by = None
-    meeting.version += 1
-    meeting.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
-    history.record_change(
+    save_version_step(
+        meeting,
         by=by,
-        instance=meeting,
         action=ChangeRecord.Action.RESTORE,
+        fields=["deleted_at", "deleted_by"],
         changes={"deleted": {"label": "削除", "old": "削除済み", "new": None}},
     )
     return meeting
@@ -368,7 +362,7 @@ def case_followups_update(*, by, case: CaseReview, rows: dict[int, dict | None],
     case = CaseReview.objects.select_related("meeting").get(pk=case.pk)
     if case.meeting.is_deleted:
         raise ValidationError("削除された会議の事例は変更できません。")
-    _check_region(by, case.region)
+    check_region(by, case.region)
     before, before_labels = meeting_state(case.meeting)
     stored = {f.months: f for f in case.followups.all()}
     for months, data in rows.items():

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import roles
 from core import exports
-from core.models import ChangeRecord
+from core.changes import history_for
+from core.listing import query_without_page
 from meetings import services
 from meetings.forms import MeetingEditor, MeetingFilterForm, followup_forms
 from meetings.models import CaseReview, CaseStatus, Meeting
@@ -35,8 +35,6 @@ def meeting_list(request):
     page = _page_number(request)
     offset = (page - 1) * PAGE_SIZE
     rows = list(queryset[offset : offset + PAGE_SIZE + 1])
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "meetings/meeting_list.html",
@@ -47,7 +45,7 @@ def meeting_list(request):
             "has_next": len(rows) > PAGE_SIZE,
             "first_index": offset + 1,
             "last_index": offset + min(len(rows), PAGE_SIZE),
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "can_create": roles.can_write(request.user),
         },
     )
@@ -98,13 +96,9 @@ def meeting_export(request, fmt: str):
     filters = MeetingFilterForm(request.GET or None, user=request.user)
     queryset = filters.filter(Meeting.objects.visible_to(request.user)).with_summary().newest_first()
     stamp = timezone.localdate().strftime("%Y%m%d")
-    if fmt == "csv":
-        return exports.csv_response(f"会議一覧_{stamp}.csv", EXPORT_HEADER, _export_rows(queryset))
-    if fmt == "xlsx":
-        return exports.xlsx_response(
-            f"会議一覧_{stamp}.xlsx", EXPORT_HEADER, _export_rows(queryset), sheet_title="会議一覧"
-        )
-    raise Http404("形式が違います")
+    return exports.export_response(
+        fmt, f"会議一覧_{stamp}", EXPORT_HEADER, _export_rows(queryset), sheet_title="会議一覧"
+    )
 
 
 def _meeting_for(request, pk, action="view"):
@@ -220,18 +214,14 @@ def meeting_restore(request, pk):
 def meeting_history(request, pk):
     meeting = _meeting_for(request, pk)
     show_cases = roles.can_view_case_details(request.user, meeting.region_id)
-    records = []
-    for record in ChangeRecord.objects.for_object(meeting).newest_first().select_related("user"):
-        changes = [
-            change
-            for key, change in record.changes.items()
-            if key != "version" and (show_cases or not key.startswith("case."))
-        ]
-        records.append({"record": record, "changes": changes})
+
+    def hide(key: str) -> bool:
+        return key == "version" or (not show_cases and key.startswith("case."))
+
     return render(
         request,
         "meetings/meeting_history.html",
-        {"meeting": meeting, "records": records, "show_cases": show_cases},
+        {"meeting": meeting, "entries": history_for(meeting, hide=hide), "show_cases": show_cases},
     )
 
 

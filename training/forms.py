@@ -2,9 +2,10 @@ from django import forms
 
 from accounts import roles
 from core.fiscal import fiscal_year_label
-from core.forms import VersionField
+from core.forms import VersionedModelForm
 from regions.models import HealthCentre, Region
 from training.models import MAX_SESSION_HOURS, Course, OrganiserKind, PeerSupportProgramme, TrainingSession
+from training.services import PEER_SUPPORT_FIELDS, SESSION_FIELDS
 
 PREFECTURE_WIDE = "pref"
 
@@ -47,28 +48,12 @@ class SessionFilterForm(forms.Form):
         return queryset
 
 
-class TrainingSessionForm(forms.ModelForm):
+class TrainingSessionForm(VersionedModelForm):
     """A session's own fields; the attendee counts are a `core.forms.OrganisationCountsForm` beside it."""
-
-    version = VersionField()
 
     class Meta:
         model = TrainingSession
-        fields = [
-            "course",
-            "title",
-            "start_date",
-            "end_date",
-            "hours",
-            "organiser_kind",
-            "organiser_health_centre",
-            "organiser_other",
-            "region",
-            "place",
-            "respondents",
-            "satisfied",
-            "requests",
-        ]
+        fields = list(SESSION_FIELDS)
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -104,8 +89,6 @@ class TrainingSessionForm(forms.ModelForm):
             if not self.instance.pk and centre is not None:
                 self.initial.setdefault("organiser_kind", OrganiserKind.HEALTH_CENTRE)
                 self.initial.setdefault("organiser_health_centre", centre.pk)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
 
     def clean(self):
         data = super().clean()
@@ -128,24 +111,10 @@ class TrainingSessionForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class PeerSupportForm(forms.ModelForm):
-    version = VersionField()
-
+class PeerSupportForm(VersionedModelForm):
     class Meta:
         model = PeerSupportProgramme
-        fields = [
-            "hospitals_surveyed",
-            "hospitals_wanting",
-            "offices_surveyed",
-            "offices_wanting",
-            "needs_purpose",
-            "trained",
-            "registered",
-            "active",
-            "hospital_visits",
-            "meeting_participations",
-            "other_activities",
-        ]
+        fields = list(PEER_SUPPORT_FIELDS)
         widgets = {
             "needs_purpose": forms.Textarea(attrs={"rows": 3}),
             "other_activities": forms.Textarea(attrs={"rows": 3}),
@@ -158,8 +127,6 @@ class PeerSupportForm(forms.ModelForm):
                 field.min_value = 0
                 field.widget.attrs["min"] = 0
                 field.error_messages["min_value"] = f"{field.label}に負の数は入力できません。"
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
 
     def clean(self):
         data = super().clean()

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from accounts.roles import RegionScopedQuerySet
 from core.categories import OrganisationType
 from core.fiscal import fiscal_year_label
+from core.records import RecordQuerySet, RegionLabelMixin, SoftDeleteQuerySet, TrackedRecord
 from regions.models import HealthCentre, Region
 
 MAX_SESSION_HOURS = Decimal(40)
@@ -39,23 +40,13 @@ class OrganiserKind(models.TextChoices):
     OTHER = "other", "その他"
 
 
-class TrainingSessionQuerySet(RegionScopedQuerySet):
+class TrainingSessionQuerySet(RecordQuerySet, SoftDeleteQuerySet, RegionScopedQuerySet):
     region_field = "region"
+    alive_lookup = {"is_deleted": False}
 
     def active(self):
-        return self.filter(is_deleted=False)
-
-    def deleted(self):
-        return self.filter(is_deleted=True)
-
-    def in_fiscal_year(self, fiscal_year: int):
-        return self.filter(fiscal_year=fiscal_year)
-
-    def for_region(self, region):
-        """`region` None = prefecture-wide (県全域) sessions only."""
-        if region is None:
-            return self.filter(region__isnull=True)
-        return self.filter(region=region)
+        """Sessions not soft-deleted (the name the status sheet and dashboard call)."""
+        return self.alive()
 
     def with_attendee_total(self):
         """`attendees_total` per session as a correlated subquery (cheap per page; counts stay plain)."""
@@ -84,7 +75,7 @@ class TrainingSessionQuerySet(RegionScopedQuerySet):
         return self.select_related("region", "organiser_health_centre").order_by("-start_date", "-pk")
 
 
-class TrainingSession(models.Model):
+class TrainingSession(RegionLabelMixin, TrackedRecord):
     """One training session (研修): which course, when, how long, who ran it, where, who came, how it went.
 
     `region` NULL means a prefecture-wide (県全域) session, created by prefecture officials only.
@@ -133,9 +124,6 @@ class TrainingSession(models.Model):
     requests = models.TextField("参加者の要望・意見", blank=True)
     fiscal_year = models.PositiveSmallIntegerField("年度", db_index=True, editable=False)
     is_deleted = models.BooleanField("削除済み", default=False, editable=False)
-    version = models.PositiveIntegerField("版", default=1, editable=False)
-    created_at = models.DateTimeField("作成日時", auto_now_add=True)
-    updated_at = models.DateTimeField("更新日時", auto_now=True)
 
     objects = TrainingSessionQuerySet.as_manager()
 
@@ -172,10 +160,6 @@ class TrainingSession(models.Model):
 
     def __str__(self):
         return f"{self.title}（{self.start_date:%Y-%m-%d}）"
-
-    @property
-    def region_label(self) -> str:
-        return self.region.full_name if self.region_id else "県全域"
 
     @property
     def hours_label(self) -> str:
@@ -219,14 +203,11 @@ class TrainingAttendance(models.Model):
         return f"{self.get_organisation_type_display()} {self.count}人"
 
 
-class PeerSupportProgrammeQuerySet(RegionScopedQuerySet):
+class PeerSupportProgrammeQuerySet(RecordQuerySet, RegionScopedQuerySet):
     region_field = "region"
 
-    def in_fiscal_year(self, fiscal_year: int):
-        return self.filter(fiscal_year=fiscal_year)
 
-
-class PeerSupportProgramme(models.Model):
+class PeerSupportProgramme(TrackedRecord):
     """The peer-supporter programme of one region in one 年度 (the sheet's challenge 2: ニーズ把握、養成、活用).
 
     Needs survey (how many hospitals / support offices were asked and how many want peer supporters,
@@ -248,9 +229,6 @@ class PeerSupportProgramme(models.Model):
     hospital_visits = models.PositiveIntegerField("病院訪問回数", default=0)
     meeting_participations = models.PositiveIntegerField("会議等への参加回数", default=0)
     other_activities = models.TextField("その他の活動", blank=True)
-    version = models.PositiveIntegerField("版", default=1, editable=False)
-    created_at = models.DateTimeField("作成日時", auto_now_add=True)
-    updated_at = models.DateTimeField("更新日時", auto_now=True)
 
     objects = PeerSupportProgrammeQuerySet.as_manager()
 

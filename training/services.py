@@ -17,9 +17,11 @@ from django.db.models import Count, Sum
 from accounts import roles
 from core import history
 from core.categories import OrganisationType
+from core.changes import ConflictRow, conflict_rows
 from core.fiscal import fiscal_year_of
 from core.forms import StaleVersionError
 from core.models import ChangeRecord
+from core.records import check_region, save_version_step
 from regions.models import Region
 from training.models import PeerSupportProgramme, TrainingAttendance, TrainingSession, format_hours
 
@@ -56,19 +58,18 @@ _HISTORY_EXCLUDE = ("created_at", "updated_at")
 
 
 def _check_region(user, region) -> None:
-    if not roles.can_edit_region(user, region):
-        if region is None:
-            raise PermissionDenied("県全域の研修は県職員のみ登録・変更できます。")
-        raise PermissionDenied("この圏域の記録を登録・変更する権限がありません。")
+    check_region(user, region, prefecture_wide_message="県全域の研修は県職員のみ登録・変更できます。")
 
 
-def _session_snapshot(session: TrainingSession) -> dict:
+def _session_snapshot(session: TrainingSession, attendee_counts: dict[str, int] | None = None) -> dict:
+    """History values of a session; `attendee_counts` stands in for its stored attendance (a draft's input)."""
     data = history.snapshot(session, exclude=_HISTORY_EXCLUDE)
+    if attendee_counts is None:
+        attendee_counts = {a.organisation_type: a.count for a in session.attendances.all()}
     data["attendees"] = {
-        _TYPE_LABELS[a.organisation_type]: a.count
-        for a in sorted(
-            session.attendances.all(), key=lambda a: OrganisationType.values.index(a.organisation_type)
-        )
+        _TYPE_LABELS[value]: attendee_counts[value]
+        for value in OrganisationType.values
+        if attendee_counts.get(value)
     }
     return data
 
@@ -138,7 +139,7 @@ def training_session_update(
     if locked.is_deleted:
         raise PermissionDenied("削除済みの研修は変更できません。")
     if version is not None and locked.version != version:
-        raise StaleVersionError()
+        raise StaleVersionError(locked)
     before = _session_snapshot(locked)
     _apply(locked, data)
     _check_region(by, locked.region)
@@ -154,6 +155,44 @@ def training_session_update(
     return locked
 
 
+def _changed_since(instance, loaded_version: int) -> set[str]:
+    """Change keys recorded after `loaded_version`. Every version step of a training record writes exactly
+    one history record (a change, a delete, a restore), so those are its newest `version - loaded` records."""
+    steps = max(instance.version - loaded_version, 0)
+    records = ChangeRecord.objects.for_object(instance).newest_first()[:steps] if steps else []
+    return {key for record in records for key in (record.changes or {})}
+
+
+def training_session_conflict_rows(
+    *, session: TrainingSession, loaded_version: int, attendee_counts: dict[str, int] | None = None, **data
+) -> list[ConflictRow]:
+    """What others changed since the editor loaded `loaded_version`, beside the editor's (unsaved) input."""
+    draft = TrainingSession.objects.get(pk=session.pk)
+    _apply(draft, data)
+    return conflict_rows(
+        changed=_changed_since(session, loaded_version),
+        current=_session_snapshot(session),
+        proposed=_session_snapshot(draft, attendee_counts or {}),
+        labels=_session_labels(),
+    )
+
+
+def peer_support_conflict_rows(
+    *, programme: PeerSupportProgramme, loaded_version: int, **data
+) -> list[ConflictRow]:
+    """The peer-support programme's counterpart of `training_session_conflict_rows`."""
+    draft = PeerSupportProgramme.objects.get(pk=programme.pk)
+    for name in PEER_SUPPORT_FIELDS:
+        if name in data:
+            setattr(draft, name, data[name])
+    return conflict_rows(
+        changed=_changed_since(programme, loaded_version),
+        current=history.snapshot(programme, exclude=_HISTORY_EXCLUDE),
+        proposed=history.snapshot(draft, exclude=_HISTORY_EXCLUDE),
+        labels=history.field_labels(PeerSupportProgramme),
+    )
+
+
 @transaction.atomic
 def training_session_delete(*, by, session: TrainingSession) -> TrainingSession:
     """Soft delete (prefecture officials only); the record stays and can be restored."""
@@ -162,9 +201,7 @@ def training_session_delete(*, by, session: TrainingSession) -> TrainingSession:
     locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if not locked.is_deleted:
         locked.is_deleted = True
-        locked.version += 1
-        locked.save(update_fields=["is_deleted", "version", "updated_at"])
-        history.record_change(by=by, instance=locked, action=ChangeRecord.Action.DELETE)
+        save_version_step(locked, by=by, action=ChangeRecord.Action.DELETE, fields=["is_deleted"])
     return locked
 
 
@@ -176,9 +213,7 @@ def training_session_restore(*, by, session: TrainingSession) -> TrainingSession
     locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if locked.is_deleted:
         locked.is_deleted = False
-        locked.version += 1
-        locked.save(update_fields=["is_deleted", "version", "updated_at"])
-        history.record_change(by=by, instance=locked, action=ChangeRecord.Action.RESTORE)
+        save_version_step(locked, by=by, action=ChangeRecord.Action.RESTORE, fields=["is_deleted"])
     return locked
 
 
@@ -200,7 +235,7 @@ def peer_support_save(
         before = None
     else:
         if version is not None and programme.version != version:
-            raise StaleVersionError()
+            raise StaleVersionError(programme)
         before = history.snapshot(programme, exclude=_HISTORY_EXCLUDE)
     for name in PEER_SUPPORT_FIELDS:
         if name in data:

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from core.categories import OrganisationType
 from core.changes import history_for
-from core.exports import csv_response, xlsx_response
+from core.exports import export_response
 from core.fiscal import fiscal_year_label, fiscal_year_of
 from core.forms import OrganisationCountsForm, StaleVersionError
+from core.listing import query_without_page
 from regions.models import Region
 from training import services
 from training.forms import PeerSupportForm, SessionFilterForm, TrainingSessionForm, fiscal_year_choices
@@ -45,15 +46,13 @@ def session_list(request):
     """研修一覧: filters by 年度 / 圏域 / 研修区分, 50 a page, attendee totals in the same query."""
     form, sessions = _filtered_sessions(request)
     page = Paginator(sessions.with_attendee_total(), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "training/session_list.html",
         {
             "filter_form": form,
             "page_obj": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "can_write": roles.can_write(request.user),
             "is_prefecture": roles.is_prefecture(request.user),
         },
@@ -108,16 +107,19 @@ def _export_sessions(request):
     return sessions.with_attendee_counts()
 
 
+def _export(request, fmt: str):
+    rows = _export_rows(_export_sessions(request))
+    return export_response(fmt, "研修一覧", EXPORT_HEADER, rows, sheet_title="研修一覧")
+
+
 def session_export_csv(request):
     """The filtered list as CSV (UTF-8 with BOM), every row, attendee counts by category."""
-    return csv_response("研修一覧.csv", EXPORT_HEADER, _export_rows(_export_sessions(request)))
+    return _export(request, "csv")
 
 
 def session_export_xlsx(request):
     """The filtered list as an Excel workbook, same columns as the CSV."""
-    return xlsx_response(
-        "研修一覧.xlsx", EXPORT_HEADER, _export_rows(_export_sessions(request)), sheet_title="研修一覧"
-    )
+    return _export(request, "xlsx")
 
 
 def _session_for(request, pk, *, action="view"):
@@ -151,6 +153,7 @@ def _save_session(request, *, session=None):
     data = request.POST if request.method == "POST" else None
     form = TrainingSessionForm(data, instance=session, user=request.user)
     counts_form = OrganisationCountsForm(data, initial_counts=initial_counts)
+    conflict_rows = None
     if request.method == "POST":
         form_ok, counts_ok = form.is_valid(), counts_form.is_valid()
         if form_ok and counts_ok:
@@ -164,21 +167,43 @@ def _save_session(request, *, session=None):
                     saved = services.training_session_update(
                         by=request.user,
                         session=session,
-                        version=form.cleaned_data.get("version"),
+                        version=form.loaded_version,
                         attendee_counts=counts_form.counts(),
                         **form.service_data(),
                     )
                     messages.success(request, "研修を更新しました。")
                 return redirect("training:session_detail", pk=saved.pk)
             except StaleVersionError as exc:
-                form.add_error(None, str(exc))
+                conflict_rows = services.training_session_conflict_rows(
+                    session=exc.instance,
+                    loaded_version=form.loaded_version or 0,
+                    attendee_counts=counts_form.counts(),
+                    **form.service_data(),
+                )
+                form = _reloaded(TrainingSessionForm, exc, request.POST, user=request.user)
             except ValidationError as exc:
                 form.add_error(None, exc)
     return render(
         request,
         "training/session_form.html",
-        {"form": form, "counts_form": counts_form, "session": session, "is_new": is_new},
+        {
+            "form": form,
+            "counts_form": counts_form,
+            "session": session,
+            "is_new": is_new,
+            "conflict_rows": conflict_rows,
+        },
     )
+
+
+def _reloaded(form_class, conflict: StaleVersionError, data, **kwargs):
+    """The editor's input again, now carrying the stored version: saving once more is a deliberate overwrite."""
+    data = data.copy()
+    data["version"] = str(conflict.instance.version)
+    form = form_class(data, instance=conflict.instance, **kwargs)
+    form.is_valid()
+    form.add_error(None, str(conflict))
+    return form
 
 
 @roles.writer_required
@@ -289,17 +314,23 @@ def peer_support_edit(request, region_code, fiscal_year):
         raise PermissionDenied("この圏域の記録を登録・変更する権限がありません。")
     programme = PeerSupportProgramme.objects.filter(region=region, fiscal_year=fiscal_year).first()
     form = PeerSupportForm(request.POST if request.method == "POST" else None, instance=programme)
+    conflict_rows = None
     if request.method == "POST" and form.is_valid():
         try:
             services.peer_support_save(
                 by=request.user,
                 region=region,
                 fiscal_year=fiscal_year,
-                version=form.cleaned_data.get("version"),
+                version=form.loaded_version,
                 **form.service_data(),
             )
         except StaleVersionError as exc:
-            form.add_error(None, str(exc))
+            conflict_rows = services.peer_support_conflict_rows(
+                programme=exc.instance,
+                loaded_version=form.loaded_version or 0,
+                **form.service_data(),
+            )
+            form = _reloaded(PeerSupportForm, exc, request.POST)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -308,7 +339,13 @@ def peer_support_edit(request, region_code, fiscal_year):
     return render(
         request,
         "training/peer_support_form.html",
-        {"form": form, "region": region, "fiscal_year": fiscal_year, "programme": programme},
+        {
+            "form": form,
+            "region": region,
+            "fiscal_year": fiscal_year,
+            "programme": programme,
+            "conflict_rows": conflict_rows,
+        },
     )
 
 

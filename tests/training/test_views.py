@@ -207,3 +207,36 @@ def test_peer_support_list_shows_every_region(client_for, viewer, django_assert_
 def test_peer_support_list_bad_year_falls_back(client_for, viewer, year):
     response = client_for(viewer).get(f"/training/peer-support/?fiscal_year={year}")
     assert response.status_code == 200
+
+
+def test_stale_version_shows_what_the_other_changed_beside_the_input(client_for, iwakuni_staff):
+    session = TrainingSessionFactory(title="元", place="岩国市民会館", attendees={"family": 1})
+    client = client_for(iwakuni_staff)
+    first = session_post_data(region=region("3501").pk, title="先の変更", place="岩国市民会館", version=1)
+    second = session_post_data(region=region("3501").pk, title="後の変更", place="萩市民館", version=1)
+    assert client.post(f"/training/{session.pk}/edit/", first).status_code == 302
+    response = client.post(f"/training/{session.pk}/edit/", second)
+    assert response.status_code == 200
+    rows = response.context["conflict_rows"]
+    assert [(r.label, r.theirs, r.yours) for r in rows] == [("研修名", "先の変更", "後の変更")]
+    assert 'data-testid="conflict"' in response.content.decode()
+    session.refresh_from_db()
+    assert (session.title, session.version) == ("先の変更", 2)
+    # The form now carries the stored version: saving again is a deliberate overwrite.
+    assert response.context["form"]["version"].value() == "2"
+    assert client.post(f"/training/{session.pk}/edit/", {**second, "version": "2"}).status_code == 302
+    session.refresh_from_db()
+    assert (session.title, session.place) == ("後の変更", "萩市民館")
+
+
+def test_peer_support_stale_version_shows_the_conflict(client_for, iwakuni_staff):
+    PeerSupportProgrammeFactory(region=region("3501"), fiscal_year=2022, trained=6)
+    client = client_for(iwakuni_staff)
+    url = "/training/peer-support/3501/2022/edit/"
+    assert client.post(url, peer_post_data(trained=9, version=1)).status_code == 302
+    response = client.post(url, peer_post_data(trained=7, version=1))
+    assert response.status_code == 200
+    assert "他の利用者が先にこの記録を更新しました" in response.content.decode()
+    rows = response.context["conflict_rows"]
+    assert [(r.label, r.theirs, r.yours) for r in rows] == [("養成したピアサポーター数", "9", "7")]
+    assert PeerSupportProgramme.objects.get().trained == 9
