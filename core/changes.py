@@ -76,6 +76,11 @@ class ConflictRow:
     yours: str
 
 
+def _comparable(value):
+    """Browsers send textarea line breaks as CRLF; stored text may have LF. They read the same."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 def conflict_rows(*, changed, current: dict, proposed: dict, labels: dict[str, str]) -> list[ConflictRow]:
     """Rows for the shared conflict table (`includes/conflict_table.html`).
 
@@ -87,7 +92,7 @@ def conflict_rows(*, changed, current: dict, proposed: dict, labels: dict[str, s
     rows = []
     for key in sorted(changed, key=lambda key: (order.get(key, len(order)), key)):
         theirs, yours = current.get(key), proposed.get(key)
-        if theirs != yours:
+        if _comparable(theirs) != _comparable(yours):
             rows.append(
                 ConflictRow(
                     label=str(labels.get(key, key)), theirs=display_value(theirs), yours=display_value(yours)

@@ -46,6 +46,16 @@ def test_conflict_rows_list_only_others_changes_that_differ_from_the_input_in_la
     ]  # place: changed by the editor only; date: the same on both sides
 
 
+def test_conflict_rows_ignore_browser_line_endings():
+    rows = conflict_rows(
+        changed={"agenda"},
+        current={"agenda": "現状の共有\n事例検討"},
+        proposed={"agenda": "現状の共有\r\n事例検討"},
+        labels={"agenda": "議題"},
+    )
+    assert rows == []
+
+
 def test_conflict_table_renders_rows_or_says_nothing_differs():
     html = render_to_string(
         "includes/conflict_table.html",
