@@ -25,6 +25,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +58,15 @@ ALLOWED_STATIC_TYPES = {
 
 
 class PdfRenderError(Exception):
-    """The PDF could not be produced; `str(error)` is a Japanese message fit for the error page."""
+    """The PDF could not be produced; `str(error)` is a Japanese message fit for the error page.
+
+    `status` is the HTTP status the error page answers with: 503 for what may pass (a timeout, a font
+    not yet installed), 500 for a failed render.
+    """
+
+    def __init__(self, message: str, *, status: int = 500):
+        super().__init__(message)
+        self.status = status
 
 
 class RefusedResource(ValueError):
@@ -182,7 +193,8 @@ def check_japanese_font(family: str | None = None) -> None:
         raise PdfRenderError(
             "日本語フォント（IPAexゴシック）がインストールされていません。"
             "サーバーで scripts/system-deps.sh を実行して fonts-ipaexfont-gothic と "
-            "fonts-ipaexfont-mincho をインストールしてください。"
+            "fonts-ipaexfont-mincho をインストールしてください。",
+            status=503,
         )
 
 
@@ -240,7 +252,8 @@ def render_pdf(html: str, *, base_url: str = PDF_BASE_URL, timeout: float | None
             logger.error("PDF の生成が %s 秒以内に終わらず中止しました", timeout)
             raise PdfRenderError(
                 f"PDF の生成が制限時間（{timeout:g} 秒）内に終わりませんでした。"
-                "時間をおいてもう一度お試しください。"
+                "時間をおいてもう一度お試しください。",
+                status=503,
             )
         try:
             status, payload, refused = receiver.recv()
@@ -262,3 +275,22 @@ def render_pdf(html: str, *, base_url: str = PDF_BASE_URL, timeout: float | None
     if not isinstance(payload, bytes) or not payload.startswith(b"%PDF-") or b"%%EOF" not in payload[-64:]:
         raise PdfRenderError("PDF の生成結果が不完全でした。もう一度お試しください。")
     return payload
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    """A PDF download named per RFC 6266 (`filename*` carries the Japanese name)."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Length"] = str(len(pdf))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def pdf_error_response(request, error: PdfRenderError, *, back_url: str = "") -> HttpResponse:
+    """The Japanese error page shown instead of a PDF (never a partial file)."""
+    response = render(
+        request, "pdf_error.html", {"message": str(error), "back_url": back_url}, status=error.status
+    )
+    if error.status == 503:
+        response["Retry-After"] = "60"
+    return response
