@@ -30,6 +30,8 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 logger = logging.getLogger(__name__)
+# WeasyPrint reports every rendering step at INFO; the portal logs only its warnings.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 #: The font every PDF template names first (Debian's fonts-ipaexfont-gothic / -mincho).
 REQUIRED_FONT = "IPAexGothic"
@@ -207,7 +209,6 @@ def _strip_attachments(document) -> None:
 
 def _write_pdf(html: str, base_url: str) -> tuple[bytes, list[str]]:
     """Render in the current process (the child); returns the PDF and the refused URLs."""
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import HTML
 
     fetcher = StaticOnlyFetcher(base_url)

@@ -210,19 +210,27 @@ def grouped_bar_chart(
                 anchor="middle",
                 fill="#fff" if inside else INK,
             )
+        labels_at: dict[str, list[float]] = {"end": [], "start": []}
         for t_index, target in enumerate(targets):
             value = target.values[c] if c < len(target.values) else None
             if value is None:
                 continue
             colour = TARGET_COLOURS[t_index % len(TARGET_COLOURS)]
             x1, x2 = group_x + group_w * 0.08, group_x + group_w * 0.92
-            svg.line(x1, y_of(value), x2, y_of(value), stroke=colour, width=2, dash="5 3")
+            y = y_of(value)
+            svg.line(x1, y, x2, y, stroke=colour, width=2, dash="5 3")
+            # Targets of several plans can sit close together: a label that would overlap another
+            # goes to the other end of its line, then below it.
+            for anchor, label_x, label_y in (("end", x2, y - 3), ("start", x1, y - 3), ("end", x2, y + 10)):
+                if all(abs(label_y - used) >= 10 for used in labels_at[anchor]):
+                    break
+            labels_at[anchor].append(label_y)
             svg.text(
-                x2,
-                y_of(value) - 3,
+                label_x,
+                label_y,
                 format_number(value, decimals=decimals) + unit,
                 size=9,
-                anchor="end",
+                anchor=anchor,
                 fill=colour,
             )
         svg.text(group_x + group_w / 2, height - 9, category, size=10.5, anchor="middle")
