@@ -41,7 +41,9 @@ def sheet_charts(*, prefecture, reference_date, region=None) -> SheetCharts:
     area_key = area_key_for(prefecture=prefecture, region=region)
     codes = (*DISCHARGE_CODES, LONG_STAY_CODE)
     observations = list(
-        Observation.objects.filter(area_key=area_key, indicator__code__in=codes, period_end__lte=reference_date)
+        Observation.objects.filter(
+            area_key=area_key, indicator__code__in=codes, period_end__lte=reference_date
+        )
         .select_related("indicator")
         .order_by("period_end", "pk")
     )
@@ -78,9 +80,12 @@ def _discharge_chart(observations: list[Observation], targets: list[Target]) -> 
         if target.indicator.code in DISCHARGE_CODES:
             key = (target.plan_id, target.fiscal_year)
             plans.setdefault(key, {})[target.indicator.code] = float(target.value)
-            plan_labels[key] = f"{fiscal.fiscal_year_label(target.fiscal_year, short=True)}目標（{target.plan.name}）"
+            plan_labels[key] = (
+                f"{fiscal.fiscal_year_label(target.fiscal_year, short=True)}目標（{target.plan.name}）"
+            )
     target_series = [
-        TargetSeries(plan_labels[key], [values.get(code) for code in DISCHARGE_CODES]) for key, values in plans.items()
+        TargetSeries(plan_labels[key], [values.get(code) for code in DISCHARGE_CODES])
+        for key, values in plans.items()
     ]
     return grouped_bar_chart(
         categories=DISCHARGE_LABELS,
@@ -95,7 +100,9 @@ def _discharge_chart(observations: list[Observation], targets: list[Target]) -> 
 
 
 def _long_stay_chart(observations: list[Observation], targets: list[Target]) -> SafeString | None:
-    points = [(obs.fiscal_year, float(obs.value)) for obs in observations if obs.indicator.code == LONG_STAY_CODE]
+    points = [
+        (obs.fiscal_year, float(obs.value)) for obs in observations if obs.indicator.code == LONG_STAY_CODE
+    ]
     if not points:
         return None
     indicator: Indicator = next(o.indicator for o in observations if o.indicator.code == LONG_STAY_CODE)
@@ -105,7 +112,9 @@ def _long_stay_chart(observations: list[Observation], targets: list[Target]) -> 
     latest_year = points[-1][0]
     upcoming = [t for t in long_stay_targets if t.fiscal_year >= latest_year] or long_stay_targets
     target_lines = [
-        TargetLine(f"{fiscal.fiscal_year_label(t.fiscal_year, short=True)}末目標（{t.plan.name}）", float(t.value))
+        TargetLine(
+            f"{fiscal.fiscal_year_label(t.fiscal_year, short=True)}末目標（{t.plan.name}）", float(t.value)
+        )
         for t in upcoming
     ]
     target_year = max((t.fiscal_year for t in upcoming), default=None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,9 +23,13 @@ from core import fiscal
 from core.pdf import find_static_file, render_pdf
 from sheets.charts import sheet_charts
 
+logger = logging.getLogger(__name__)
+
 #: Bump when the PDF changes in a way the HTML does not show (e.g. core.pdf's rendering options).
 LAYOUT_VERSION = "2"
 STYLESHEETS = ("sheets/sheet.css", "pdf/sheet.css")
+SHEET_TEMPLATE = "sheets/pdf/sheet.html"
+REGION_TEMPLATE = "sheets/pdf/region.html"
 CACHE_SECONDS = 24 * 60 * 60
 
 
@@ -70,32 +75,61 @@ def sheet_pdf_context(edition) -> dict:
     }
 
 
-def _render(template: str, context: dict, *, cache_prefix: str, use_cache: bool = True) -> RenderedPdf:
-    unstamped = render_to_string(template, {**context, "generated_at": None})
+def _render(template: str, context: dict, *, cache_prefix: str, unstamped: str | None = None) -> RenderedPdf:
+    """Render `template` to PDF, or take it from the cache when the same HTML was rendered before."""
+    if unstamped is None:
+        unstamped = render_to_string(template, {**context, "generated_at": None})
     key_hash = content_hash(unstamped)
     cache_key = f"{cache_prefix}:{key_hash}"
-    if use_cache:
-        cached = cache.get(cache_key)
-        if cached is not None:
-            pdf, generated_at = cached
-            return RenderedPdf(pdf, key_hash, generated_at, from_cache=True)
+    cached = cache.get(cache_key)
+    if cached is not None:
+        pdf, generated_at = cached
+        return RenderedPdf(pdf, key_hash, generated_at, from_cache=True)
     generated_at = timezone.now()
     pdf = render_pdf(render_to_string(template, {**context, "generated_at": generated_at}))
-    if use_cache:
-        cache.set(cache_key, (pdf, generated_at), CACHE_SECONDS)
+    cache.set(cache_key, (pdf, generated_at), CACHE_SECONDS)
     return RenderedPdf(pdf, key_hash, generated_at)
+
+
+def _draft_context(edition, context: dict | None = None) -> dict:
+    return {**(context or sheet_pdf_context(edition)), "is_draft": True}
+
+
+def sheet_draft_hash(edition, *, context: dict | None = None) -> str:
+    """The content hash of the live sheet (equal to a publication's when nothing changed since)."""
+    context = {**_draft_context(edition, context), "generated_at": None}
+    return content_hash(render_to_string(SHEET_TEMPLATE, context))
 
 
 def sheet_draft_pdf(edition, *, context: dict | None = None) -> RenderedPdf:
     """The live sheet, marked 「案」: what the data says now."""
-    context = {**(context or sheet_pdf_context(edition)), "is_draft": True}
-    return _render("sheets/pdf/sheet.html", context, cache_prefix="sheet-pdf")
+    return _render(SHEET_TEMPLATE, _draft_context(edition, context), cache_prefix="sheet-pdf")
 
 
-def sheet_draft_hash(edition, *, context: dict | None = None) -> str:
-    """The content hash of the live sheet (compare with a publication's to see if anything changed)."""
-    context = {**(context or sheet_pdf_context(edition)), "is_draft": True, "generated_at": None}
-    return content_hash(render_to_string("sheets/pdf/sheet.html", context))
+@dataclass(frozen=True)
+class LiveSheet:
+    pdf: bytes
+    filename: str
+    publication: object | None = None  # the PublishedEdition served, when nothing changed since it
+
+
+def sheet_live_pdf(edition) -> LiveSheet:
+    """What `/sheets/<fy>.pdf` serves: the latest published edition's own file when the sheet has not
+    changed since it was published, otherwise the live sheet marked 「案」."""
+    from sheets.services import PublishedFileError, published_edition_bytes
+
+    context = _draft_context(edition)
+    unstamped = render_to_string(SHEET_TEMPLATE, {**context, "generated_at": None})
+    latest = edition.publications.newest_first().first()
+    if latest is not None and latest.content_hash == content_hash(unstamped):
+        try:
+            return LiveSheet(
+                published_edition_bytes(latest), sheet_filename(edition, number=latest.number), latest
+            )
+        except PublishedFileError:
+            logger.exception("公開版のファイルを読めないため、最新データから作り直します: %s", latest)
+    rendered = _render(SHEET_TEMPLATE, context, cache_prefix="sheet-pdf", unstamped=unstamped)
+    return LiveSheet(rendered.pdf, sheet_filename(edition))
 
 
 def sheet_final_pdf(edition, *, number: int, published_at: datetime) -> tuple[bytes, str]:
@@ -104,7 +138,7 @@ def sheet_final_pdf(edition, *, number: int, published_at: datetime) -> tuple[by
     draft_hash = sheet_draft_hash(edition, context=context)
     label = f"第{number}版（{fiscal.wareki_date(timezone.localtime(published_at).date())}公開）"
     html = render_to_string(
-        "sheets/pdf/sheet.html",
+        SHEET_TEMPLATE,
         {**context, "is_draft": False, "generated_at": published_at, "published_label": label},
     )
     return render_pdf(html), draft_hash
@@ -119,4 +153,4 @@ def region_sheet_pdf(region_sheet, *, user_can_see_cases: bool) -> RenderedPdf:
         "pdf_title": region_sheet.title,
         "is_draft": False,  # an operational record, not an edition of the sheet
     }
-    return _render("sheets/pdf/region.html", context, cache_prefix="region-pdf")
+    return _render(REGION_TEMPLATE, context, cache_prefix="region-pdf")
