@@ -221,9 +221,10 @@ def grouped_bar_chart(
             svg.line(x1, y, x2, y, stroke=colour, width=2, dash="5 3")
             # Targets of several plans can sit close together: a label that would overlap another
             # goes to the other end of its line, then below it.
-            for anchor, label_x, label_y in (("end", x2, y - 3), ("start", x1, y - 3), ("end", x2, y + 10)):
-                if all(abs(label_y - used) >= 10 for used in labels_at[anchor]):
-                    break
+            candidates = (("end", x2, y - 3), ("start", x1, y - 3), ("end", x2, y + 10))
+            anchor, label_x, label_y = next(
+                (c for c in candidates if all(abs(c[2] - used) >= 10 for used in labels_at[c[0]])), candidates[-1]
+            )
             labels_at[anchor].append(label_y)
             svg.text(
                 label_x,

@@ -144,13 +144,12 @@ def sheet_final_pdf(edition, *, number: int, published_at: datetime) -> tuple[by
     return render_pdf(html), draft_hash
 
 
-def region_sheet_pdf(region_sheet, *, user_can_see_cases: bool) -> RenderedPdf:
-    """One region's page for its 圏域連絡調整会議 (see sheets.regional)."""
+def region_sheet_pdf(region_sheet) -> RenderedPdf:
+    """One region's page for its 圏域連絡調整会議 (sheets.regional.RegionSheet)."""
     context = {
         "rs": region_sheet,
-        "show_case_details": user_can_see_cases,
         "prefecture": region_sheet.region.prefecture,
         "pdf_title": region_sheet.title,
-        "is_draft": False,  # an operational record, not an edition of the sheet
+        "is_draft": False,  # an operational record of the region, not an edition of the sheet
     }
     return _render(REGION_TEMPLATE, context, cache_prefix="region-pdf")
