@@ -223,7 +223,8 @@ def grouped_bar_chart(
             # goes to the other end of its line, then below it.
             candidates = (("end", x2, y - 3), ("start", x1, y - 3), ("end", x2, y + 10))
             anchor, label_x, label_y = next(
-                (c for c in candidates if all(abs(c[2] - used) >= 10 for used in labels_at[c[0]])), candidates[-1]
+                (c for c in candidates if all(abs(c[2] - used) >= 10 for used in labels_at[c[0]])),
+                candidates[-1],
             )
             labels_at[anchor].append(label_y)
             svg.text(
