@@ -22,7 +22,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 FONT_FAMILY = "IPAexGothic, IPAexMincho, sans-serif"
 PALETTE = ("#1f5fa8", "#e07b00", "#3d8b37", "#8e44ad", "#7f6a00", "#0f7c8c")
-TARGET_COLOURS = ("#c0392b", "#6d4c41", "#ad1457", "#37474f")
+TARGET_COLOURS = ("#c0392b", "#7b1fa2", "#a86400", "#37474f")
+TARGET_DASHES = ("5 3", "2 2", "8 3 2 3", "1 3")
 INK = "#212529"
 MUTED = "#6c757d"
 GRID = "#dee2e6"
@@ -131,7 +132,7 @@ def nice_ceiling(value: float) -> tuple[float, float]:
 
 
 def _legend(svg: _Svg, items: list[tuple[str, str, str]], *, x: float, y: float, max_x: float) -> None:
-    """Legend entries (label, colour, kind: bar|line|target) laid out left to right, wrapping."""
+    """Legend entries (label, colour, kind: bar | line | target:<index>) laid out left to right, wrapping."""
     cursor_x, cursor_y = x, y
     for label, colour, kind in items:
         width = 22 + _text_width(label, 10) + 14
@@ -139,8 +140,9 @@ def _legend(svg: _Svg, items: list[tuple[str, str, str]], *, x: float, y: float,
             cursor_x, cursor_y = x, cursor_y + 15
         if kind == "bar":
             svg.rect(cursor_x, cursor_y - 8, 14, 9, fill=colour)
-        elif kind == "target":
-            svg.line(cursor_x, cursor_y - 4, cursor_x + 16, cursor_y - 4, stroke=colour, width=2, dash="5 3")
+        elif kind.startswith("target"):
+            dash = TARGET_DASHES[int(kind.partition(":")[2] or 0) % len(TARGET_DASHES)]
+            svg.line(cursor_x, cursor_y - 4, cursor_x + 16, cursor_y - 4, stroke=colour, width=2, dash=dash)
         else:
             svg.line(cursor_x, cursor_y - 4, cursor_x + 16, cursor_y - 4, stroke=colour, width=2)
             svg.parts.append(
@@ -218,7 +220,7 @@ def grouped_bar_chart(
             colour = TARGET_COLOURS[t_index % len(TARGET_COLOURS)]
             x1, x2 = group_x + group_w * 0.08, group_x + group_w * 0.92
             y = y_of(value)
-            svg.line(x1, y, x2, y, stroke=colour, width=2, dash="5 3")
+            svg.line(x1, y, x2, y, stroke=colour, width=2, dash=TARGET_DASHES[t_index % len(TARGET_DASHES)])
             # Targets of several plans can sit close together: a label that would overlap another
             # goes to the other end of its line, then below it.
             candidates = (("end", x2, y - 3), ("start", x1, y - 3), ("end", x2, y + 10))
@@ -311,7 +313,15 @@ def line_chart(
     for t_index, target in enumerate(targets):
         colour = TARGET_COLOURS[t_index % len(TARGET_COLOURS)]
         y = y_of(target.value)
-        svg.line(left, y, width - right, y, stroke=colour, width=1.6, dash="6 3")
+        svg.line(
+            left,
+            y,
+            width - right,
+            y,
+            stroke=colour,
+            width=1.6,
+            dash=TARGET_DASHES[t_index % len(TARGET_DASHES)],
+        )
         if target_x is not None:
             cx = x_of(target_x)
             svg.parts.append(

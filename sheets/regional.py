@@ -19,14 +19,10 @@ from accounts.roles import can_view_case_details
 from core import fiscal
 from indicators.models import Observation, Target, area_key_for
 from indicators.services import format_value
+from meetings.models import ActionItem, CaseFollowUp, CaseReview, CaseStatus, Meeting
 from regions.models import Region
 from sheets.charts import SheetCharts, sheet_charts
 from training.models import PeerSupportProgramme, TrainingSession
-
-try:  # meetings (issue 4) may land after this module: the region sheet then says so plainly.
-    from meetings.models import ActionItem, CaseFollowUp, CaseReview, CaseStatus, Meeting
-except ImportError:  # pragma: no cover - exercised only on a tree without the meetings app
-    Meeting = None
 
 
 @dataclass(frozen=True)
@@ -45,10 +41,10 @@ class RegionSheet:
     show_case_details: bool
     municipalities: list
     health_centres: list
-    meetings: list | None = None  # None: the meetings app is not installed in this build
-    cases: list | None = None
+    meetings: list = field(default_factory=list)
+    cases: list = field(default_factory=list)
     case_status_counts: list[tuple[str, int]] = field(default_factory=list)
-    open_actions: list | None = None
+    open_actions: list = field(default_factory=list)
     training_sessions: list = field(default_factory=list)
     peer_support: PeerSupportProgramme | None = None
     indicators: list[IndicatorLine] = field(default_factory=list)
@@ -69,10 +65,6 @@ class RegionSheet:
         )
 
     @property
-    def meetings_available(self) -> bool:
-        return self.meetings is not None
-
-    @property
     def training_attendees(self) -> int:
         return sum(s.attendees_total for s in self.training_sessions)
 
@@ -86,8 +78,7 @@ def region_sheet_for(*, region: Region, fiscal_year: int, user) -> RegionSheet:
         municipalities=list(region.municipalities.order_by("code")),
         health_centres=list(region.health_centres.order_by("display_order", "code")),
     )
-    if Meeting is not None:
-        _add_meetings(sheet, last_day=last_day)
+    _add_meetings(sheet, last_day=last_day)
     sheet.training_sessions = list(
         TrainingSession.objects.active()
         .for_region(region)
