@@ -9,8 +9,8 @@ Rendering runs in a child process with a time limit; a failure or timeout raises
 (with a Japanese message for the error page) and never returns partial bytes. The Japanese font is
 checked with fontconfig before rendering, so a missing font fails loudly instead of drawing boxes.
 
-Templates name the fonts explicitly (`PDF_FONT_FAMILY`); IPAex has no bold face, so headings use
-size and colour, not weight.
+Templates name the fonts explicitly (static/pdf/sheet.css: "IPAexGothic", "IPAexMincho"); IPAex has
+no bold face, so headings use size and colour, not weight.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 #: The font every PDF template names first (Debian's fonts-ipaexfont-gothic / -mincho).
 REQUIRED_FONT = "IPAexGothic"
-PDF_FONT_FAMILY = '"IPAexGothic", "IPAexMincho", sans-serif'
 
 #: A base URL on a reserved, never-resolving domain: `/static/…` links in a template resolve against
 #: it and the fetcher maps them to files on disk. Nothing is ever requested from this host.
@@ -118,32 +117,39 @@ def find_static_file(name: str) -> Path | None:
     return None
 
 
-try:  # WeasyPrint is imported lazily by the render; the fetcher class needs its base.
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-except ImportError:  # pragma: no cover - WeasyPrint is a hard dependency
-    URLFetcher = object  # type: ignore[assignment,misc]
-    URLFetcherResponse = None  # type: ignore[assignment]
+@functools.cache
+def _weasyprint():
+    """Import WeasyPrint (≈0.7 s) once per process, on the first render and before forking, so every
+    render's child starts with it loaded and processes that never render never pay for it."""
+    import weasyprint
+    import weasyprint.urls
+
+    return weasyprint
 
 
-class StaticOnlyFetcher(URLFetcher):
+class StaticOnlyFetcher:
     """WeasyPrint URL fetcher that serves only the portal's static files, from disk.
 
     Accepted: `<base_url>/static/<name>` where <name> is found by the staticfiles finders (or in
     STATIC_ROOT) and has an allowed extension. Everything else raises `RefusedResource`, which
     WeasyPrint catches: the element is skipped and the render goes on. Every refusal is remembered in
-    `refused` so the caller can log it.
+    `refused` so the caller can log it. It has WeasyPrint's fetcher interface (`fetch`, `__call__`,
+    `_fail_on_errors`) but none of its URL openers: no code path here can open a socket.
     """
 
+    _fail_on_errors = False  # read by weasyprint.urls.fetch: a refusal skips the resource
+
     def __init__(self, base_url: str = PDF_BASE_URL):
-        super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
         parts = urlsplit(base_url)
         self._origin = (parts.scheme.lower(), parts.netloc.lower())
         self.refused: list[str] = []
-        self.served: list[str] = []
 
     def _refuse(self, url: str, reason: str):
         self.refused.append(url[:200])
         raise RefusedResource(f"PDF では読み込みません（{reason}）: {url[:200]}")
+
+    def __call__(self, url):
+        return self.fetch(url)
 
     def fetch(self, url, headers=None):
         try:
@@ -167,16 +173,22 @@ class StaticOnlyFetcher(URLFetcher):
         path = find_static_file(name)
         if path is None:
             self._refuse(url, "静的ファイルが見つかりません")
-        self.served.append(name)
-        headers = {"Content-Type": content_type}
         if content_type == "text/css":
-            headers["Content-Type"] = "text/css; charset=utf-8"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers=headers)
+            content_type += "; charset=utf-8"
+        response_class = _weasyprint().urls.URLFetcherResponse
+        return response_class(url, body=path.read_bytes(), headers={"Content-Type": content_type})
 
 
-@functools.lru_cache(maxsize=8)
+_fonts_found: set[str] = set()
+
+
 def font_installed(family: str) -> bool:
-    """Is `family` known to fontconfig? (`fc-list` prints nothing for an unknown family.)"""
+    """Is `family` known to fontconfig? (`fc-list` prints nothing for an unknown family.)
+
+    Only a positive answer is remembered, so installing the font takes effect without a restart.
+    """
+    if family in _fonts_found:
+        return True
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return False
@@ -186,7 +198,10 @@ def font_installed(family: str) -> bool:
         )
     except (OSError, subprocess.SubprocessError):
         return False
-    return result.returncode == 0 and family.lower() in result.stdout.lower()
+    found = result.returncode == 0 and family.lower() in result.stdout.lower()
+    if found:
+        _fonts_found.add(family)
+    return found
 
 
 def check_japanese_font(family: str | None = None) -> None:
@@ -209,10 +224,8 @@ def _strip_attachments(document) -> None:
 
 def _write_pdf(html: str, base_url: str) -> tuple[bytes, list[str]]:
     """Render in the current process (the child); returns the PDF and the refused URLs."""
-    from weasyprint import HTML
-
     fetcher = StaticOnlyFetcher(base_url)
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+    document = _weasyprint().HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
     _strip_attachments(document)
     pdf = document.write_pdf()
     return pdf, fetcher.refused
@@ -241,6 +254,7 @@ def render_pdf(html: str, *, base_url: str = PDF_BASE_URL, timeout: float | None
     `timeout` (seconds) defaults to settings.PDF_RENDER_TIMEOUT or 60.
     """
     check_japanese_font()
+    _weasyprint()
     if timeout is None:
         timeout = float(getattr(settings, "PDF_RENDER_TIMEOUT", DEFAULT_TIMEOUT))
     context = _context()
