@@ -121,3 +121,27 @@ def observation_choices(prefecture):
 
 def target_choices(prefecture):
     return Target.objects.for_prefecture_area(prefecture).select_related("indicator", "plan")
+
+
+class PublishForm(forms.Form):
+    """Publishing the sheet as its next edition; a revision (第2版 onward) must say what changed."""
+
+    note = forms.CharField(
+        label="公開にあたってのメモ",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="例: 国への提出版。第2版以降は、前の版から何を直したかを書いてください。",
+    )
+
+    def __init__(self, *args, revision: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.revision = revision
+        if revision:
+            self.fields["note"].required = True
+            self.fields["note"].error_messages["required"] = (
+                "第2版以降は、前の版から何を直したかを書いてください。"
+            )
+
+    def clean_note(self):
+        return self.cleaned_data["note"].strip()

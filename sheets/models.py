@@ -5,6 +5,7 @@ targets (`indicators`), not sheet text.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from core import fiscal
@@ -279,3 +280,62 @@ class ScheduleEntry(OrderedRecord):
 
     def __str__(self):
         return f"{self.period} {self.item[:30]}"
+
+
+def published_pdf_path(instance, filename):
+    edition = instance.edition
+    return (
+        f"sheets/published/{edition.prefecture.code}/{edition.fiscal_year}/"
+        f"{edition.prefecture.code}-{edition.fiscal_year}-v{instance.number}-{instance.sha256[:12]}.pdf"
+    )
+
+
+class PublishedEditionQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-number")
+
+
+class PublishedEdition(models.Model):
+    """A published PDF of a fiscal year's sheet (第1版, 第2版 …): stored once, served byte for byte.
+
+    The file is never regenerated: whatever changes in the data afterwards, this edition's download
+    is the stored file, checked against `sha256` before it is served. `content_hash` is the hash of
+    the live sheet's HTML at publication, so the portal can tell whether the sheet has changed since.
+    """
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, related_name="publications", verbose_name="シート"
+    )
+    number = models.PositiveSmallIntegerField("版")
+    note = models.TextField("公開にあたってのメモ", blank=True)
+    pdf = models.FileField("PDF", upload_to=published_pdf_path, max_length=200, editable=False)
+    sha256 = models.CharField("SHA-256", max_length=64, editable=False)
+    size = models.PositiveIntegerField("バイト数", editable=False)
+    content_hash = models.CharField("公開時の内容のハッシュ", max_length=64, editable=False)
+    published_at = models.DateTimeField("公開日時", editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="公開した職員",
+        editable=False,
+    )
+
+    objects = PublishedEditionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "共有シートの公開版"
+        verbose_name_plural = "共有シートの公開版"
+        ordering = ["edition", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "number"],
+                name="published_edition_unique_number",
+                violation_error_message="この版は既に公開されています。",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.edition} 第{self.number}版"

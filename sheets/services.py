@@ -4,10 +4,13 @@ read model of one edition (`sheet_context`) that the HTML page and the later PDF
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from core import fiscal, history
@@ -28,6 +31,7 @@ from sheets.models import (
     HistoryEntry,
     InitiativeHeading,
     OutcomeRow,
+    PublishedEdition,
     ScheduleEntry,
     Strength,
 )
@@ -397,3 +401,63 @@ def sheet_context(edition: Edition) -> SheetContext:
         challenges=challenges,
         schedule=list(ScheduleEntry.objects.filter(edition=edition)),
     )
+
+
+# --- published editions (the PDF as sent to the national government) ---------------------------
+
+
+class PublishedFileError(Exception):
+    """A published edition's stored file is missing or no longer matches its checksum."""
+
+
+@transaction.atomic
+def edition_publish(*, by, edition: Edition, note: str = "") -> PublishedEdition:
+    """Publish the fiscal year's sheet as its next numbered edition (第1版, 第2版 …).
+
+    The PDF is rendered once, stored under MEDIA_ROOT with its SHA-256 and never regenerated. The
+    edition row is locked while the number is chosen and the PDF made, so two officials publishing
+    at once get consecutive numbers. A rendering failure (core.pdf.PdfRenderError) publishes nothing.
+    """
+    from sheets.pdf import sheet_final_pdf
+
+    locked = Edition.objects.select_for_update().select_related("prefecture").get(pk=edition.pk)
+    number = (locked.publications.aggregate(last=Max("number"))["last"] or 0) + 1
+    published_at = timezone.now()
+    pdf, content_hash = sheet_final_pdf(locked, number=number, published_at=published_at)
+    publication = PublishedEdition(
+        edition=locked,
+        number=number,
+        note=note.strip(),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        content_hash=content_hash,
+        published_at=published_at,
+        published_by=by if getattr(by, "pk", None) else None,
+    )
+    publication.pdf.save("sheet.pdf", ContentFile(pdf), save=False)  # the name comes from upload_to
+    try:
+        publication.full_clean()
+        publication.save()
+        history.record_create(by=by, instance=publication)
+        if locked.status != Edition.Status.PUBLISHED:
+            before = history.snapshot(locked)
+            locked.status = Edition.Status.PUBLISHED
+            locked.save(update_fields=["status"])
+            history.record_update(by=by, instance=locked, before=before)
+    except BaseException:
+        publication.pdf.storage.delete(publication.pdf.name)
+        raise
+    edition.status = locked.status
+    return publication
+
+
+def published_edition_bytes(publication: PublishedEdition) -> bytes:
+    """The stored PDF exactly as published; PublishedFileError if it is gone or was altered."""
+    try:
+        with publication.pdf.open("rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, ValueError, OSError) as exc:
+        raise PublishedFileError(f"{publication}のファイルが見つかりません。") from exc
+    if hashlib.sha256(data).hexdigest() != publication.sha256:
+        raise PublishedFileError(f"{publication}のファイルが公開時と一致しません（破損または改変）。")
+    return data

@@ -1,15 +1,25 @@
+import logging
 from decimal import Decimal
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_prefecture, prefecture_required
+from core.pdf import PdfRenderError, pdf_error_response, pdf_response
 from indicators.models import Indicator
 from indicators.services import observation_record, period_text_of
+from regions.models import Region
 from sheets import forms, services
-from sheets.models import Challenge, ChallengeRole, Edition
+from sheets import pdf as sheet_pdf_module
+from sheets.charts import sheet_charts
+from sheets.models import Challenge, ChallengeRole, Edition, PublishedEdition
+from sheets.regional import region_sheet_for
+
+logger = logging.getLogger(__name__)
 
 
 def _edition(fiscal_year: int) -> Edition:
@@ -25,7 +35,9 @@ def _edition(fiscal_year: int) -> Edition:
 
 
 def sheet_list(request):
-    editions = Edition.objects.for_list()
+    editions = Edition.objects.for_list().prefetch_related(
+        Prefetch("publications", queryset=PublishedEdition.objects.newest_first())
+    )
     return render(
         request,
         "sheets/sheet_list.html",
@@ -33,19 +45,24 @@ def sheet_list(request):
     )
 
 
+def _detail_context(request, edition, **extra):
+    publications = list(edition.publications.newest_first().select_related("published_by"))
+    return {
+        "edition": edition,
+        "sheet": services.sheet_context(edition),
+        "charts": sheet_charts(prefecture=edition.prefecture, reference_date=edition.reference_date),
+        "publications": publications,
+        "can_edit": is_prefecture(request.user),
+        "copy_form": forms.CopyForm(initial={"fiscal_year": edition.fiscal_year + 1}),
+        "publish_form": forms.PublishForm(revision=bool(publications)),
+        "regions": Region.objects.filter(prefecture=edition.prefecture).order_by("display_order", "code"),
+        **extra,
+    }
+
+
 def sheet_detail(request, fiscal_year: int):
     edition = _edition(fiscal_year)
-    sheet = services.sheet_context(edition)
-    return render(
-        request,
-        "sheets/sheet_detail.html",
-        {
-            "edition": edition,
-            "sheet": sheet,
-            "can_edit": is_prefecture(request.user),
-            "copy_form": forms.CopyForm(initial={"fiscal_year": fiscal_year + 1}),
-        },
-    )
+    return render(request, "sheets/sheet_detail.html", _detail_context(request, edition))
 
 
 @prefecture_required
@@ -63,12 +80,8 @@ def sheet_copy(request, fiscal_year: int):
         else:
             messages.success(request, f"{edition}を作成しました。内容を確認して編集してください。")
             return redirect("sheets:detail", fiscal_year=edition.fiscal_year)
-    sheet = services.sheet_context(source)
     return render(
-        request,
-        "sheets/sheet_detail.html",
-        {"edition": source, "sheet": sheet, "can_edit": True, "copy_form": form},
-        status=400,
+        request, "sheets/sheet_detail.html", _detail_context(request, source, copy_form=form), status=400
     )
 
 
@@ -223,3 +236,65 @@ def edit_part(request, fiscal_year: int, part: str):
     else:
         raise Http404("その部分はありません")
     return _edit_formsets(request, edition, part, specs)
+
+
+# --- PDF: the sheet, its published editions, region sheets -----------------------------------
+
+
+def sheet_pdf(request, fiscal_year: int):
+    """The sheet as PDF: the latest published edition's file if nothing changed since, else 「案」."""
+    edition = _edition(fiscal_year)
+    try:
+        live = sheet_pdf_module.sheet_live_pdf(edition)
+    except PdfRenderError as exc:
+        return pdf_error_response(request, exc, back_url=reverse("sheets:detail", args=[fiscal_year]))
+    return pdf_response(live.pdf, live.filename)
+
+
+def published_pdf(request, fiscal_year: int, number: int):
+    """One published edition, byte for byte as it was published."""
+    edition = _edition(fiscal_year)
+    publication = get_object_or_404(edition.publications, number=number)
+    try:
+        data = services.published_edition_bytes(publication)
+    except services.PublishedFileError as exc:
+        logger.error("%s", exc)
+        error = PdfRenderError(f"{exc} 県 障害者支援課へご連絡ください。", status=500)
+        return pdf_error_response(request, error, back_url=reverse("sheets:detail", args=[fiscal_year]))
+    response = pdf_response(data, sheet_pdf_module.sheet_filename(edition, number=publication.number))
+    response["ETag"] = f'"{publication.sha256}"'
+    return response
+
+
+@prefecture_required
+@require_POST
+def sheet_publish(request, fiscal_year: int):
+    edition = _edition(fiscal_year)
+    revision = edition.publications.exists()
+    form = forms.PublishForm(request.POST, revision=revision)
+    if not form.is_valid():
+        context = _detail_context(request, edition, publish_form=form)
+        return render(request, "sheets/sheet_detail.html", context, status=400)
+    try:
+        publication = services.edition_publish(
+            by=request.user, edition=edition, note=form.cleaned_data["note"]
+        )
+    except PdfRenderError as exc:
+        error = PdfRenderError(f"公開できませんでした（何も公開されていません）。{exc}", status=exc.status)
+        return pdf_error_response(request, error, back_url=reverse("sheets:detail", args=[fiscal_year]))
+    messages.success(request, f"{publication}を公開しました。この版の PDF は今後も公開時のまま提供されます。")
+    return redirect("sheets:detail", fiscal_year=fiscal_year)
+
+
+def region_pdf(request, fiscal_year: int, region_code: str):
+    """One region's sheet for its 圏域連絡調整会議."""
+    edition = _edition(fiscal_year)
+    region = get_object_or_404(
+        Region.objects.select_related("prefecture"), code=region_code, prefecture=edition.prefecture
+    )
+    region_sheet = region_sheet_for(region=region, fiscal_year=fiscal_year, user=request.user)
+    try:
+        rendered = sheet_pdf_module.region_sheet_pdf(region_sheet)
+    except PdfRenderError as exc:
+        return pdf_error_response(request, exc, back_url=reverse("sheets:detail", args=[fiscal_year]))
+    return pdf_response(rendered.pdf, region_sheet.filename)

@@ -1,0 +1,159 @@
+"""The region sheet: one 障害保健福祉圏域's page for its 圏域連絡調整会議, read from every app.
+
+For one region and one 年度: its municipalities and health centres, its meetings, case reviews and
+their outcomes, training and the peer-supporter programme, open action items, and its indicators
+where data exists. Only that region's records are read (every query filters on the region);
+case details appear only for users who may see them (accounts.roles.can_view_case_details),
+everyone else sees counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch
+
+from accounts.roles import can_view_case_details
+from core import fiscal
+from indicators.models import Observation, Target, area_key_for
+from indicators.services import format_value
+from meetings.models import ActionItem, CaseFollowUp, CaseReview, CaseStatus, Meeting
+from regions.models import Region
+from sheets.charts import SheetCharts, sheet_charts
+from training.models import PeerSupportProgramme, TrainingSession
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    name: str
+    value_text: str
+    period_label: str
+    provenance: str
+    target_text: str = ""
+
+
+@dataclass
+class RegionSheet:
+    region: Region
+    fiscal_year: int
+    show_case_details: bool
+    municipalities: list
+    health_centres: list
+    meetings: list = field(default_factory=list)
+    cases: list = field(default_factory=list)
+    case_status_counts: list[tuple[str, int]] = field(default_factory=list)
+    open_actions: list = field(default_factory=list)
+    training_sessions: list = field(default_factory=list)
+    peer_support: PeerSupportProgramme | None = None
+    indicators: list[IndicatorLine] = field(default_factory=list)
+    charts: SheetCharts | None = None
+
+    @property
+    def fiscal_year_label(self) -> str:
+        return fiscal.fiscal_year_label(self.fiscal_year)
+
+    @property
+    def title(self) -> str:
+        return f"{self.region.full_name} 圏域シート（{self.fiscal_year_label}）"
+
+    @property
+    def filename(self) -> str:
+        return (
+            f"{self.region.prefecture.name}_{self.fiscal_year_label}_{self.region.full_name}_圏域シート.pdf"
+        )
+
+    @property
+    def training_attendees(self) -> int:
+        return sum(s.attendees_total for s in self.training_sessions)
+
+
+def region_sheet_for(*, region: Region, fiscal_year: int, user) -> RegionSheet:
+    last_day = fiscal.fiscal_year_range(fiscal_year)[1]
+    sheet = RegionSheet(
+        region=region,
+        fiscal_year=fiscal_year,
+        show_case_details=can_view_case_details(user, region),
+        municipalities=list(region.municipalities.order_by("code")),
+        health_centres=list(region.health_centres.order_by("display_order", "code")),
+    )
+    _add_meetings(sheet, last_day=last_day)
+    sheet.training_sessions = list(
+        TrainingSession.objects.active()
+        .for_region(region)
+        .in_fiscal_year(fiscal_year)
+        .with_attendee_total()
+        .select_related("organiser_health_centre")
+        .order_by("start_date", "pk")
+    )
+    sheet.peer_support = PeerSupportProgramme.objects.filter(region=region, fiscal_year=fiscal_year).first()
+    sheet.indicators = _indicator_lines(region, last_day)
+    sheet.charts = sheet_charts(prefecture=region.prefecture, reference_date=last_day, region=region)
+    return sheet
+
+
+def _add_meetings(sheet: RegionSheet, *, last_day: date) -> None:
+    region, fiscal_year = sheet.region, sheet.fiscal_year
+    sheet.meetings = list(
+        Meeting.objects.alive()
+        .for_region(region)
+        .in_fiscal_year(fiscal_year)
+        .with_summary()
+        .order_by("date", "pk")
+    )
+    cases = (
+        CaseReview.objects.alive()
+        .filter(region=region, fiscal_year=fiscal_year)
+        .select_related("meeting")
+        .prefetch_related(Prefetch("followups", queryset=CaseFollowUp.objects.order_by("months")))
+        .order_by("sequence")
+    )
+    sheet.cases = list(cases)
+    counts = Counter(case.status for case in sheet.cases)
+    sheet.case_status_counts = [
+        (label, counts[value]) for value, label in CaseStatus.choices if counts[value]
+    ]
+    sheet.open_actions = list(
+        ActionItem.objects.alive()
+        .open()
+        .filter(meeting__region=region, meeting__date__lte=last_day)
+        .select_related("meeting")
+        .order_by("due_date", "pk")
+    )
+
+
+def _indicator_lines(region: Region, last_day: date) -> list[IndicatorLine]:
+    """The newest value of each indicator recorded for this region (up to the year's end), with its target."""
+    area_key = area_key_for(prefecture=region.prefecture, region=region)
+    latest: dict[int, Observation] = {}
+    for obs in (
+        Observation.objects.filter(area_key=area_key, period_end__lte=last_day)
+        .select_related("indicator")
+        .order_by("indicator__display_order", "indicator_id", "-period_end", "-pk")
+    ):
+        latest.setdefault(obs.indicator_id, obs)
+    targets: dict[int, Target] = {}
+    for target in (
+        Target.objects.filter(area_key=area_key).select_related("plan").order_by("fiscal_year", "pk")
+    ):
+        targets.setdefault(target.indicator_id, target)
+    lines = []
+    for obs in latest.values():
+        target = targets.get(obs.indicator_id)
+        target_text = ""
+        if target is not None:
+            target_text = (
+                f"{format_value(target.value, obs.indicator, as_entered=True)}{obs.indicator.unit}"
+                f"{target.get_comparator_display()}（{fiscal.fiscal_year_label(target.fiscal_year, short=True)}）"
+            )
+        lines.append(
+            IndicatorLine(
+                name=obs.indicator.name_ja,
+                value_text=f"{format_value(obs.value, obs.indicator)}{obs.indicator.unit}",
+                period_label=obs.period_label,
+                provenance=obs.provenance,
+                target_text=target_text,
+            )
+        )
+    return lines
