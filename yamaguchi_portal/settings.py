@@ -205,11 +205,11 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        # plotly.js (the dashboard's charts) writes its own CSS rules into a <style> element it
-        # creates at run time (modebar, hover labels, drag cursors) and styles SVG nodes through
-        # style attributes; with style-src 'self' alone Chromium refuses those and the charts lose
-        # their layout. Styles cannot run code, so 'unsafe-inline' is allowed for styles only —
-        # never for scripts (tests/core/test_csp.py pins both).
+        # plotly.js 4.x (the dashboard's charts) writes its CSS rules into a <style> element it
+        # creates at run time (modebar, hover labels, cursors) and sets style attributes on SVG
+        # nodes; under style-src 'self' Chromium refuses three of those on a plain bar chart
+        # (measured with tests/core/test_csp.py). Styles cannot run code, so 'unsafe-inline' is
+        # allowed for styles only — never for scripts (the same test module pins script-src).
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
