@@ -41,7 +41,9 @@ def test_it_refuses_to_start_without_secret_key():
 
 def test_hsts_is_configurable():
     result = run_manage(
-        "shell", "-c", "from django.conf import settings; print(settings.SECURE_HSTS_SECONDS)",
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECURE_HSTS_SECONDS)",
         SECURE_HSTS_SECONDS="600",
     )
     assert result.stdout.strip().splitlines()[-1] == "600", result.stderr
@@ -68,5 +70,7 @@ def test_session_and_csrf_cookies_are_secure_in_production(settings, client):
         "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
         "s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_HTTPONLY, s.SECURE_HSTS_SECONDS)",
     )
-    assert result.stdout.strip().splitlines()[-1].split() == ["True", "True", "True", "True", "31536000"], result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["True", "True", "True", "True", "31536000"], (
+        result.stderr
+    )
     assert live.SESSION_COOKIE_HTTPONLY
