@@ -65,6 +65,7 @@ def portal_user_create(
     if User.objects.filter(username=username).exists():
         raise ValidationError(f"利用者「{username}」は既に存在します。")
     user = User(username=username)
+    user.full_clean(exclude=["password"])  # the user name: required, 150 characters, letters/digits/@.+-_
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.save()
