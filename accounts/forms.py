@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
 
 class OTPTokenForm(forms.Form):
@@ -15,3 +16,17 @@ class OTPTokenForm(forms.Form):
 
 class UnlockForm(forms.Form):
     attempt = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, refusing over-long user names before they reach authenticate().
+
+    AuthenticationForm sets the user name's max_length on the widget only; a 10,000-character name
+    would otherwise be authenticated and stored by django-axes (a 255-character column).
+    """
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username") or ""
+        if len(username) > self.username_field.max_length:
+            raise forms.ValidationError("利用者名が長すぎます。", code="max_length")
+        return username
