@@ -17,6 +17,23 @@ OTP_EXEMPT_VIEWS = frozenset(
 )
 
 
+_DEVICE_CHECKED = "_portal_otp_device"
+
+
+def _has_device(request, user) -> bool:
+    """Whether the signed-in user has a confirmed device, looked up once per session.
+
+    Setting a device up verifies the session at once, and only a verified session can remove one,
+    so the answer cannot go stale in a way that lets an unverified session through.
+    """
+    cached = request.session.get(_DEVICE_CHECKED)
+    if cached is not None and cached[0] == user.pk:
+        return cached[1]
+    has_device = user_has_device(user)
+    request.session[_DEVICE_CHECKED] = [user.pk, has_device]
+    return has_device
+
+
 class OfficialOTPRequiredMiddleware:
     """Prefecture officials must pass TOTP after their password before any other page.
 
@@ -38,7 +55,7 @@ class OfficialOTPRequiredMiddleware:
         match = request.resolver_match
         if match is not None and match.view_name in OTP_EXEMPT_VIEWS:
             return None
-        has_device = user_has_device(user)
+        has_device = _has_device(request, user)
         if not has_device and not roles.is_prefecture(user):
             return None
         target = "accounts:otp_verify" if has_device else "accounts:otp_setup"

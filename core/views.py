@@ -45,8 +45,8 @@ def server_error(request):
 
 
 def _audit_filter(request):
-    from core.auditlog import AuditFilter
     from core.audit_forms import AuditFilterForm
+    from core.auditlog import AuditFilter
 
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():

@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from accounts.roles import is_prefecture
 from tests.factories import DEFAULT_PASSWORD, Role, make_user
-from tests.otp import current_token, mark_otp_verified, totp_device
+from tests.otp import current_token, mark_otp_checked, mark_otp_verified, totp_device
 
 
 @pytest.fixture
@@ -49,6 +49,8 @@ def client_for(client):
         client.force_login(user)
         if is_prefecture(user):
             mark_otp_verified(client, user)
+        else:
+            mark_otp_checked(client, user)
         return client
 
     return sign_in
