@@ -62,5 +62,14 @@ format:
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Database (pg_dump / SQLite backup API) and MEDIA_ROOT into var/backups/<time>/, newest BACKUP_KEEP kept.
+backup:
+	$(MANAGE) backup_db
+
+# make restore FILE=var/backups/<time>  (overwrites the current database and media files)
+restore:
+	@test -n "$(FILE)" || { echo "FILE=var/backups/<日時> を指定してください"; exit 2; }
+	$(MANAGE) restore_db "$(FILE)" --yes
+
 clean:
 	rm -rf $(VENV) var/static

@@ -1,8 +1,13 @@
+from django.contrib import messages
 from django.db.models import Count, Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import roles
+from accounts import lockout, otp, roles
+from accounts.forms import OTPTokenForm, UnlockForm
 from meetings.models import ActionItem
 from regions.models import Region
 
@@ -49,3 +54,109 @@ def home(request):
     elif roles.is_prefecture(request.user):
         context["region_actions"] = _action_counts_per_region(today)
     return render(request, "home.html", context)
+
+
+def _next_url(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("home")
+
+
+@require_http_methods(["GET", "POST"])
+def otp_setup(request):
+    """二段階認証の設定: register an authenticator app (QR code), then show the recovery codes once."""
+    user = request.user
+    device = otp.confirmed_totp_device(user)
+    if device is not None:
+        return render(
+            request,
+            "accounts/otp_status.html",
+            {
+                "device": device,
+                "codes_left": otp.recovery_codes_left(user),
+                "required": roles.is_prefecture(user),
+                "verified": user.is_verified(),
+            },
+        )
+    pending = otp.pending_totp_device(user)
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = otp.totp_device_confirm(
+            by=user, device=pending, token=form.cleaned_data["token"], request=request
+        )
+        if codes is not None:
+            return render(request, "accounts/otp_codes.html", {"codes": codes, "next": _next_url(request)})
+        form.add_error("token", "確認コードが正しくありません。認証アプリの最新のコードを入力してください。")
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "form": form,
+            "qr_svg": otp.qr_svg(pending),
+            "secret": otp.secret_for_display(pending),
+            "required": roles.is_prefecture(user),
+            "next": _next_url(request),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def otp_verify(request):
+    """確認コードの入力: the second step of signing in for users with a device."""
+    user = request.user
+    if user.is_verified():
+        return redirect(_next_url(request))
+    if otp.confirmed_totp_device(user) is None:
+        return redirect(f"{reverse('accounts:otp_setup')}?{urlencode({'next': _next_url(request)})}")
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.otp_verify(by=user, token=form.cleaned_data["token"], request=request):
+            return redirect(_next_url(request))
+        form.add_error(
+            "token",
+            "確認コードが正しくありません。続けて誤ると、しばらく入力できなくなります。",
+        )
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@require_POST
+def otp_recovery_codes(request):
+    """Issue fresh recovery codes (the old ones stop working); only from a verified session."""
+    if not request.user.is_verified():
+        return redirect("accounts:otp_verify")
+    codes = otp.recovery_codes_generate(by=request.user, request=request)
+    return render(request, "accounts/otp_codes.html", {"codes": codes, "next": reverse("home")})
+
+
+@require_POST
+def otp_disable(request):
+    """Turn two-factor sign-in off — not allowed for prefecture officials, for whom it is required."""
+    if roles.is_prefecture(request.user):
+        messages.error(request, "県職員は二段階認証を解除できません。")
+        return redirect("accounts:otp_setup")
+    if not request.user.is_verified():
+        return redirect("accounts:otp_verify")
+    otp.otp_disable(by=request.user, request=request)
+    messages.success(request, "二段階認証を解除しました。")
+    return redirect("accounts:otp_setup")
+
+
+@roles.prefecture_required
+@require_http_methods(["GET", "POST"])
+def locked_accounts(request):
+    """ロック中のアカウント: sign-ins locked after repeated failures, with an unlock button (officials)."""
+    if request.method == "POST":
+        form = UnlockForm(request.POST)
+        attempt = None
+        if form.is_valid():
+            attempt = lockout.locked_attempts().filter(pk=form.cleaned_data["attempt"]).first()
+        if attempt is None:
+            messages.error(request, "指定のロックは見つかりません（既に解除されたか、期限が過ぎています）。")
+        else:
+            lockout.login_lockout_reset(by=request.user, attempt=attempt, request=request)
+            messages.success(request, f"「{attempt.username}」のロックを解除しました。")
+        return redirect("accounts:locked_accounts")
+    return render(request, "accounts/locked_accounts.html", {"attempts": list(lockout.locked_attempts())})

@@ -1,16 +1,10 @@
 from django.contrib import admin
 
-from core.models import ChangeRecord
+from core.models import AuditEvent, ChangeRecord
 
 
-@admin.register(ChangeRecord)
-class ChangeRecordAdmin(admin.ModelAdmin):
-    """Read-only: the history is evidence and cannot be edited or deleted."""
-
-    list_display = ["at", "username", "action", "content_type", "object_repr"]
-    list_filter = ["action", "content_type"]
-    search_fields = ["object_repr", "username"]
-    date_hierarchy = "at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Read-only: the history and the audit log are evidence and cannot be edited or deleted."""
 
     def has_add_permission(self, request):
         return False
@@ -20,3 +14,19 @@ class ChangeRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(ReadOnlyAdmin):
+    list_display = ["at", "username", "action", "content_type", "object_repr"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "username"]
+    date_hierarchy = "at"
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "username", "ip", "kind", "content_type", "object_repr"]
+    list_filter = ["kind"]
+    search_fields = ["object_repr", "username"]
+    date_hierarchy = "at"

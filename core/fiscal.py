@@ -132,7 +132,7 @@ class ParsedPeriod:
 
 
 _PERIOD_RE = re.compile(
-    r"""^(?:(?P<era>令和|平成|昭和|大正|明治|[RHSTMrhstm])\s*(?P<era_year>元|\d{1,2})
+    r"""^(?:(?P<era>令和|平成|昭和|大正|明治|[RHSTMrhstm])\s*(?P<era_year>元|\d{1,3})
           |(?:FY\s*)?(?P<western>\d{4}))
         \s*(?:年|[./-])?
         (?:(?P<month>\d{1,2})(?:月|[./-])?(?:(?P<day>\d{1,2})日?)?)?

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("audit/", include("core.urls")),
     path("regions/", include("regions.urls")),
     path("meetings/", include("meetings.urls")),
     path("training/", include("training.urls")),
@@ -18,3 +19,5 @@ urlpatterns = [
     path("sheets/", include("sheets.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "core.views.server_error"

@@ -1,0 +1,32 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class OTPTokenForm(forms.Form):
+    token = forms.CharField(
+        label="確認コード",
+        max_length=32,
+        help_text="認証アプリに表示される6桁の数字、または回復コードを入力してください。",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+        error_messages={"required": "確認コードを入力してください。"},
+    )
+
+
+class UnlockForm(forms.Form):
+    attempt = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, refusing over-long user names before they reach authenticate().
+
+    AuthenticationForm sets the user name's max_length on the widget only; a 10,000-character name
+    would otherwise be authenticated and stored by django-axes (a 255-character column).
+    """
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username") or ""
+        if len(username) > self.username_field.max_length:
+            raise forms.ValidationError("利用者名が長すぎます。", code="max_length")
+        return username
