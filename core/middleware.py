@@ -12,6 +12,7 @@ connection: the portal recovers without a restart.
 from __future__ import annotations
 
 import logging
+from urllib.parse import unquote
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
@@ -45,3 +46,36 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.error("database unavailable while serving %s: %s", request.path, exception)
         return database_unavailable_response()
+
+
+def attachment_filename(content_disposition: str) -> str | None:
+    """The file name of an `attachment` Content-Disposition (RFC 6266 `filename*` first), else None."""
+    if not content_disposition.lower().startswith("attachment"):
+        return None
+    params = dict(part.strip().split("=", 1) for part in content_disposition.split(";")[1:] if "=" in part)
+    if "filename*" in params:
+        charset, _, quoted = params["filename*"].partition("''")
+        return unquote(quoted, encoding=charset or "utf-8")
+    return params.get("filename", "").strip('"')
+
+
+class DownloadAuditMiddleware:
+    """Record every file a signed-in user downloads (CSV, Excel, PDF…) in the audit log.
+
+    Every export in the portal answers with `Content-Disposition: attachment`, so auditing here,
+    in one place, covers each export and sheet download — including ones added later — without
+    relying on every view to remember a call.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        filename = attachment_filename(response.get("Content-Disposition", ""))
+        user = getattr(request, "user", None)
+        if filename and response.status_code == 200 and user is not None and user.is_authenticated:
+            from core.audit import audit_download
+
+            audit_download(request, request.path, filename)
+        return response

@@ -100,8 +100,6 @@ def find_static_file(name: str) -> Path | None:
 
     candidates: list[Path] = []
     found = finders.find(name)
-    if isinstance(found, list | tuple):  # a finder answering None makes find() return [None]
-        found = next((item for item in found if item), None)
     if found:
         candidates.append(Path(found))
     if getattr(settings, "STATIC_ROOT", None):

@@ -36,7 +36,7 @@ class VendorFinder(BaseFinder):
     def find(self, path, find_all=False, **kwargs):
         source = VENDOR_FILES.get(path)
         if source is None or not source.exists():
-            return [] if find_all else None
+            return []  # as Django's own finders answer: finders.find() then falls through to None
         return [str(source)] if find_all else str(source)
 
     def list(self, ignore_patterns):

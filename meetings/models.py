@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 
 from accounts import roles
 from core.categories import OrganisationType
+from core.models import AuditedQuerySet
 from core.records import RecordQuerySet, RegionLabelMixin, SoftDeleteQuerySet, TrackedRecord
 from meetings.validators import validate_no_identifiers
 from regions.models import HealthCentre, Region
@@ -44,7 +45,7 @@ class PrefectureDivision(models.TextChoices):
     HEALTH_PROMOTION = "health_promotion", "山口県 健康増進課"
 
 
-class MeetingQuerySet(RecordQuerySet, SoftDeleteQuerySet, roles.RegionScopedQuerySet):
+class MeetingQuerySet(AuditedQuerySet, RecordQuerySet, SoftDeleteQuerySet, roles.RegionScopedQuerySet):
     region_field = "region"
     alive_lookup = {"deleted_at__isnull": True}
 
@@ -221,7 +222,7 @@ class ActionStatus(models.TextChoices):
     DONE = "done", "完了"
 
 
-class ActionItemQuerySet(roles.RegionScopedQuerySet):
+class ActionItemQuerySet(AuditedQuerySet, roles.RegionScopedQuerySet):
     region_field = "meeting__region"
 
     def alive(self):
@@ -349,7 +350,7 @@ class FollowUpStatus(models.TextChoices):
     OTHER = "other", "その他"
 
 
-class CaseReviewQuerySet(roles.RegionScopedQuerySet):
+class CaseReviewQuerySet(AuditedQuerySet, roles.RegionScopedQuerySet):
     region_field = "region"
 
     def alive(self):

@@ -317,7 +317,7 @@ def meeting_update(
     changes = history.diff(before, after, labels={**before_labels, **after_labels})
     if changes:  # a save that changes nothing keeps its version and writes no history
         meeting.version += 1
-        Meeting.objects.filter(pk=meeting.pk).update(version=meeting.version)
+        meeting.save(update_fields=["version", "updated_at"])
         changes["version"] = {"label": "版", "old": meeting.version - 1, "new": meeting.version}
         history.record_change(by=by, instance=meeting, action=ChangeRecord.Action.UPDATE, changes=changes)
     return meeting

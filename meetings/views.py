@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from core import exports
+from core.audit import audit_view
 from core.changes import history_for
 from core.listing import query_without_page
 from meetings import services
@@ -115,6 +116,9 @@ def meeting_detail(request, pk):
     show_cases = roles.can_view_case_details(request.user, meeting.region_id)
     today = timezone.localdate()
     actions = list(meeting.action_items.all())
+    cases = list(meeting.cases.prefetch_related("followups")) if show_cases else None
+    if cases:  # case details are on this page too: the access is recorded as for the case page
+        audit_view(request, meeting, detail={"case_numbers": [c.case_number for c in cases]})
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -124,7 +128,7 @@ def meeting_detail(request, pk):
             "participant_total": sum(p.count for p in meeting.participations.all()),
             "actions": [(a, a.is_overdue(today)) for a in actions],
             "show_cases": show_cases,
-            "cases": meeting.cases.prefetch_related("followups") if show_cases else None,
+            "cases": cases,
             "case_count": meeting.cases.count(),
             "can_edit": not meeting.is_deleted and roles.can_edit_region(request.user, meeting.region_id),
             "can_restore": meeting.is_deleted and roles.is_prefecture(request.user),
@@ -270,6 +274,7 @@ def case_detail(request, pk):
     case = roles.get_for_user(
         CaseReview.objects.alive().select_related("region", "meeting"), request.user, action="case", pk=pk
     )
+    audit_view(request, case)
     rows = followup_forms(case, request.POST or None)
     if request.method == "POST" and all(form.is_valid() for _, _, form in rows):
         updates = {

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from core import fiscal
+from core.models import AuditedQuerySet
 from indicators.models import EditTracked, Indicator, Observation, Target
 from regions.models import Prefecture
 
@@ -290,7 +291,7 @@ def published_pdf_path(instance, filename):
     )
 
 
-class PublishedEditionQuerySet(models.QuerySet):
+class PublishedEditionQuerySet(AuditedQuerySet):
     def newest_first(self):
         return self.order_by("-number")
 

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from accounts.roles import RegionScopedQuerySet
 from core.categories import OrganisationType
 from core.fiscal import fiscal_year_label
+from core.models import AuditedQuerySet
 from core.records import RecordQuerySet, RegionLabelMixin, SoftDeleteQuerySet, TrackedRecord
 from regions.models import HealthCentre, Region
 
@@ -40,7 +41,7 @@ class OrganiserKind(models.TextChoices):
     OTHER = "other", "その他"
 
 
-class TrainingSessionQuerySet(RecordQuerySet, SoftDeleteQuerySet, RegionScopedQuerySet):
+class TrainingSessionQuerySet(AuditedQuerySet, RecordQuerySet, SoftDeleteQuerySet, RegionScopedQuerySet):
     region_field = "region"
     alive_lookup = {"is_deleted": False}
 
@@ -203,7 +204,7 @@ class TrainingAttendance(models.Model):
         return f"{self.get_organisation_type_display()} {self.count}人"
 
 
-class PeerSupportProgrammeQuerySet(RecordQuerySet, RegionScopedQuerySet):
+class PeerSupportProgrammeQuerySet(AuditedQuerySet, RecordQuerySet, RegionScopedQuerySet):
     region_field = "region"
 
 

@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.OfficialOTPRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.DownloadAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -248,6 +249,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # The prefecture this deployment serves (its 全国地方公共団体コード).
+PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 60)
+
 PORTAL_PREFECTURE_CODE = os.environ.get("PORTAL_PREFECTURE_CODE", "350001")
 
 LOGGING = {

@@ -290,7 +290,8 @@ def test_csv_export_is_filtered_and_is_itself_audited(client_for, trail):
     assert rows[0][:4] == ["日時", "利用者名", "IPアドレス", "種類"]
     assert len(rows) == 2 and rows[1][1] == "iwakuni-staff" and "岩国圏域" in rows[1][7]
     download = AuditEvent.objects.get(kind=Kind.DOWNLOAD)
-    assert download.user == trail and download.detail["what"] == "監査ログ CSV"
+    assert download.user == trail and download.detail["what"] == "/audit/export.csv"
+    assert download.detail["filename"].startswith("監査ログ_")
 
 
 def test_there_is_no_edit_or_delete_view():

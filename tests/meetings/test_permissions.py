@@ -64,7 +64,9 @@ def test_it_enforces_the_matrix(request, client_for, meeting, case, persona, act
     elif action == "delete":
         response = client.post(reverse("meetings:delete", args=[pk]))
     elif action in {"restore", "deleted_detail"}:
-        Meeting.objects.filter(pk=pk).update(deleted_at=timezone.now())
+        deleted = Meeting.objects.get(pk=pk)
+        deleted.deleted_at = timezone.now()
+        deleted.save(update_fields=["deleted_at"])
         url = "meetings:restore" if action == "restore" else "meetings:detail"
         response = (
             client.post(reverse(url, args=[pk]))

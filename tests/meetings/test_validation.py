@@ -188,7 +188,8 @@ def test_official_may_create_prefecture_wide_meeting(official):
 def test_database_refuses_two_organisers_and_negative_counts(reference_data):
     meeting = MeetingFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Meeting.objects.filter(pk=meeting.pk).update(organiser_division="health_promotion")
+        meeting.organiser_division = "health_promotion"
+        meeting.save(update_fields=["organiser_division"])
     with pytest.raises(IntegrityError), transaction.atomic():
         Participation.objects.create(meeting=meeting, category="peer", count=-1)
     with pytest.raises(IntegrityError), transaction.atomic():
