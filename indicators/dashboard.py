@@ -28,15 +28,23 @@ from core import fiscal
 
 GTE, LTE = "gte", "lte"
 
-MET, CLOSE, BEHIND, NO_TARGET, NO_DATA = "met", "close", "behind", "no_target", "no_data"
+MET, CLOSE, BEHIND, NO_TARGET, NO_DATA, IN_PROGRESS = (
+    "met",
+    "close",
+    "behind",
+    "no_target",
+    "no_data",
+    "in_progress",
+)
 STATUS_LABELS = {
     MET: "達成",
     CLOSE: "目標に近い",
     BEHIND: "遅れ",
     NO_TARGET: "目標なし",
     NO_DATA: "データなし",
+    IN_PROGRESS: "年度途中",
 }
-STATUS_SYMBOLS = {MET: "✓", CLOSE: "△", BEHIND: "✕", NO_TARGET: "－", NO_DATA: "－"}
+STATUS_SYMBOLS = {MET: "✓", CLOSE: "△", BEHIND: "✕", NO_TARGET: "－", NO_DATA: "－", IN_PROGRESS: "…"}
 
 CLOSE_POINTS = Decimal(5)
 CLOSE_FRACTION = Decimal("0.05")
@@ -84,6 +92,19 @@ def status_of(actual, target, comparator: str, *, is_percent: bool) -> str:
     if short <= 0:
         return MET
     return CLOSE if short <= close_margin(target, is_percent=is_percent) else BEHIND
+
+
+def count_status(held: int, expected: int, *, year_over: bool) -> str:
+    """Meetings held against those expected in a 年度 (圏域連絡調整会議: two a year).
+
+    met when held ≥ expected; while the 年度 is still running anything less is 年度途中 (not judged);
+    after it, one short is close and more than one short is behind.
+    """
+    if held >= expected:
+        return MET
+    if not year_over:
+        return IN_PROGRESS
+    return CLOSE if expected - held == 1 else BEHIND
 
 
 def format_number(value, places: int = 0) -> str:

@@ -31,6 +31,10 @@ VENUE_MUNICIPALITIES = "consultation_venue_municipalities"
 VENUE_CODES = (VENUE, VENUE_REGIONS, VENUE_MUNICIPALITIES)
 
 
+class UnknownRegion(LookupError):
+    """The region code is not one of the prefecture's regions."""
+
+
 def portal_prefecture() -> Prefecture:
     return Prefecture.objects.get(code=settings.PORTAL_PREFECTURE_CODE)
 
@@ -86,6 +90,7 @@ class StatusRow:
 class PaceRow:
     indicator: Indicator
     cell: TargetCell
+    target_passed: bool = False  # the target's 年度 has ended (today)
 
     @property
     def progress(self) -> calc.Progress:
@@ -162,6 +167,7 @@ class Coverage:
 
     prefecture_has: bool | None
     prefecture_label: str
+    prefecture_source: str
     regions_with: int | None
     regions_total: int
     regions_without: list[Region]
@@ -172,7 +178,6 @@ class Coverage:
     municipalities_without: list[Municipality]
     municipalities_unknown: list[Municipality]
     mismatch: str
-    as_of_label: str
 
     @property
     def without_known(self) -> bool:
@@ -284,15 +289,22 @@ def _cell(
 def dashboard_overview(
     *,
     fiscal_year: int,
-    region: Region | None = None,
+    region_code: str | None = None,
     basis_plan_id: int | None = None,
     plan_ids: list[int] | None = None,
     prefecture: Prefecture | None = None,
     today: date | None = None,
 ) -> Overview:
-    """The whole dashboard for one 年度 (values up to its end) and one area (the prefecture or a region)."""
+    """The whole dashboard for one 年度 (values up to its end) and one area (the prefecture, or the region
+    whose code is `region_code`; UnknownRegion if it is not one of the prefecture's)."""
     prefecture = prefecture or portal_prefecture()
+    today = today or timezone.localdate()
     regions = list(Region.objects.filter(prefecture=prefecture).order_by("display_order", "code"))
+    region = None
+    if region_code:
+        region = next((r for r in regions if r.code == region_code), None)
+        if region is None:
+            raise UnknownRegion(region_code)
     region_by_key = {area_key_for(prefecture=prefecture, region=r): r for r in regions}
     pref_key = area_key_for(prefecture=prefecture)
     area_key = area_key_for(prefecture=prefecture, region=region) if region else pref_key
@@ -355,13 +367,20 @@ def dashboard_overview(
         region=region,
         regions=regions,
         prefecture=prefecture,
+        today=today,
     )
 
+    region_keys = set(region_by_key)
+    with_region_values = {i for (i, key) in values if key in region_keys}
+    with_region_targets = {t.indicator_id for t in all_targets if t.area_key in region_keys}
+    matrix_indicators = [
+        i for i in target_indicators if i.is_rate or i.pk in with_region_values or i.pk in with_region_targets
+    ]
     matrix = []
     for r in regions:
         key = area_key_for(prefecture=prefecture, region=r)
         cells = []
-        for indicator in target_indicators:
+        for indicator in matrix_indicators:
             series = values.get((indicator.pk, key), [])
             cell = _cell(indicator, basis_plan, targets, key, series) if basis_plan else TargetCell(plan=None)
             latest = series[-1] if series else None
@@ -379,7 +398,7 @@ def dashboard_overview(
     act = activity.region_activity(
         prefecture=prefecture, regions=regions, fiscal_year=fiscal_year, region=region, today=today
     )
-    years = _years(prefecture, fiscal_year)
+    years = _years(prefecture, fiscal_year, today)
 
     overview = Overview(
         prefecture=prefecture,
@@ -392,7 +411,7 @@ def dashboard_overview(
         years=years,
         status_rows=status_rows,
         charts=charts,
-        matrix_indicators=target_indicators,
+        matrix_indicators=matrix_indicators,
         matrix=matrix,
         coverage=coverage,
         activity=act,
@@ -416,14 +435,14 @@ def _value(row: dict, indicator: Indicator) -> Value:
     return Value(row["indicator_id"], row["area_key"], when, row["value"], label, row["provenance"])
 
 
-def _years(prefecture: Prefecture, fiscal_year: int) -> list[int]:
+def _years(prefecture: Prefecture, fiscal_year: int, today: date) -> list[int]:
     stored = set(
         Observation.objects.filter(prefecture=prefecture)
         .order_by()
         .values_list("fiscal_year", flat=True)
         .distinct()
     )
-    return sorted(stored | {fiscal_year, fiscal.fiscal_year_of(timezone.localdate())}, reverse=True)
+    return sorted(stored | {fiscal_year, fiscal.fiscal_year_of(today)}, reverse=True)
 
 
 # --- charts ----------------------------------------------------------------------------------------
@@ -444,6 +463,7 @@ def _charts(
     region,
     regions,
     prefecture,
+    today,
 ):
     groups: dict[str, list[Indicator]] = {}
     for indicator in target_indicators:
@@ -468,9 +488,24 @@ def _charts(
                 area_names=area_names,
                 regions=regions,
                 prefecture=prefecture,
+                today=today,
             )
         )
     return charts
+
+
+def _wareki_ticks(dates: list[date]) -> dict:
+    """Year ticks labelled in 和暦 with the Western year (H26(2014) … R5(2023)), at most about ten."""
+    if not dates:
+        return {}
+    first, last = min(dates).year, max(dates).year + 1
+    step = max(1, -(-(last - first) // 10))
+    years = list(range(first, last + 1, step))
+    return {
+        "tickmode": "array",
+        "tickvals": [date(y, 1, 1).isoformat() for y in years],
+        "ticktext": [f"{fiscal.wareki_year(y, short=True)}({y})" for y in years],
+    }
 
 
 def _chart(
@@ -486,6 +521,7 @@ def _chart(
     area_names,
     regions,
     prefecture,
+    today,
 ):
     import plotly.graph_objects as go
 
@@ -500,12 +536,14 @@ def _chart(
             name = indicator.name_ja if len(area_keys) == 1 else f"{indicator.name_ja}（{area_names[area]}）"
             header.append(f"{name}（{indicator.unit}）" if indicator.unit else name)
     by_when: dict[date, dict[int, Value]] = defaultdict(dict)
+    all_dates: list[date] = []
     has_data = False
     for index, (indicator, area) in enumerate(columns):
         series = values.get((indicator.pk, area), [])
         has_data = has_data or bool(series)
         for v in series:
             by_when[v.when][index] = v
+            all_dates.append(v.when)
         colour = PALETTE[members.index(indicator) % len(PALETTE)]
         is_main = area == area_keys[0]
         figure.add_trace(
@@ -527,45 +565,69 @@ def _chart(
         rows.append(
             [label, *(plain_number(cells[i].value) if i in cells else "" for i in range(len(columns)))]
         )
+    symbols = ["star", "diamond-open", "square-open", "x-thin-open", "triangle-up-open"]
     for plan_index, plan in enumerate(selected_plans):
         plan_row = [f"目標：{plan.name}"]
-        any_target = False
+        symbol = symbols[0] if plan == basis_plan else symbols[1 + plan_index % (len(symbols) - 1)]
+        shown = False
         for indicator, area in columns:
             target, _ = targets.find(indicator, plan, area)
             plan_row.append(plain_number(target.value) if target else "")
             if target is None or area != area_keys[0]:
                 continue
-            any_target = True
             due = calc.target_due_date(target.fiscal_year)
+            all_dates.append(due)
             colour = PALETTE[members.index(indicator) % len(PALETTE)]
+            if not shown:  # one legend entry per plan; colours say which indicator
+                figure.add_trace(
+                    go.Scatter(
+                        x=[None],
+                        y=[None],
+                        mode="markers",
+                        name=f"目標（{plan.name}）",
+                        legendgroup=f"plan-{plan.pk}",
+                        marker={"symbol": symbol, "size": 12, "color": "#555555"},
+                    )
+                )
+                shown = True
             figure.add_trace(
                 go.Scatter(
                     x=[due.isoformat()],
                     y=[plain_number(target.value)],
                     mode="markers",
                     name=f"目標 {indicator.name_ja}（{plan.name}）",
-                    marker={
-                        "symbol": "star"
-                        if plan == basis_plan
-                        else ["diamond-open", "square-open", "x"][plan_index % 3],
-                        "size": 13 if plan == basis_plan else 10,
-                        "color": colour,
-                    },
+                    legendgroup=f"plan-{plan.pk}",
+                    showlegend=False,
+                    marker={"symbol": symbol, "size": 13 if plan == basis_plan else 11, "color": colour},
                     hovertemplate=(
-                        f"{fiscal.fiscal_year_label(target.fiscal_year)}末の目標: %{{y}}{indicator.unit}"
-                        f"{target.get_comparator_display()}<extra>{plan.name}</extra>"
+                        f"{indicator.name_ja}<br>{fiscal.fiscal_year_label(target.fiscal_year)}末の目標: "
+                        f"%{{y}}{indicator.unit}{target.get_comparator_display()}<extra>{plan.name}</extra>"
                     ),
                 )
             )
-        if any_target:
+            series = values.get((indicator.pk, area), [])
+            if plan == basis_plan and series and series[-1].when < due:
+                latest = series[-1]
+                figure.add_trace(
+                    go.Scatter(
+                        x=[latest.when.isoformat(), due.isoformat()],
+                        y=[plain_number(latest.value), plain_number(target.value)],
+                        mode="lines",
+                        line={"color": colour, "width": 1, "dash": "dash"},
+                        name=f"目標までの必要な推移 {indicator.name_ja}",
+                        showlegend=False,
+                        hoverinfo="skip",
+                    )
+                )
+        if shown:
             rows.append(plan_row)
     figure.update_layout(
-        margin={"l": 60, "r": 20, "t": 30, "b": 40},
+        margin={"l": 60, "r": 20, "t": 20, "b": 40},
         height=380,
         font={"family": "IPAexGothic, Noto Sans CJK JP, sans-serif", "size": 12},
-        yaxis={"title": {"text": unit}, "rangemode": "tozero", "gridcolor": "#e5e5e5"},
-        xaxis={"type": "date", "tickformat": "%Y年", "gridcolor": "#e5e5e5"},
-        legend={"orientation": "h", "y": -0.2},
+        yaxis={"title": {"text": unit}, "rangemode": "tozero", "gridcolor": "#e5e5e5", "tickformat": ","},
+        xaxis={"type": "date", "gridcolor": "#e5e5e5", **_wareki_ticks(all_dates)},
+        legend={"orientation": "h", "y": -0.15},
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
         hovermode="closest",
@@ -581,7 +643,7 @@ def _chart(
             series = values.get((indicator.pk, area_keys[0]), [])
             cell = _cell(indicator, basis_plan, targets, area_keys[0], series)
             if cell.target is not None:
-                pace_rows.append(PaceRow(indicator, cell))
+                pace_rows.append(PaceRow(indicator, cell, target_passed=cell.progress.due < today))
     return Chart(key, title, members, data, table, region_table, pace_rows, has_data)
 
 
@@ -613,63 +675,67 @@ def _region_table(key, title, members, values, regions, prefecture) -> Table | N
 
 
 def _coverage(prefecture, regions, region_by_key, by_code, year_end) -> Coverage:
-    municipalities = list(Municipality.objects.filter(prefecture=prefecture).order_by("code"))
+    municipalities = list(
+        Municipality.objects.filter(prefecture=prefecture).select_related("region").order_by("code")
+    )
     ids = [by_code[c].pk for c in VENUE_CODES if c in by_code]
-    latest: dict[tuple[int, str], tuple[date, Decimal]] = {}
+    latest: dict[tuple[int, str], tuple[date, Decimal, str]] = {}
     rows = (
         Observation.objects.filter(prefecture=prefecture, indicator_id__in=ids, period_end__lte=year_end)
         .order_by("period_end", "pk")
-        .values_list("indicator_id", "area_key", "period_end", "value")
+        .values_list("indicator_id", "area_key", "period_end", "value", "period_kind", "fiscal_year", "as_of")
     )
-    for indicator_id, key, period_end, value in rows:
-        latest[(indicator_id, key)] = (period_end, value)
+    for indicator_id, key, period_end, value, kind, year, as_of in rows:
+        latest[(indicator_id, key)] = (period_end, value, period_label(kind, year, as_of))
 
     def get(code, key):
         indicator = by_code.get(code)
         return latest.get((indicator.pk, key)) if indicator else None
 
+    def newest(items) -> str:
+        items = [i for i in items if i]
+        return max(items, key=lambda i: i[0])[2] if items else ""
+
     pref_key = area_key_for(prefecture=prefecture)
     pref_venue = get(VENUE, pref_key)
     prefecture_has = None if pref_venue is None else pref_venue[1] > 0
-    dates = [
-        d for (d, _) in (pref_venue, get(VENUE_REGIONS, pref_key), get(VENUE_MUNICIPALITIES, pref_key)) if d
-    ]
 
-    per_region = {key: get(VENUE, key) for key in region_by_key}
-    if regions and all(per_region.values()):
-        regions_without = [region_by_key[k] for k, v in per_region.items() if v[1] <= 0]
+    per_region = [get(VENUE, key) for key in region_by_key]
+    if regions and all(per_region):
+        regions_without = [region_by_key[k] for k in region_by_key if get(VENUE, k)[1] <= 0]
         regions_with = len(regions) - len(regions_without)
-        regions_source = "圏域ごとの記録から集計"
+        regions_source = f"圏域ごとの記録から集計（{newest(per_region)}まで）"
     else:
         regions_without = []
         total = get(VENUE_REGIONS, pref_key)
         regions_with = int(total[1]) if total else None
-        regions_source = "県の集計値" if total else "未把握"
+        regions_source = f"県の集計値（{total[2]}）" if total else "未把握"
 
-    recorded = {}
+    recorded, per_municipality = {}, []
     for m in municipalities:
         item = get(VENUE, area_key_for(prefecture=prefecture, municipality=m))
         if item is not None:
             recorded[m.pk] = item[1] > 0
+            per_municipality.append(item)
     without = [m for m in municipalities if recorded.get(m.pk) is False]
     unknown = [m for m in municipalities if m.pk not in recorded]
     aggregate = get(VENUE_MUNICIPALITIES, pref_key)
     mismatch = ""
     if not unknown and municipalities:
         municipalities_with = len(municipalities) - len(without)
-        municipalities_source = "市町村ごとの記録から集計"
+        municipalities_source = f"市町村ごとの記録から集計（{newest(per_municipality)}まで）"
         if aggregate is not None and int(aggregate[1]) != municipalities_with:
             mismatch = (
-                f"県の集計値（{int(aggregate[1])}市町村）と市町村ごとの記録（{municipalities_with}市町村）が"
-                "一致しません。時点の違いがないか確認してください。"
+                f"県の集計値（{int(aggregate[1])}市町村・{aggregate[2]}）と市町村ごとの記録"
+                f"（{municipalities_with}市町村）が一致しません。時点の違いがないか確認してください。"
             )
     else:
         municipalities_with = int(aggregate[1]) if aggregate else None
-        municipalities_source = "県の集計値" if aggregate else "未把握"
-    as_of = max(dates) if dates else None
+        municipalities_source = f"県の集計値（{aggregate[2]}）" if aggregate else "未把握"
     return Coverage(
         prefecture_has=prefecture_has,
         prefecture_label={True: "有", False: "無", None: "未把握"}[prefecture_has],
+        prefecture_source=pref_venue[2] if pref_venue else "",
         regions_with=regions_with,
         regions_total=len(regions),
         regions_without=regions_without,
@@ -680,7 +746,6 @@ def _coverage(prefecture, regions, region_by_key, by_code, year_end) -> Coverage
         municipalities_without=without,
         municipalities_unknown=unknown,
         mismatch=mismatch,
-        as_of_label=fiscal.wareki_date(as_of) if as_of else "",
     )
 
 

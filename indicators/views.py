@@ -20,7 +20,7 @@ from indicators import dashboard as calc
 from indicators import downloads, forms, importing, services
 from indicators.areas import AreaIndex
 from indicators.models import ImportBatch, Indicator, Observation, Plan, Target
-from indicators.overview import dashboard_overview, portal_prefecture
+from indicators.overview import UnknownRegion, dashboard_overview, portal_prefecture
 from indicators.services import imports as import_services
 from regions.models import Region
 
@@ -29,12 +29,17 @@ def _current_fiscal_year() -> int:
     return fiscal_year_of(timezone.localdate())
 
 
-def _own_region(user, regions):
+def _own_region_code(user, prefecture) -> str:
     """The region a health-centre user lands on (the first their centre covers in this prefecture)."""
-    ids = roles.editable_region_ids(user) if roles.is_health_centre_staff(user) else None
-    if not ids:
-        return None
-    return next((r for r in regions if r.pk in ids), None)
+    if not roles.is_health_centre_staff(user):
+        return forms.ALL_AREAS
+    ids = roles.editable_region_ids(user)
+    region = (
+        Region.objects.filter(prefecture=prefecture, pk__in=ids).order_by("display_order", "code").first()
+        if ids
+        else None
+    )
+    return region.code if region else forms.ALL_AREAS
 
 
 def _overview_for(request):
@@ -42,22 +47,18 @@ def _overview_for(request):
     prefecture = portal_prefecture()
     query = request.GET.copy()
     if "region" not in query:
-        regions = list(Region.objects.filter(prefecture=prefecture).order_by("display_order", "code"))
-        own = _own_region(request.user, regions)
-        query["region"] = own.code if own else forms.ALL_AREAS
+        query["region"] = _own_region_code(request.user, prefecture)
     fiscal_year = _int(query.get("fiscal_year")) or _current_fiscal_year()
-    region = None
-    if query.get("region"):
-        region = Region.objects.filter(prefecture=prefecture, code=query["region"]).first()
-        if region is None:
-            raise Http404("その圏域はありません")
-    overview = dashboard_overview(
-        prefecture=prefecture,
-        fiscal_year=fiscal_year,
-        region=region,
-        basis_plan_id=_int(query.get("basis")),
-        plan_ids=[i for i in (_int(v) for v in query.getlist("plans")) if i],
-    )
+    try:
+        overview = dashboard_overview(
+            prefecture=prefecture,
+            fiscal_year=fiscal_year,
+            region_code=query.get("region") or None,
+            basis_plan_id=_int(query.get("basis")),
+            plan_ids=[i for i in (_int(v) for v in query.getlist("plans")) if i],
+        )
+    except UnknownRegion as exc:
+        raise Http404("その圏域はありません") from exc
     form = forms.DashboardFilterForm(
         _filter_data(overview, query),
         years=overview.years,
