@@ -245,6 +245,12 @@ def _figure(rows: list[ActivityRow]) -> dict:
     import plotly.graph_objects as go
 
     labels = [r.label for r in rows]
+    highest = max(
+        [
+            EXPECTED_REGIONAL_MEETINGS,
+            *(max(r.regional_meetings, r.case_meetings, r.training_sessions) for r in rows),
+        ]
+    )
     figure = go.Figure()
     for name, attr, colour in (
         ("圏域連絡調整会議", "regional_meetings", "#1d4e89"),
@@ -271,7 +277,13 @@ def _figure(rows: list[ActivityRow]) -> dict:
         margin={"l": 50, "r": 20, "t": 30, "b": 60},
         height=360,
         font={"family": "IPAexGothic, Noto Sans CJK JP, sans-serif", "size": 12},
-        yaxis={"title": {"text": "回"}, "rangemode": "tozero", "gridcolor": "#e5e5e5"},
+        yaxis={
+            "title": {"text": "回", "standoff": 12},
+            "rangemode": "tozero",
+            "gridcolor": "#e5e5e5",
+            "tickformat": "d",
+            **({"dtick": 1} if highest <= 10 else {}),
+        },
         legend={"orientation": "h", "y": -0.2},
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",

@@ -13,7 +13,8 @@ Definitions (shown on the dashboard as well, see `STATUS_HELP` and `PACE_HELP`):
   年度 of an indicator with a survey day (630調査: June 30) on that day of the year; other 年度
   values on the 年度's last day. A target for 年度 X is due at the end of X (R5年度 → 2024-03-31).
 - observed pace: (latest − first) ÷ years between them (days ÷ 365.25), over the values up to the
-  selected 年度. Needed pace: (target − latest) ÷ years from the latest value to the target's due date.
+  selected 年度. Needed pace: (target − latest) ÷ years from the latest value to the target's due date
+  (none once the target is met).
 - projection: the day the observed pace would reach the target, and the 年度 of that day.
 """
 
@@ -285,7 +286,7 @@ def progress(points: list[Point], *, target: Decimal, comparator: str, target_fi
     first, latest = ordered[0], ordered[-1]
     remaining = shortfall(latest.value, target, comparator)
     observed = observed_pace(ordered)
-    needed = needed_pace(latest, target, due)
+    needed = needed_pace(latest, target, due) if remaining > 0 else None
     projected = None
     if remaining <= 0:
         verdict = ACHIEVED

@@ -122,11 +122,11 @@ class CheckedRow:
 
     @property
     def value_text(self) -> str:
-        return format_value(self.value, self.indicator, as_entered=True)
+        return format_value(self.value, self.indicator)
 
     @property
     def previous_text(self) -> str:
-        return format_value(self.existing.value, self.indicator, as_entered=True) if self.existing else ""
+        return format_value(self.existing.value, self.indicator) if self.existing else ""
 
 
 # --- reading files ---------------------------------------------------------------------------------

@@ -132,6 +132,7 @@ class Chart:
     region_table: Table | None
     pace_rows: list[PaceRow]
     has_data: bool
+    area_has_data: bool  # the selected area itself (not only the prefecture shown beside a region)
 
     @property
     def dom_id(self) -> str:
@@ -606,7 +607,12 @@ def _chart(
                 )
             )
             series = values.get((indicator.pk, area), [])
-            if plan == basis_plan and series and series[-1].when < due:
+            if (
+                plan == basis_plan
+                and series
+                and series[-1].when < due
+                and calc.shortfall(series[-1].value, target.value, target.comparator) > 0
+            ):
                 latest = series[-1]
                 figure.add_trace(
                     go.Scatter(
@@ -622,10 +628,15 @@ def _chart(
         if shown:
             rows.append(plan_row)
     figure.update_layout(
-        margin={"l": 60, "r": 20, "t": 20, "b": 40},
+        margin={"l": 80, "r": 20, "t": 20, "b": 40},
         height=380,
         font={"family": "IPAexGothic, Noto Sans CJK JP, sans-serif", "size": 12},
-        yaxis={"title": {"text": unit}, "rangemode": "tozero", "gridcolor": "#e5e5e5", "tickformat": ","},
+        yaxis={
+            "title": {"text": unit, "standoff": 14},
+            "rangemode": "tozero",
+            "gridcolor": "#e5e5e5",
+            "tickformat": ",",
+        },
         xaxis={"type": "date", "gridcolor": "#e5e5e5", **_wareki_ticks(all_dates)},
         legend={"orientation": "h", "y": -0.15},
         plot_bgcolor="#ffffff",
@@ -644,7 +655,8 @@ def _chart(
             cell = _cell(indicator, basis_plan, targets, area_keys[0], series)
             if cell.target is not None:
                 pace_rows.append(PaceRow(indicator, cell, target_passed=cell.progress.due < today))
-    return Chart(key, title, members, data, table, region_table, pace_rows, has_data)
+    area_has_data = any(values.get((m.pk, area_keys[0])) for m in members)
+    return Chart(key, title, members, data, table, region_table, pace_rows, has_data, area_has_data)
 
 
 def _region_table(key, title, members, values, regions, prefecture) -> Table | None:

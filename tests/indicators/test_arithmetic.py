@@ -131,7 +131,7 @@ def test_target_already_met():
         target_fiscal_year=2023,
     )
     assert p.verdict == calc.ACHIEVED
-    assert p.remaining == -55
+    assert p.remaining == -55 and p.needed_per_year is None
     assert p.statement == "目標を達成しています"
     assert (
         calc.gap_text(D(2800), D(2855), "lte", unit="人", places=0, is_percent=False) == "達成（55人下回る）"

@@ -5,11 +5,10 @@ import io
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from indicators.models import Indicator, Observation, Plan, Target
+from indicators.models import Indicator, Plan, Target
 from indicators.services import observation_record, target_record, venue_statuses_save
 from meetings.models import CaseFollowUp, CaseStatus, MeetingKind
 from regions.models import Municipality, Prefecture, Region
@@ -28,7 +27,7 @@ def test_prefecture_status_against_each_plan_side_by_side(client_for, viewer, sh
     assert response.status_code == 200
     overview = response.context["overview"]
     assert overview.region is None and overview.basis_plan.name == "山口県障害福祉サービス実施計画（第6期）"
-    assert [p.name for p in overview.selected_plans][0] == "山口県障害福祉サービス実施計画（第6期）"
+    assert overview.selected_plans[0].name == "山口県障害福祉サービス実施計画（第6期）"
 
     rate = status_row(response, "discharge_rate_3m")
     by_plan = {c.plan.name: c for c in rate.cells}

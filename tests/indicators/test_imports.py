@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from core.models import ChangeRecord
 from indicators.importing import MAX_UPLOAD_BYTES, TEMPLATE_HEADER
 from indicators.models import ImportBatch, ImportChange, Indicator, Observation
-from indicators.services import observation_record
 from indicators.services import imports as import_services
+from indicators.services import observation_record
 from regions.models import Prefecture
 from tests.indicators.helpers import HEADER, csv_file, xlsx_bytes, xlsx_file
 
