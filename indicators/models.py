@@ -20,6 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from core import fiscal
+from core.models import AuditedQuerySet
 from regions.models import Municipality, Prefecture, Region
 
 
@@ -201,7 +202,7 @@ class AreaFields(models.Model):
         return self.prefecture.name
 
 
-class ObservationQuerySet(models.QuerySet):
+class ObservationQuerySet(AuditedQuerySet):
     def for_prefecture_area(self, prefecture):
         return self.filter(area_key=area_key_for(prefecture=prefecture))
 
@@ -288,7 +289,7 @@ def period_label(kind: str, year: int, as_of) -> str:
     return fiscal.wareki_date(as_of)
 
 
-class TargetQuerySet(models.QuerySet):
+class TargetQuerySet(AuditedQuerySet):
     def for_prefecture_area(self, prefecture):
         return self.filter(area_key=area_key_for(prefecture=prefecture))
 
@@ -332,7 +333,7 @@ class Target(AreaFields, EditTracked):
         return f"{self.indicator} {fiscal.fiscal_year_label(self.fiscal_year, short=True)} {self.value}{self.get_comparator_display()}（{self.plan}）"
 
 
-class ImportBatchQuerySet(models.QuerySet):
+class ImportBatchQuerySet(AuditedQuerySet):
     def for_prefecture(self, prefecture):
         return self.filter(prefecture=prefecture)
 

@@ -407,3 +407,12 @@ def test_templates_download_and_round_trip(client):
     response = upload(client, SimpleUploadedFile("filled.xlsx", buffer.getvalue()))
     assert response.status_code == 302
     assert client.get(f"{URL}template.pdf").status_code == 404
+
+
+def test_values_and_imports_cannot_be_changed_in_bulk_behind_the_history(client):
+    from core.models import AuditedWriteError
+
+    with pytest.raises(AuditedWriteError):
+        Observation.objects.all().update(value=0)
+    with pytest.raises(AuditedWriteError):
+        ImportBatch.objects.all().delete()
