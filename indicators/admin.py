@@ -1,11 +1,20 @@
 from django.contrib import admin
 
-from indicators.models import Indicator, Observation, Plan, Target
+from indicators.models import ImportBatch, ImportChange, Indicator, Observation, Plan, Target
 
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_ja", "unit", "value_type", "direction", "display_order", "is_active"]
+    list_display = [
+        "code",
+        "name_ja",
+        "unit",
+        "value_type",
+        "direction",
+        "chart_group",
+        "display_order",
+        "is_active",
+    ]
     list_filter = ["is_active", "direction", "value_type"]
     search_fields = ["code", "name_ja"]
 
@@ -40,4 +49,39 @@ class TargetAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ImportChangeInline(admin.TabularInline):
+    model = ImportChange
+    extra = 0
+    can_delete = False
+    fields = ["line", "action", "label", "observation_pk", "previous", "applied"]
+    readonly_fields = fields
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """The record of imports, read-only: imports are applied and undone in the portal (/indicators/imports/)."""
+
+    list_display = [
+        "file_name",
+        "status",
+        "row_count",
+        "created_count",
+        "updated_count",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["uploaded_by"]
+    inlines = [ImportChangeInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -11,10 +11,16 @@ way `core.fiscal.parse_period` understands it, with a derived `period_key` ("fy:
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from core import fiscal
+from core.models import AuditedQuerySet
 from regions.models import Municipality, Prefecture, Region
 
 
@@ -83,6 +89,22 @@ class Indicator(models.Model):
         verbose_name="分母の指標",
         help_text="構成割合や「12／19」のように比べる母数の指標",
     )
+    survey_month = models.PositiveSmallIntegerField(
+        "調査基準日（月）",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="年・年度単位で登録した値が毎年決まった日の時点の値であるとき（例: 630調査は6月30日）",
+    )
+    survey_day = models.PositiveSmallIntegerField(
+        "調査基準日（日）", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    chart_group = models.CharField(
+        "ダッシュボードのグラフ",
+        max_length=60,
+        blank=True,
+        help_text="同じ名前の指標は一つのグラフにまとめて表示します（例: 退院率）。空欄なら指標ごとのグラフ",
+    )
     display_order = models.PositiveIntegerField("表示順", default=0)
     is_active = models.BooleanField("使用中", default=True)
 
@@ -93,6 +115,24 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name_ja
+
+    def clean(self):
+        if (self.survey_month is None) != (self.survey_day is None):
+            raise ValidationError("調査基準日は月と日の両方を入力するか、両方とも空欄にしてください。")
+        if self.survey_month is not None:
+            try:
+                date(2001, self.survey_month, self.survey_day)
+            except ValueError as exc:
+                raise ValidationError("調査基準日が存在しない日付です。") from exc
+
+    @property
+    def is_rate(self) -> bool:
+        """Rates and yes/no values compare across areas (a prefecture's % target applies to a region)."""
+        return self.value_type in {self.ValueType.PERCENT, self.ValueType.YES_NO}
+
+    @property
+    def chart_title(self) -> str:
+        return self.chart_group or self.name_ja
 
 
 class Plan(models.Model):
@@ -162,7 +202,7 @@ class AreaFields(models.Model):
         return self.prefecture.name
 
 
-class ObservationQuerySet(models.QuerySet):
+class ObservationQuerySet(AuditedQuerySet):
     def for_prefecture_area(self, prefecture):
         return self.filter(area_key=area_key_for(prefecture=prefecture))
 
@@ -224,6 +264,11 @@ class Observation(AreaFields, EditTracked):
                 violation_error_message="圏域と市町村はどちらか一方だけ指定してください。",
             ),
         ]
+        indexes = [
+            # The dashboard's latest-value and series reads: one indicator, one area, up to a date.
+            models.Index(fields=["indicator", "area_key", "period_end"], name="observation_ind_area_end"),
+            models.Index(fields=["prefecture", "indicator", "period_end"], name="observation_pref_ind_end"),
+        ]
 
     def __str__(self):
         return f"{self.indicator} {self.area_key} {self.period_label}: {self.value}"
@@ -244,7 +289,7 @@ def period_label(kind: str, year: int, as_of) -> str:
     return fiscal.wareki_date(as_of)
 
 
-class TargetQuerySet(models.QuerySet):
+class TargetQuerySet(AuditedQuerySet):
     def for_prefecture_area(self, prefecture):
         return self.filter(area_key=area_key_for(prefecture=prefecture))
 
@@ -286,3 +331,112 @@ class Target(AreaFields, EditTracked):
 
     def __str__(self):
         return f"{self.indicator} {fiscal.fiscal_year_label(self.fiscal_year, short=True)} {self.value}{self.get_comparator_display()}（{self.plan}）"
+
+
+class ImportBatchQuerySet(AuditedQuerySet):
+    def for_prefecture(self, prefecture):
+        return self.filter(prefecture=prefecture)
+
+    def for_list(self):
+        return self.select_related("uploaded_by", "applied_by", "undone_by").order_by("-uploaded_at", "-pk")
+
+
+class ImportBatch(models.Model):
+    """One upload of official data (CSV / Excel): who, when, which file, which rows, and what it changed.
+
+    A valid file becomes a PENDING batch holding its checked rows (`rows`); confirming applies them in
+    one transaction (APPLIED, with an `ImportChange` per row recording the previous values), and undo
+    restores those values (UNDONE). Files with any invalid row never become a batch.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "確認待ち"
+        APPLIED = "applied", "取り込み済み"
+        UNDONE = "undone", "取り消し済み"
+        DISCARDED = "discarded", "破棄"
+
+    prefecture = models.ForeignKey(
+        Prefecture, on_delete=models.PROTECT, related_name="+", verbose_name="都道府県"
+    )
+    file_name = models.CharField("ファイル名", max_length=255)
+    file_format = models.CharField("形式", max_length=10)
+    status = models.CharField("状況", max_length=10, choices=Status.choices, default=Status.PENDING)
+    rows = models.JSONField("取り込む行", default=list, blank=True)
+    row_count = models.PositiveIntegerField("行数", default=0)
+    created_count = models.PositiveIntegerField("新規", default=0)
+    updated_count = models.PositiveIntegerField("更新", default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="登録者",
+    )
+    uploaded_at = models.DateTimeField("アップロード日時", auto_now_add=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="取り込み実行者",
+    )
+    applied_at = models.DateTimeField("取り込み日時", null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="取り消し実行者",
+    )
+    undone_at = models.DateTimeField("取り消し日時", null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "取り込み"
+        verbose_name_plural = "取り込み"
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.file_name}（{self.get_status_display()}）"
+
+
+class ImportChange(models.Model):
+    """What one row of an applied import did to one observation, with the values before it."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "新規"
+        UPDATED = "updated", "更新"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
+    line = models.PositiveIntegerField("行")
+    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    observation = models.ForeignKey(
+        Observation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="観測値"
+    )
+    observation_pk = models.BigIntegerField("観測値ID")
+    label = models.CharField("内容", max_length=300)
+    previous = models.JSONField("取り込み前の値", null=True, blank=True)
+    applied = models.JSONField("取り込んだ値")
+
+    class Meta:
+        verbose_name = "取り込みによる変更"
+        verbose_name_plural = "取り込みによる変更"
+        ordering = ["batch", "line"]
+
+    def __str__(self):
+        return f"{self.batch_id}:{self.line} {self.get_action_display()} {self.label}"
+
+    @staticmethod
+    def _plain(text) -> str:
+        return f"{Decimal(text).normalize():f}" if text not in (None, "") else ""
+
+    @property
+    def previous_text(self) -> str:
+        return self._plain((self.previous or {}).get("value"))
+
+    @property
+    def applied_text(self) -> str:
+        return self._plain(self.applied.get("value"))

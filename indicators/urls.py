@@ -4,5 +4,22 @@ from indicators import views
 
 app_name = "indicators"
 urlpatterns = [
-    path("", views.indicator_list, name="index"),
+    path("", views.dashboard, name="index"),
+    path("export/<slug:key>.<str:fmt>", views.dashboard_export, name="export"),
+    path("definitions/", views.indicator_list, name="definitions"),
+    path("definitions/new/", views.indicator_create, name="indicator_create"),
+    path("definitions/<slug:code>/", views.indicator_detail, name="indicator_detail"),
+    path("definitions/<slug:code>/edit/", views.indicator_edit, name="indicator_edit"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("values/new/", views.observation_create, name="observation_create"),
+    path("values/<int:pk>/edit/", views.observation_edit, name="observation_edit"),
+    path("targets/new/", views.target_create, name="target_create"),
+    path("targets/<int:pk>/edit/", views.target_edit, name="target_edit"),
+    path("venues/", views.venue_status, name="venue_status"),
+    path("imports/", views.import_list, name="imports"),
+    path("imports/template.<str:fmt>", views.import_template, name="import_template"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/discard/", views.import_discard, name="import_discard"),
+    path("imports/<int:pk>/undo/", views.import_undo, name="import_undo"),
 ]

@@ -1,19 +1,144 @@
-from django.shortcuts import render
+"""The indicator dashboard, its downloads, the definitions, and the officials' data entry and imports.
 
-from indicators.models import Indicator, Observation, Target
-from indicators.services import format_value
+Everyone signed in reads; only prefecture officials write (`accounts.roles.prefecture_required`).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts import roles
+from core.exports import csv_response, xlsx_response
+from core.fiscal import fiscal_year_of
+from indicators import dashboard as calc
+from indicators import downloads, forms, importing, services
+from indicators.areas import AreaIndex
+from indicators.models import ImportBatch, Indicator, Observation, Plan, Target
+from indicators.overview import UnknownRegion, dashboard_overview, portal_prefecture
+from indicators.services import imports as import_services
+from regions.models import Region
+
+
+def _current_fiscal_year() -> int:
+    return fiscal_year_of(timezone.localdate())
+
+
+def _own_region_code(user, prefecture) -> str:
+    """The region a health-centre user lands on (the first their centre covers in this prefecture)."""
+    if not roles.is_health_centre_staff(user):
+        return forms.ALL_AREAS
+    ids = roles.editable_region_ids(user)
+    region = (
+        Region.objects.filter(prefecture=prefecture, pk__in=ids).order_by("display_order", "code").first()
+        if ids
+        else None
+    )
+    return region.code if region else forms.ALL_AREAS
+
+
+def _overview_for(request):
+    """The dashboard for the request's filters (health-centre staff default to their own region)."""
+    prefecture = portal_prefecture()
+    query = request.GET.copy()
+    if "region" not in query:
+        query["region"] = _own_region_code(request.user, prefecture)
+    fiscal_year = _int(query.get("fiscal_year")) or _current_fiscal_year()
+    try:
+        overview = dashboard_overview(
+            prefecture=prefecture,
+            fiscal_year=fiscal_year,
+            region_code=query.get("region") or None,
+            basis_plan_id=_int(query.get("basis")),
+            plan_ids=[i for i in (_int(v) for v in query.getlist("plans")) if i],
+        )
+    except UnknownRegion as exc:
+        raise Http404("その圏域はありません") from exc
+    form = forms.DashboardFilterForm(
+        _filter_data(overview, query),
+        years=overview.years,
+        regions=overview.regions,
+        plans=overview.plans,
+        prefecture=prefecture,
+    )
+    return overview, form, query
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _filter_data(overview, query) -> QueryDict:
+    data = QueryDict(mutable=True)
+    data["fiscal_year"] = str(overview.fiscal_year)
+    data["region"] = overview.region.code if overview.region else forms.ALL_AREAS
+    if query.get("basis"):
+        data["basis"] = query["basis"]
+    data.setlist("plans", [str(p.pk) for p in overview.selected_plans])
+    return data
+
+
+def dashboard(request):
+    """指標ダッシュボード: actual against target, pace, regions, 協議の場, activity — for one 年度 and area."""
+    overview, form, query = _overview_for(request)
+    export_query = _filter_data(overview, query)
+    if query.get("basis"):
+        export_query["basis"] = query["basis"]
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "overview": overview,
+            "filter_form": form,
+            "export_query": export_query.urlencode(),
+            "status_help": calc.STATUS_HELP,
+            "pace_help": calc.PACE_HELP,
+            "is_prefecture": roles.is_prefecture(request.user),
+        },
+    )
+
+
+def dashboard_export(request, key: str, fmt: str):
+    """One of the dashboard's tables as CSV (UTF-8 with BOM) or Excel, for the same filters."""
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404("その形式には対応していません")
+    overview, _, _ = _overview_for(request)
+    table = overview.tables.get(key)
+    if table is None:
+        raise Http404("その表はありません")
+    area = overview.region.name if overview.region else overview.prefecture.name
+    filename = f"{table.title}_{area}_{overview.fiscal_year}年度"
+    if fmt == "csv":
+        return csv_response(f"{filename}.csv", table.header, table.rows)
+    return xlsx_response(f"{filename}.xlsx", table.header, table.rows, sheet_title=table.title[:31])
+
+
+# --- definitions -----------------------------------------------------------------------------------
 
 
 def indicator_list(request):
-    """Every indicator definition with its latest observation and its targets (three queries)."""
-    indicators = list(Indicator.objects.filter(is_active=True).select_related("part_of", "denominator"))
+    """Every indicator definition with its latest prefecture value and its targets (three queries)."""
+    prefecture = portal_prefecture()
+    indicators = list(Indicator.objects.select_related("part_of", "denominator"))
     latest = {}
-    for obs in Observation.objects.select_related("prefecture", "region", "municipality").order_by(
+    for obs in Observation.objects.for_prefecture_area(prefecture).order_by(
         "indicator_id", "-period_end", "-pk"
     ):
         latest.setdefault(obs.indicator_id, obs)
     targets = {}
-    for target in Target.objects.select_related("plan").order_by("fiscal_year", "plan__name"):
+    for target in (
+        Target.objects.filter(prefecture=prefecture)
+        .select_related("plan", "region", "municipality")
+        .order_by("fiscal_year", "plan__name")
+    ):
         targets.setdefault(target.indicator_id, []).append(target)
     rows = []
     for indicator in indicators:
@@ -22,11 +147,390 @@ def indicator_list(request):
             {
                 "indicator": indicator,
                 "latest": obs,
-                "latest_text": format_value(obs.value, indicator) if obs else "",
+                "latest_text": services.format_value(obs.value, indicator) if obs else "",
                 "targets": [
-                    {"target": t, "text": format_value(t.value, indicator)}
+                    {"target": t, "text": services.format_value(t.value, indicator, as_entered=True)}
                     for t in targets.get(indicator.pk, [])
                 ],
             }
         )
-    return render(request, "indicators/indicator_list.html", {"rows": rows})
+    return render(
+        request,
+        "indicators/indicator_list.html",
+        {"rows": rows, "plans": Plan.objects.all(), "is_prefecture": roles.is_prefecture(request.user)},
+    )
+
+
+def indicator_detail(request, code: str):
+    """One indicator: its definition, every value (all areas) and every target, with edit links for officials."""
+    prefecture = portal_prefecture()
+    indicator = get_object_or_404(Indicator, code=code)
+    observations = (
+        Observation.objects.filter(indicator=indicator, prefecture=prefecture)
+        .select_related("prefecture", "region", "municipality")
+        .order_by("area_key", "-period_end")
+    )
+    targets = (
+        Target.objects.filter(indicator=indicator, prefecture=prefecture)
+        .select_related("plan", "prefecture", "region", "municipality")
+        .order_by("plan__first_fiscal_year", "area_key", "fiscal_year")
+    )
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "observations": [(o, services.format_value(o.value, indicator)) for o in observations],
+            "targets": [(t, services.format_value(t.value, indicator, as_entered=True)) for t in targets],
+            "is_prefecture": roles.is_prefecture(request.user),
+        },
+    )
+
+
+@roles.prefecture_required
+def indicator_create(request):
+    form = forms.IndicatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        indicator = services.indicator_create(by=request.user, **form.cleaned_data)
+        messages.success(request, f"指標「{indicator.name_ja}」を追加しました。続けて目標値を登録できます。")
+        return redirect("indicators:indicator_detail", code=indicator.code)
+    return render(request, "indicators/form.html", {"form": form, "title": "指標を追加する"})
+
+
+@roles.prefecture_required
+def indicator_edit(request, code: str):
+    indicator = get_object_or_404(Indicator, code=code)
+    form = forms.IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "code"}
+        services.indicator_update(by=request.user, indicator=Indicator.objects.get(pk=indicator.pk), **data)
+        messages.success(request, f"指標「{data['name_ja']}」を保存しました。")
+        return redirect("indicators:indicator_detail", code=indicator.code)
+    return render(
+        request, "indicators/form.html", {"form": form, "title": f"指標「{indicator.name_ja}」を編集する"}
+    )
+
+
+@roles.prefecture_required
+def plan_create(request):
+    form = forms.PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        plan = services.plan_create(by=request.user, **form.cleaned_data)
+        messages.success(request, f"計画「{plan.name}」を追加しました。")
+        return redirect("indicators:definitions")
+    return render(request, "indicators/form.html", {"form": form, "title": "計画を追加する"})
+
+
+# --- values and targets ----------------------------------------------------------------------------
+
+
+def _area_kwargs(area) -> dict:
+    return {"region": area.region, "municipality": area.municipality}
+
+
+@roles.prefecture_required
+def observation_create(request):
+    prefecture = portal_prefecture()
+    initial = {k: request.GET[k] for k in ("indicator", "area", "period") if k in request.GET}
+    if "indicator" in initial:
+        indicator = Indicator.objects.filter(code=initial["indicator"]).first()
+        initial["indicator"] = indicator.pk if indicator else None
+    form = forms.ObservationForm(request.POST or None, prefecture=prefecture, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        return _save_observation(request, form, prefecture)
+    return render(request, "indicators/form.html", {"form": form, "title": "値を登録する"})
+
+
+@roles.prefecture_required
+def observation_edit(request, pk: int):
+    prefecture = portal_prefecture()
+    observation = get_object_or_404(
+        Observation.objects.select_related("indicator"), pk=pk, prefecture=prefecture
+    )
+    form = forms.ObservationForm(request.POST or None, prefecture=prefecture, instance=observation)
+    if request.method == "POST" and form.is_valid():
+        return _save_observation(request, form, prefecture)
+    return render(
+        request,
+        "indicators/form.html",
+        {
+            "form": form,
+            "title": f"値を編集する（{observation.indicator.name_ja}・{observation.area_name}・{observation.period_label}）",
+        },
+    )
+
+
+def _save_observation(request, form, prefecture):
+    data = form.cleaned_data
+    area = data["area"]
+    try:
+        observation = services.observation_record(
+            by=request.user,
+            indicator=data["indicator"],
+            prefecture=prefecture,
+            period_text=data["period"],
+            value=data["value"],
+            provenance=data["provenance"],
+            note=data["note"],
+            **_area_kwargs(area),
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return render(request, "indicators/form.html", {"form": form, "title": "値を登録する"})
+    messages.success(
+        request,
+        f"{observation.indicator.name_ja}（{area.name}・{observation.period_label}）の値を保存しました。",
+    )
+    return redirect("indicators:indicator_detail", code=observation.indicator.code)
+
+
+@roles.prefecture_required
+def target_create(request):
+    prefecture = portal_prefecture()
+    initial = {}
+    if "indicator" in request.GET:
+        indicator = Indicator.objects.filter(code=request.GET["indicator"]).first()
+        if indicator:
+            initial = {
+                "indicator": indicator.pk,
+                "comparator": "lte" if indicator.direction == "lower" else "gte",
+            }
+    form = forms.TargetForm(request.POST or None, prefecture=prefecture, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        return _save_target(request, form, prefecture)
+    return render(request, "indicators/form.html", {"form": form, "title": "目標値を登録する"})
+
+
+@roles.prefecture_required
+def target_edit(request, pk: int):
+    prefecture = portal_prefecture()
+    target = get_object_or_404(
+        Target.objects.select_related("indicator", "plan"), pk=pk, prefecture=prefecture
+    )
+    form = forms.TargetForm(request.POST or None, prefecture=prefecture, instance=target)
+    if request.method == "POST" and form.is_valid():
+        return _save_target(request, form, prefecture)
+    return render(
+        request,
+        "indicators/form.html",
+        {"form": form, "title": f"目標値を編集する（{target.indicator.name_ja}・{target.plan.name}）"},
+    )
+
+
+def _save_target(request, form, prefecture):
+    data = form.cleaned_data
+    try:
+        target, created = services.target_record(
+            by=request.user,
+            indicator=data["indicator"],
+            plan=data["plan"],
+            prefecture=prefecture,
+            fiscal_year=data["fiscal_year"],
+            value=data["value"],
+            comparator=data["comparator"],
+            note=data["note"],
+            **_area_kwargs(data["area"]),
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return render(request, "indicators/form.html", {"form": form, "title": "目標値を登録する"})
+    messages.success(request, f"目標値を{'登録' if created else '更新'}しました（{target}）。")
+    return redirect("indicators:indicator_detail", code=target.indicator.code)
+
+
+# --- 協議の場 per municipality ----------------------------------------------------------------------
+
+
+@roles.prefecture_required
+def venue_status(request):
+    """Record, per municipality, whether it has a 協議の場 (有 / 無 / 未把握) at one point in time."""
+    from indicators.areas import AreaIndex
+    from indicators.overview import VENUE, VENUE_MUNICIPALITIES
+
+    prefecture = portal_prefecture()
+    indicator = get_object_or_404(Indicator, code=VENUE)
+    areas = AreaIndex(prefecture)
+    period_text = request.POST.get("period") or request.GET.get("period") or _default_venue_period(prefecture)
+    current = {}
+    try:
+        period = services.period_from_text(period_text)
+    except ValueError:
+        period = None
+    if period is not None:
+        current = {
+            o.municipality_id: o.value > 0
+            for o in Observation.objects.filter(
+                indicator=indicator, prefecture=prefecture, municipality__isnull=False, period_key=period.key
+            )
+        }
+    form = forms.VenueStatusForm(
+        request.POST or None,
+        municipalities=areas.municipalities,
+        current=current,
+        initial={"period": period_text, "provenance": "県調べ"},
+    )
+    if request.method == "POST" and form.is_valid():
+        counts = services.venue_statuses_save(
+            by=request.user,
+            prefecture=prefecture,
+            indicator=indicator,
+            period_text=form.cleaned_data["period"],
+            statuses=form.statuses(),
+            provenance=form.cleaned_data["provenance"],
+        )
+        messages.success(
+            request,
+            f"市町村ごとの協議の場の有無を保存しました（新規 {counts['created']}、更新 {counts['updated']}、"
+            f"未把握に戻した {counts['removed']}）。",
+        )
+        return redirect(f"{reverse('indicators:venue_status')}?period={form.cleaned_data['period']}")
+    aggregate = (
+        Observation.objects.for_prefecture_area(prefecture)
+        .filter(indicator__code=VENUE_MUNICIPALITIES)
+        .order_by("-period_end")
+        .first()
+    )
+    return render(
+        request,
+        "indicators/venue_status.html",
+        {"form": form, "aggregate": aggregate, "municipality_total": len(areas.municipalities)},
+    )
+
+
+def _default_venue_period(prefecture) -> str:
+    from indicators.overview import VENUE_MUNICIPALITIES
+
+    latest = (
+        Observation.objects.for_prefecture_area(prefecture)
+        .filter(indicator__code=VENUE_MUNICIPALITIES)
+        .order_by("-period_end")
+        .first()
+    )
+    return services.period_text_of(latest) if latest else f"{timezone.localdate().year}年4月"
+
+
+# --- imports ---------------------------------------------------------------------------------------
+
+
+def _batch(pk: int) -> ImportBatch:
+    return get_object_or_404(ImportBatch.objects.for_list(), pk=pk, prefecture=portal_prefecture())
+
+
+@roles.prefecture_required
+def import_list(request):
+    """Upload a file (checked before anything is kept) and the record of past imports."""
+    prefecture = portal_prefecture()
+    form = forms.UploadForm(request.POST or None, request.FILES or None)
+    errors, upload_error = [], ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read(importing.MAX_UPLOAD_BYTES + 1)
+        try:
+            file_format, rows = importing.read_upload(upload.name, data)
+            batch = import_services.import_batch_create(
+                by=request.user,
+                prefecture=prefecture,
+                file_name=upload.name,
+                file_format=file_format,
+                rows=rows,
+            )
+        except importing.UploadError as exc:
+            upload_error = str(exc)
+        except import_services.ImportRejected as exc:
+            errors = exc.errors
+        else:
+            return redirect("indicators:import_detail", pk=batch.pk)
+    batches = ImportBatch.objects.for_prefecture(prefecture).for_list()[:50]
+    return render(
+        request,
+        "indicators/import_list.html",
+        {
+            "form": form,
+            "errors": errors,
+            "upload_error": upload_error,
+            "batches": batches,
+            "indicators": Indicator.objects.filter(is_active=True),
+            "areas": AreaIndex(prefecture).all(),
+            "max_rows": importing.MAX_ROWS,
+        },
+    )
+
+
+@roles.prefecture_required
+def import_detail(request, pk: int):
+    """Preview of a pending import (every row, new or update with the value it replaces), or its record."""
+    batch = _batch(pk)
+    checked, errors = [], []
+    if batch.status == ImportBatch.Status.PENDING:
+        checked, errors = importing.check_rows(
+            importing.raw_rows_from_json(batch.rows), prefecture=batch.prefecture
+        )
+    return render(
+        request,
+        "indicators/import_detail.html",
+        {
+            "batch": batch,
+            "checked": checked,
+            "errors": errors,
+            "changes": batch.changes.select_related("observation")
+            if batch.status != ImportBatch.Status.PENDING
+            else [],
+        },
+    )
+
+
+@roles.prefecture_required
+@require_POST
+def import_confirm(request, pk: int):
+    batch = _batch(pk)
+    try:
+        batch = import_services.import_batch_apply(by=request.user, batch=batch)
+    except import_services.ImportRejected as exc:
+        messages.error(request, "取り込めませんでした（何も保存していません）。")
+        return render(
+            request,
+            "indicators/import_detail.html",
+            {"batch": batch, "checked": [], "errors": exc.errors, "changes": []},
+            status=409,
+        )
+    messages.success(
+        request,
+        f"{batch.row_count}行を取り込みました（新規 {batch.created_count}、更新 {batch.updated_count}）。",
+    )
+    return redirect("indicators:import_detail", pk=batch.pk)
+
+
+@roles.prefecture_required
+@require_POST
+def import_discard(request, pk: int):
+    import_services.import_batch_discard(by=request.user, batch=_batch(pk))
+    messages.info(request, "取り込みを中止しました（何も保存していません）。")
+    return redirect("indicators:imports")
+
+
+@roles.prefecture_required
+@require_POST
+def import_undo(request, pk: int):
+    batch = _batch(pk)
+    try:
+        import_services.import_batch_undo(by=request.user, batch=batch)
+    except import_services.UndoRefused as exc:
+        messages.error(request, "取り消せませんでした: " + " ".join(exc.problems))
+    else:
+        messages.success(
+            request, "取り込みを取り消しました（更新した値は元に戻し、追加した値は削除しました）。"
+        )
+    return redirect("indicators:import_detail", pk=batch.pk)
+
+
+@roles.prefecture_required
+def import_template(request, fmt: str):
+    """The file to fill in: CSV (header only) or Excel (header, plus code lists on other sheets)."""
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404("その形式には対応していません")
+    if fmt == "csv":
+        return csv_response("指標データ取り込みひな形.csv", importing.TEMPLATE_HEADER, [])
+    prefecture = portal_prefecture()
+    return downloads.xlsx_template(
+        indicators=Indicator.objects.filter(is_active=True), areas=AreaIndex(prefecture).all()
+    )

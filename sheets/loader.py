@@ -71,6 +71,9 @@ def load_indicator_definitions(*, path: Path, report: LoadReport, overwrite: boo
             "direction": item.get("direction", Indicator.Direction.NEUTRAL),
             "definition": item.get("definition", ""),
             "usual_source": item.get("usual_source", ""),
+            "survey_month": item.get("survey_month"),
+            "survey_day": item.get("survey_day"),
+            "chart_group": item.get("chart_group", ""),
             "display_order": order * 10,
         }
         indicator = Indicator.objects.filter(code=item["code"]).first()

@@ -240,3 +240,195 @@ def target_sum_mismatches(targets, indicators) -> list[str]:
                 f"{format_value(parts_sum, ind)} {ind.unit} が目標 {format_value(total.value, ind)} {ind.unit} と一致しません。"
             )
     return messages
+
+
+# --- value rules shared by the forms and the import ---------------------------------------------
+
+MAX_ABS_VALUE = Decimal("99999999999")  # Observation.value: 14 digits, 3 of them decimals
+VALUE_PLACES = 3
+
+
+def value_error(indicator: Indicator, value: Decimal) -> str | None:
+    """Why `value` cannot be a value of `indicator` (Japanese), or None when it can.
+
+    Percentages 0–100, yes/no 0 or 1, every other number ≥ 0; at most three decimals.
+    """
+    if not value.is_finite():
+        return "数値ではありません。"
+    if value.as_tuple().exponent < -VALUE_PLACES and value != value.quantize(Decimal("0.001")):
+        return f"小数点以下は{VALUE_PLACES}桁までです。"
+    if abs(value) > MAX_ABS_VALUE:
+        return "値が大きすぎます。"
+    if indicator.value_type == Indicator.ValueType.PERCENT and not 0 <= value <= 100:
+        return "割合は0～100の範囲で入力してください。"
+    if indicator.value_type == Indicator.ValueType.YES_NO and value not in (0, 1):
+        return "有・無は1（有）か0（無）で入力してください。"
+    if value < 0:
+        return "負の数は入力できません。"
+    return None
+
+
+# --- indicators, plans and targets --------------------------------------------------------------
+
+INDICATOR_FIELDS = (
+    "code",
+    "name_ja",
+    "unit",
+    "value_type",
+    "decimal_places",
+    "direction",
+    "definition",
+    "usual_source",
+    "part_of",
+    "denominator",
+    "survey_month",
+    "survey_day",
+    "chart_group",
+    "display_order",
+    "is_active",
+)
+PLAN_FIELDS = ("name", "issuer", "first_fiscal_year", "last_fiscal_year")
+
+
+def _save_tracked(instance, *, by, fields, data) -> bool:
+    """Set `fields` from `data`, validate, save and record history; returns whether anything changed."""
+    creating = instance.pk is None
+    before = None if creating else history.snapshot(instance)
+    for name in fields:
+        if name in data:
+            setattr(instance, name, data[name])
+    instance.full_clean()
+    if creating:
+        instance.save()
+        history.record_create(by=by, instance=instance)
+        return True
+    if not history.diff(before, history.snapshot(instance)):
+        return False
+    instance.save()
+    history.record_update(by=by, instance=instance, before=before)
+    return True
+
+
+@transaction.atomic
+def indicator_create(*, by, **data) -> Indicator:
+    """A new indicator definition (e.g. 再入院率): it is data, the dashboard shows it once it has targets."""
+    indicator = Indicator()
+    _save_tracked(indicator, by=by, fields=INDICATOR_FIELDS, data=data)
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(*, by, indicator: Indicator, **data) -> Indicator:
+    _save_tracked(indicator, by=by, fields=INDICATOR_FIELDS, data=data)
+    return indicator
+
+
+@transaction.atomic
+def plan_create(*, by, **data):
+    from indicators.models import Plan
+
+    plan = Plan()
+    _save_tracked(plan, by=by, fields=PLAN_FIELDS, data=data)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, by, plan, **data):
+    _save_tracked(plan, by=by, fields=PLAN_FIELDS, data=data)
+    return plan
+
+
+@transaction.atomic
+def target_record(
+    *,
+    by,
+    indicator: Indicator,
+    plan,
+    prefecture,
+    fiscal_year: int,
+    value: Decimal,
+    comparator: str,
+    note: str = "",
+    region=None,
+    municipality=None,
+) -> tuple[Target, bool]:
+    """Create the plan's target for one indicator, area and 年度, or update it; returns (target, created)."""
+    area_key = area_key_for(prefecture=prefecture, region=region, municipality=municipality)
+    target = (
+        Target.objects.select_for_update()
+        .filter(indicator=indicator, plan=plan, area_key=area_key, fiscal_year=fiscal_year)
+        .first()
+    )
+    if target is not None:
+        return target_update(by=by, target=target, value=value, comparator=comparator, note=note), False
+    target = Target(
+        indicator=indicator,
+        plan=plan,
+        prefecture=prefecture,
+        region=region,
+        municipality=municipality,
+        area_key=area_key,
+        fiscal_year=fiscal_year,
+        value=Decimal(value),
+        comparator=comparator,
+        note=note,
+    )
+    _mark_edited(target, by)
+    target.full_clean()
+    target.save()
+    history.record_create(by=by, instance=target)
+    return target, True
+
+
+@transaction.atomic
+def observation_delete(*, by, observation: Observation) -> None:
+    """Remove a value (e.g. a municipality's 協議の場 status set to 未把握), keeping the history."""
+    from core.models import ChangeRecord
+
+    history.record_change(
+        by=by,
+        instance=observation,
+        action=ChangeRecord.Action.DELETE,
+        changes=history.diff(history.snapshot(observation), {}, labels=history.field_labels(Observation)),
+    )
+    observation.delete()
+
+
+@transaction.atomic
+def venue_statuses_save(
+    *, by, prefecture, indicator: Indicator, period_text: str, statuses: dict, provenance: str = ""
+) -> dict[str, int]:
+    """Per-municipality 協議の場 有 (True) / 無 (False) / 未把握 (None) for one period.
+
+    Returns how many were created, updated, removed. 未把握 removes a value recorded for that period.
+    """
+    period = period_from_text(period_text)
+    existing = {
+        o.municipality_id: o
+        for o in Observation.objects.filter(
+            indicator=indicator, prefecture=prefecture, municipality__isnull=False, period_key=period.key
+        )
+    }
+    counts = {"created": 0, "updated": 0, "removed": 0}
+    for municipality, status in statuses.items():
+        current = existing.get(municipality.pk)
+        if status is None:
+            if current is not None:
+                observation_delete(by=by, observation=current)
+                counts["removed"] += 1
+            continue
+        value = Decimal(1 if status else 0)
+        if current is not None and current.value == value and current.provenance == provenance:
+            continue
+        observation_record(
+            by=by,
+            indicator=indicator,
+            prefecture=prefecture,
+            municipality=municipality,
+            period_text=period_text,
+            value=value,
+            provenance=provenance,
+            note=current.note if current else "",
+        )
+        counts["updated" if current else "created"] += 1
+    return counts

@@ -1,0 +1,293 @@
+"""Activity computed from the portal's own records, per region and 年度 (never typed in twice).
+
+- 圏域連絡調整会議 held (status 開催済, not deleted) against the expected two a year;
+- 地域移行事例検討会 held, and cases reviewed at the 年度's meetings;
+- discharges: reviewed cases discharged (退院 / 地域生活継続 / 再入院) with a 退院年月 in the 年度, of which
+  living in the community at the 6- or 12-month follow-up (`CaseReview.objects.successful()`), out of
+  those whose sixth month after discharge has come;
+- training sessions and attendees (`training.services.training_summary`);
+- overdue action items: open items past their due date today, whatever the 年度 of their meeting.
+
+Each is one grouped query over the prefecture's regions (meetings without a region — prefecture-wide —
+are not a region's activity and are left out).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from core import fiscal
+from indicators import dashboard as calc
+from indicators.dashboard import Table
+from meetings.models import (
+    DISCHARGED_STATUSES,
+    ActionItem,
+    CaseReview,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+)
+from meetings.services import add_months
+from regions.models import Prefecture, Region
+from training.services import training_summary
+
+EXPECTED_REGIONAL_MEETINGS = 2
+
+
+@dataclass
+class ActivityRow:
+    region: Region | None
+    regional_meetings: int = 0
+    case_meetings: int = 0
+    cases_reviewed: int = 0
+    discharges: int = 0
+    six_months_passed: int = 0
+    in_community: int = 0
+    training_sessions: int = 0
+    training_attendees: int = 0
+    overdue_actions: int = 0
+    meeting_status: str = calc.NO_DATA
+
+    @property
+    def label(self) -> str:
+        return self.region.full_name if self.region else "県全域"
+
+    @property
+    def status_label(self) -> str:
+        return calc.STATUS_LABELS[self.meeting_status]
+
+    @property
+    def status_symbol(self) -> str:
+        return calc.STATUS_SYMBOLS[self.meeting_status]
+
+
+@dataclass
+class Activity:
+    fiscal_year: int
+    rows: list[ActivityRow]
+    total: ActivityRow
+    in_progress: bool
+    expected_meetings: int
+    figure: dict
+    table: Table
+    today: date
+
+    @property
+    def has_data(self) -> bool:
+        return any(
+            r.regional_meetings or r.case_meetings or r.training_sessions or r.cases_reviewed
+            for r in self.rows
+        )
+
+
+COUNTED = (
+    "regional_meetings",
+    "case_meetings",
+    "cases_reviewed",
+    "discharges",
+    "six_months_passed",
+    "in_community",
+    "training_sessions",
+    "training_attendees",
+    "overdue_actions",
+)
+
+
+def region_activity(
+    *,
+    prefecture: Prefecture,
+    regions: list[Region],
+    fiscal_year: int,
+    region: Region | None,
+    today: date | None,
+) -> Activity:
+    """Per region (or only the selected one), plus a 県全域 row for prefecture-wide training."""
+    today = today or timezone.localdate()
+    first_day, last_day = fiscal.fiscal_year_range(fiscal_year)
+    shown = [region] if region else regions
+    rows: dict[int | None, ActivityRow] = {r.pk: ActivityRow(region=r) for r in shown}
+    in_scope = {"region": region} if region else {"region__prefecture": prefecture}
+
+    meetings = (
+        Meeting.objects.alive()
+        .in_fiscal_year(fiscal_year)
+        .filter(
+            status=MeetingStatus.HELD, kind__in=[MeetingKind.REGIONAL_COORDINATION, MeetingKind.CASE_REVIEW]
+        )
+        .filter(**in_scope)
+        .order_by()
+        .values("region_id")
+        .annotate(
+            regional=Count("pk", filter=Q(kind=MeetingKind.REGIONAL_COORDINATION)),
+            cases=Count("pk", filter=Q(kind=MeetingKind.CASE_REVIEW)),
+        )
+    )
+    for item in meetings:
+        if (row := rows.get(item["region_id"])) is not None:
+            row.regional_meetings, row.case_meetings = item["regional"], item["cases"]
+
+    reviewed = CaseReview.objects.alive().filter(fiscal_year=fiscal_year, **in_scope)
+    for item in reviewed.order_by().values("region_id").annotate(n=Count("pk")):
+        if (row := rows.get(item["region_id"])) is not None:
+            row.cases_reviewed = item["n"]
+
+    cutoff = add_months(today, -6)
+    discharged = CaseReview.objects.alive().filter(
+        status__in=DISCHARGED_STATUSES, discharge_month__range=(first_day, last_day), **in_scope
+    )
+    for item in (
+        discharged.order_by()
+        .values("region_id")
+        .annotate(n=Count("pk"), passed=Count("pk", filter=Q(discharge_month__lte=cutoff)))
+    ):
+        if (row := rows.get(item["region_id"])) is not None:
+            row.discharges, row.six_months_passed = item["n"], item["passed"]
+    for item in discharged.successful().order_by().values("region_id").annotate(n=Count("pk")):
+        if (row := rows.get(item["region_id"])) is not None:
+            row.in_community = item["n"]
+
+    overdue_scope = {"meeting__region": region} if region else {"meeting__region__prefecture": prefecture}
+    overdue = ActionItem.objects.alive().overdue(today).filter(**overdue_scope)
+    for item in overdue.order_by().values("meeting__region_id").annotate(n=Count("pk")):
+        if (row := rows.get(item["meeting__region_id"])) is not None:
+            row.overdue_actions = item["n"]
+
+    if region is None:
+        rows[None] = ActivityRow(region=None)
+    for summary in training_summary(fiscal_year=fiscal_year, region=region):
+        key = summary.region.pk if summary.region else None
+        if (row := rows.get(key)) is not None:
+            row.training_sessions = summary.session_count
+            row.training_attendees = summary.attendees_total
+
+    year_over = today > last_day
+    for key, row in rows.items():
+        if key is not None:
+            row.meeting_status = calc.count_status(
+                row.regional_meetings, EXPECTED_REGIONAL_MEETINGS, year_over=year_over
+            )
+    ordered = list(rows.values())
+    total = ActivityRow(region=None)
+    for row in ordered:
+        for name in COUNTED:
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    return Activity(
+        fiscal_year=fiscal_year,
+        rows=ordered,
+        total=total,
+        in_progress=not year_over,
+        expected_meetings=EXPECTED_REGIONAL_MEETINGS,
+        figure=_figure([r for r in ordered if r.region is not None]),
+        table=_table(fiscal_year, ordered, total),
+        today=today,
+    )
+
+
+def _table(fiscal_year: int, rows: list[ActivityRow], total: ActivityRow) -> Table:
+    table = Table(
+        "activity",
+        f"圏域別の活動（{fiscal.fiscal_year_label(fiscal_year)}）",
+        [
+            "圏域",
+            f"圏域連絡調整会議（回・年{EXPECTED_REGIONAL_MEETINGS}回が目安）",
+            "開催の状況",
+            "事例検討会（回）",
+            "検討した事例（件）",
+            "退院（人）",
+            "うち退院後6か月経過（人）",
+            "うち6か月以上地域生活（人）",
+            "研修（回）",
+            "研修参加者（人）",
+            "期限を過ぎた対応事項（件・本日時点）",
+        ],
+    )
+    for row in rows:
+        table.rows.append(
+            [
+                row.label,
+                row.regional_meetings if row.region else "",
+                row.status_label if row.region else "",
+                row.case_meetings if row.region else "",
+                row.cases_reviewed if row.region else "",
+                row.discharges if row.region else "",
+                row.six_months_passed if row.region else "",
+                row.in_community if row.region else "",
+                row.training_sessions,
+                row.training_attendees,
+                row.overdue_actions if row.region else "",
+            ]
+        )
+    if len(rows) > 1:
+        table.rows.append(
+            [
+                "合計",
+                total.regional_meetings,
+                "",
+                total.case_meetings,
+                total.cases_reviewed,
+                total.discharges,
+                total.six_months_passed,
+                total.in_community,
+                total.training_sessions,
+                total.training_attendees,
+                total.overdue_actions,
+            ]
+        )
+    return table
+
+
+def _figure(rows: list[ActivityRow]) -> dict:
+    import plotly.graph_objects as go
+
+    labels = [r.label for r in rows]
+    highest = max(
+        [
+            EXPECTED_REGIONAL_MEETINGS,
+            *(max(r.regional_meetings, r.case_meetings, r.training_sessions) for r in rows),
+        ]
+    )
+    figure = go.Figure()
+    for name, attr, colour in (
+        ("圏域連絡調整会議", "regional_meetings", "#1d4e89"),
+        ("事例検討会", "case_meetings", "#8e44ad"),
+        ("研修", "training_sessions", "#1e8449"),
+    ):
+        figure.add_trace(
+            go.Bar(
+                x=labels,
+                y=[getattr(r, attr) for r in rows],
+                name=name,
+                marker_color=colour,
+                hovertemplate="%{x}: %{y}回<extra>" + name + "</extra>",
+            )
+        )
+    figure.add_hline(
+        y=EXPECTED_REGIONAL_MEETINGS,
+        line={"dash": "dash", "color": "#1d4e89", "width": 1},
+        annotation_text=f"圏域連絡調整会議の目安（年{EXPECTED_REGIONAL_MEETINGS}回）",
+        annotation_position="top left",
+    )
+    figure.update_layout(
+        barmode="group",
+        margin={"l": 50, "r": 20, "t": 30, "b": 60},
+        height=360,
+        font={"family": "IPAexGothic, Noto Sans CJK JP, sans-serif", "size": 12},
+        yaxis={
+            "title": {"text": "回", "standoff": 12},
+            "rangemode": "tozero",
+            "gridcolor": "#e5e5e5",
+            "tickformat": "d",
+            **({"dtick": 1} if highest <= 10 else {}),
+        },
+        legend={"orientation": "h", "y": -0.2},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+    )
+    data = json.loads(figure.to_json())
+    data["layout"].pop("template", None)
+    return data

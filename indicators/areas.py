@@ -1,0 +1,75 @@
+"""The areas an indicator value can belong to — the prefecture, its regions, its municipalities — by code.
+
+Codes are the ones officials already use: the prefecture's and municipalities' 全国地方公共団体コード
+(350001, 352012) and the region codes (3501…3508). Only the deployment's own prefecture is known here,
+so a value can never be recorded for another prefecture's area.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.fiscal import normalise
+from indicators.models import area_key_for
+from regions.models import Municipality, Prefecture, Region
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+    level: str  # "prefecture" | "region" | "municipality"
+    key: str
+    region: Region | None = None
+    municipality: Municipality | None = None
+
+
+class AreaIndex:
+    """Every area of one prefecture by code (two queries)."""
+
+    def __init__(self, prefecture: Prefecture):
+        self.prefecture = prefecture
+        self.regions = list(Region.objects.filter(prefecture=prefecture).order_by("display_order", "code"))
+        self.municipalities = list(
+            Municipality.objects.filter(prefecture=prefecture).select_related("region").order_by("code")
+        )
+        self.by_code: dict[str, Area] = {
+            prefecture.code: Area(
+                prefecture.code,
+                f"{prefecture.name}（県全体）",
+                "prefecture",
+                area_key_for(prefecture=prefecture),
+            )
+        }
+        for region in self.regions:
+            self.by_code[region.code] = Area(
+                region.code,
+                region.full_name,
+                "region",
+                area_key_for(prefecture=prefecture, region=region),
+                region=region,
+            )
+        for municipality in self.municipalities:
+            self.by_code[municipality.code] = Area(
+                municipality.code,
+                municipality.name,
+                "municipality",
+                area_key_for(prefecture=prefecture, municipality=municipality),
+                municipality=municipality,
+            )
+        self.by_key = {area.key: area for area in self.by_code.values()}
+
+    def get(self, code) -> Area | None:
+        return self.by_code.get(normalise(str(code or "")))
+
+    def choices(self) -> list:
+        """Grouped choices for a select: the prefecture, then regions, then municipalities."""
+        pref = self.by_code[self.prefecture.code]
+        return [
+            (pref.code, pref.name),
+            ("圏域", [(r.code, r.full_name) for r in self.regions]),
+            ("市町村", [(m.code, f"{m.name}（{m.region.full_name}）") for m in self.municipalities]),
+        ]
+
+    def all(self) -> list[Area]:
+        return list(self.by_code.values())

@@ -1,0 +1,237 @@
+"""Writes of the official-data import: a checked file becomes a pending batch, confirming applies every
+row in one transaction (or none), and an applied import can be undone while its rows are untouched.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from accounts import roles
+from core import history
+from core.models import ChangeRecord
+from indicators.importing import CheckedRow, RawRow, RowError, check_rows, raw_rows_from_json
+from indicators.models import ImportBatch, ImportChange, Observation
+
+
+class ImportRejected(Exception):
+    """The rows are not all valid (any more): nothing was saved."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__("取り込めない行があります。")
+        self.errors = errors
+
+
+class UndoRefused(Exception):
+    """The import cannot be undone; `problems` says why, per row (Japanese)."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("取り消せません。")
+        self.problems = problems
+
+
+def _require_official(user) -> None:
+    if not roles.is_prefecture(user):
+        raise PermissionDenied("データの取り込みは県職員のみ行えます。")
+
+
+@transaction.atomic
+def import_batch_create(
+    *, by, prefecture, file_name: str, file_format: str, rows: list[RawRow]
+) -> ImportBatch:
+    """Keep a checked file as a pending batch for the preview; raises ImportRejected when any row is invalid."""
+    _require_official(by)
+    checked, errors = check_rows(rows, prefecture=prefecture)
+    if errors:
+        raise ImportRejected(errors)
+    return ImportBatch.objects.create(
+        prefecture=prefecture,
+        file_name=file_name[:255],
+        file_format=file_format,
+        rows=[row.as_json() for row in rows],
+        row_count=len(rows),
+        created_count=sum(1 for c in checked if c.existing is None),
+        updated_count=sum(1 for c in checked if c.existing is not None),
+        uploaded_by=by,
+    )
+
+
+def _stored(value) -> str:
+    """The value as the database gives it back (three decimals), so that comparisons are exact."""
+    return str(Decimal(value).quantize(Decimal("0.001")))
+
+
+def _applied(observation: Observation) -> dict:
+    return {
+        "value": _stored(observation.value),
+        "provenance": observation.provenance,
+        "note": observation.note,
+        "edited_at": observation.edited_at.isoformat() if observation.edited_at else None,
+    }
+
+
+def _previous(observation: Observation) -> dict:
+    return {
+        "value": str(observation.value),
+        "provenance": observation.provenance,
+        "note": observation.note,
+        "edited_by_id": observation.edited_by_id,
+        "edited_at": observation.edited_at.isoformat() if observation.edited_at else None,
+    }
+
+
+def _label(row: CheckedRow) -> str:
+    return f"{row.indicator.name_ja}・{row.area.name}・{row.period_label}"
+
+
+@transaction.atomic
+def import_batch_apply(*, by, batch: ImportBatch) -> ImportBatch:
+    """Save every row of a pending batch, checked again against the data as it is now; all or nothing."""
+    _require_official(by)
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PENDING:
+        raise ImportRejected([RowError(0, "", "この取り込みは既に実行済みか、破棄されています。")])
+    checked, errors = check_rows(raw_rows_from_json(batch.rows), prefecture=batch.prefecture)
+    if errors:
+        raise ImportRejected(errors)
+    now = timezone.now()
+    locked = {
+        o.pk: o
+        for o in Observation.objects.select_for_update().filter(
+            pk__in=[c.existing.pk for c in checked if c.existing]
+        )
+    }
+    changes = []
+    for row in checked:
+        values = {
+            "prefecture": batch.prefecture,
+            "region": row.area.region,
+            "municipality": row.area.municipality,
+            "period_kind": row.period.kind,
+            "fiscal_year": row.period.fiscal_year,
+            "as_of": row.period.as_of,
+            "period_end": row.period.period_end,
+            "value": row.value,
+            "provenance": row.provenance,
+            "note": row.note,
+        }
+        if row.existing is None:
+            observation = Observation(
+                indicator=row.indicator, area_key=row.area.key, period_key=row.period.key, **values
+            )
+            observation.created_by = by
+            observation.edited_by, observation.edited_at = by, now
+            observation.full_clean()
+            observation.save()
+            history.record_create(by=by, instance=observation)
+            changes.append(
+                ImportChange(
+                    batch=batch,
+                    line=row.line,
+                    action=ImportChange.Action.CREATED,
+                    observation=observation,
+                    observation_pk=observation.pk,
+                    label=_label(row)[:300],
+                    applied=_applied(observation),
+                )
+            )
+            continue
+        observation = locked[row.existing.pk]
+        previous = _previous(observation)
+        before = history.snapshot(observation)
+        for name, value in values.items():
+            setattr(observation, name, value)
+        observation.edited_by, observation.edited_at = by, now
+        observation.full_clean()
+        observation.save()
+        history.record_update(by=by, instance=observation, before=before)
+        changes.append(
+            ImportChange(
+                batch=batch,
+                line=row.line,
+                action=ImportChange.Action.UPDATED,
+                observation=observation,
+                observation_pk=observation.pk,
+                label=_label(row)[:300],
+                previous=previous,
+                applied=_applied(observation),
+            )
+        )
+    ImportChange.objects.bulk_create(changes)
+    batch.status = ImportBatch.Status.APPLIED
+    batch.applied_by, batch.applied_at = by, now
+    batch.created_count = sum(1 for c in changes if c.action == ImportChange.Action.CREATED)
+    batch.updated_count = len(changes) - batch.created_count
+    batch.save(update_fields=["status", "applied_by", "applied_at", "created_count", "updated_count"])
+    return batch
+
+
+@transaction.atomic
+def import_batch_discard(*, by, batch: ImportBatch) -> ImportBatch:
+    """Drop a pending batch without saving anything (the record of the upload stays)."""
+    _require_official(by)
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status == ImportBatch.Status.PENDING:
+        batch.status = ImportBatch.Status.DISCARDED
+        batch.save(update_fields=["status"])
+    return batch
+
+
+def _unchanged_since(change: ImportChange, observation: Observation | None) -> str | None:
+    """Why this row cannot be undone (it changed after the import), or None."""
+    if observation is None:
+        return f"{change.line}行目（{change.label}）: 取り込み後に削除されています。"
+    if _applied(observation) != change.applied:
+        return f"{change.line}行目（{change.label}）: 取り込み後に変更されています（現在の値 {observation.value.normalize():f}）。"
+    return None
+
+
+@transaction.atomic
+def import_batch_undo(*, by, batch: ImportBatch) -> ImportBatch:
+    """Restore the values the import replaced and delete the values it created.
+
+    Refused (UndoRefused, nothing changed) when any of its rows was changed or removed since.
+    """
+    _require_official(by)
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.APPLIED:
+        raise UndoRefused(["取り込み済みの状態ではないため、取り消せません。"])
+    changes = list(batch.changes.order_by("line"))
+    observations = {
+        o.pk: o
+        for o in Observation.objects.select_for_update().filter(pk__in=[c.observation_pk for c in changes])
+    }
+    problems = [p for c in changes if (p := _unchanged_since(c, observations.get(c.observation_pk)))]
+    if problems:
+        raise UndoRefused(problems)
+    for change in changes:
+        observation = observations[change.observation_pk]
+        if change.action == ImportChange.Action.CREATED:
+            history.record_change(
+                by=by,
+                instance=observation,
+                action=ChangeRecord.Action.DELETE,
+                changes=history.diff(
+                    history.snapshot(observation), {}, labels=history.field_labels(Observation)
+                ),
+                object_repr=f"{observation}（取り込みの取り消し）",
+            )
+            observation.delete()
+            continue
+        before = history.snapshot(observation)
+        previous = change.previous
+        observation.value = Decimal(previous["value"])
+        observation.provenance = previous["provenance"]
+        observation.note = previous["note"]
+        observation.edited_by_id = previous["edited_by_id"]
+        observation.edited_at = parse_datetime(previous["edited_at"]) if previous["edited_at"] else None
+        observation.save()
+        history.record_update(by=by, instance=observation, before=before)
+    batch.status = ImportBatch.Status.UNDONE
+    batch.undone_by, batch.undone_at = by, timezone.now()
+    batch.save(update_fields=["status", "undone_by", "undone_at"])
+    return batch
