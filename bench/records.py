@@ -14,7 +14,8 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time as clock, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -79,7 +80,9 @@ class _Writer:
     def author(self, region):
         return self.staff_of[region.pk] if region is not None else self.official
 
-    def fill(self, rng, yamaguchi: list[Plan], total: int, other_kinds: list[tuple[str, float]]) -> list[Plan]:
+    def fill(
+        self, rng, yamaguchi: list[Plan], total: int, other_kinds: list[tuple[str, float]]
+    ) -> list[Plan]:
         """Yamaguchi's realistic plan (trimmed to a tenth of the total when the scale is tiny), then
         the rest of `total` spread over the other regions and fiscal years."""
         from bench.generate import FIRST_ACTIVITY_FY, LAST_ACTIVITY_FY
@@ -205,7 +208,9 @@ class MeetingWriter(_Writer):
                     date=plan.day,
                     start_time=start,
                     end_time=clock(start.hour + 2, start.minute),
-                    place="Web会議" if rng.random() < 0.1 else (f"{centre.name} 会議室" if centre else "県庁 会議室"),
+                    place="Web会議"
+                    if rng.random() < 0.1
+                    else (f"{centre.name} 会議室" if centre else "県庁 会議室"),
                     region=region,
                     organiser_centre=centre,
                     organiser_division="" if centre else rng.choice(PrefectureDivision.values),
@@ -263,9 +268,7 @@ class MeetingWriter(_Writer):
                     if elapsed < 90:
                         status = rng.choice((CaseStatus.REVIEWING, CaseStatus.PREPARING))
                     else:
-                        status = rng.choices(
-                            list(CaseStatus.values), weights=(15, 15, 15, 35, 8, 12)
-                        )[0]
+                        status = rng.choices(list(CaseStatus.values), weights=(15, 15, 15, 35, 8, 12))[0]
                     discharge = None
                     if status in ("discharged", "in_community", "readmitted"):
                         discharge = min(_add_months(plan.day, rng.randint(1, 6)), AS_OF.replace(day=1))
@@ -312,7 +315,10 @@ class MeetingWriter(_Writer):
                                 status = "other"
                             items.append(
                                 CaseFollowUp(
-                                    case=case, months=months, status=status, note=rng.choice(texts.FOLLOWUP_NOTES)
+                                    case=case,
+                                    months=months,
+                                    status=status,
+                                    note=rng.choice(texts.FOLLOWUP_NOTES),
                                 )
                             )
                     followups[case.pk] = items
@@ -330,7 +336,11 @@ class MeetingWriter(_Writer):
                 by = self.author(meeting.region)
                 changes.append(
                     self._record(
-                        content_type, meeting, by, ChangeRecord.Action.CREATE, history.diff({}, state, labels=labels)
+                        content_type,
+                        meeting,
+                        by,
+                        ChangeRecord.Action.CREATE,
+                        history.diff({}, state, labels=labels),
                     )
                 )
                 for case in cases[meeting.pk]:
@@ -475,12 +485,18 @@ class TrainingWriter(_Writer):
                 state["attendees"] = {type_labels[a.organisation_type]: a.count for a in rows}
                 changes.append(
                     MeetingWriter._record(
-                        content_type, session, by, ChangeRecord.Action.CREATE, history.diff({}, state, labels=labels)
+                        content_type,
+                        session,
+                        by,
+                        ChangeRecord.Action.CREATE,
+                        history.diff({}, state, labels=labels),
                     )
                 )
                 if session.is_deleted:
                     changes.append(
-                        MeetingWriter._record(content_type, session, self.official, ChangeRecord.Action.DELETE, {})
+                        MeetingWriter._record(
+                            content_type, session, self.official, ChangeRecord.Action.DELETE, {}
+                        )
                     )
             ChangeRecord.objects.bulk_create(changes)
             counts["training_sessions"] += len(sessions)
