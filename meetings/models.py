@@ -163,6 +163,10 @@ class Meeting(RegionLabelMixin, TrackedRecord):
         indexes = [
             models.Index(fields=["fiscal_year", "-date", "-id"], name="meeting_fy_date"),
             models.Index(fields=["-date", "-id"], name="meeting_date"),
+            # The list's pages: an index-only walk over the meetings not deleted (bench/CHANGES.md).
+            models.Index(
+                fields=["-date", "-id"], condition=Q(deleted_at__isnull=True), name="meeting_alive_date"
+            ),
             models.Index(fields=["region", "fiscal_year"], name="meeting_region_fy"),
         ]
         constraints = [
