@@ -242,12 +242,15 @@ class MeetingWriter(_Writer):
                 for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):
                     description, responsible = rng.choice(texts.ACTIONS)
                     due = plan.day + timedelta(days=rng.randint(30, 150))
-                    roll = rng.random()
-                    if due <= AS_OF and roll < 0.75:
+                    # Items get done; the older an item's due date, the likelier (a quarter of
+                    # every item since H21 still open, as a first draft had it, is not a portal in use).
+                    age = (AS_OF - due).days
+                    still_open = 1.0 if age < 0 else 0.35 if age < 180 else 0.12 if age < 365 else 0.03
+                    if rng.random() >= still_open:
                         status = "done"
                         completed = max(plan.day, due - timedelta(days=rng.randint(0, 20)))
                     else:
-                        status, completed = ("in_progress" if roll < 0.85 else "not_started"), None
+                        status, completed = rng.choice(("in_progress", "not_started")), None
                     items.append(
                         ActionItem(
                             meeting=meeting,
