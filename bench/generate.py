@@ -626,9 +626,16 @@ def main(argv=None):
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    if args.fresh:
-        call_command("flush", interactive=False, verbosity=0)
+    from django.contrib.auth import get_user_model
+
     from regions.models import Region
+
+    if args.fresh:
+        if get_user_model().objects.exclude(username__startswith="bench-").exists():
+            sys.exit(
+                "--fresh は生成したデータベースか空のデータベースにだけ使えます（ほかの利用者がいます）。"
+            )
+        call_command("flush", interactive=False, verbosity=0)
 
     if Region.objects.count() > 8:
         sys.exit("このデータベースには生成済みのデータがあります。--fresh を付けると空にしてから生成します。")

@@ -62,6 +62,7 @@ def table(run: dict, smaller_run: dict | None = None) -> str:
         "中央値 (ms)",
         "p95 (ms)",
         "healthz 比",
+        "うち Python CPU (ms)",
         "SQL 数",
         "SQL 数（1/10 データ）" if smaller_run else None,
         "メモリ増 (MB)",
@@ -72,7 +73,7 @@ def table(run: dict, smaller_run: dict | None = None) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
     for r in run["results"]:
         if r["status"] == "not_landed":
-            cells = [r["label"], "未実装（main にまだありません）", "", "", ""]
+            cells = [r["label"], "未実装（main にまだありません）", "", "", "", ""]
             if smaller_run:
                 cells.append("")
             cells += ["", r.get("target", "")]
@@ -88,6 +89,7 @@ def table(run: dict, smaller_run: dict | None = None) -> str:
             _fmt(r["median_ms"]),
             _fmt(r["p95_ms"]),
             f"×{_fmt(r['ratio'])}" if r.get("ratio") is not None else "—",
+            _fmt(r.get("cpu_ms")),
             _fmt(r["queries"]),
         ]
         if smaller_run:

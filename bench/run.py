@@ -66,6 +66,7 @@ class Result:
     runs: int = 0
     median_ms: float | None = None
     p95_ms: float | None = None
+    cpu_ms: float | None = None  # median CPU time of this process (Python side; the database's not included)
     ratio: float | None = None
     queries: int | None = None
     peak_mb: float | None = None
@@ -337,16 +338,18 @@ def measure(ctx, page: Page, repeat: int) -> Result:
         result.status, result.note = "error", f"HTTP {status}"
         return result
     runs = page.repeat or repeat
-    samples = []
+    samples, cpu = [], []
     for _ in range(runs):
         prepare()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         request(ctx, spec)
         samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
     result.runs = runs
     result.samples_ms = [round(s, 2) for s in samples]
     result.median_ms = round(statistics.median(samples), 2)
     result.p95_ms = round(percentile(samples, 0.95), 2)
+    result.cpu_ms = round(statistics.median(cpu), 2)
     prepare()
     with CaptureQueriesContext(connection) as captured:
         request(ctx, spec)
