@@ -433,7 +433,6 @@ class TrainingWriter(_Writer):
         plans = self.plan(rng)
         content_type = ContentType.objects.get_for_model(TrainingSession)
         labels = services._session_labels()
-        type_labels = dict(OrganisationType.choices)
         categories = list(OrganisationType.values)
         counts = defaultdict(int)
         for chunk in self.chunks(plans):
@@ -484,8 +483,7 @@ class TrainingWriter(_Writer):
             changes = []
             for session, rows in zip(sessions, attendance, strict=True):
                 by = self.author(session.region)
-                state = history.snapshot(session, exclude=services._HISTORY_EXCLUDE)
-                state["attendees"] = {type_labels[a.organisation_type]: a.count for a in rows}
+                state = services._session_snapshot(session, {a.organisation_type: a.count for a in rows})
                 changes.append(
                     MeetingWriter._record(
                         content_type,
