@@ -47,7 +47,7 @@ echo "負荷試験: $BENCH_VENDOR、gunicorn ワーカー $BENCH_WORKERS、$BENC
 BENCH_SESSIONS=var/load-sessions.json BENCH_LOAD_OUT="bench/results/load-$BENCH_VENDOR.json" \
   "$BIN/locust" -f bench/locustfile.py --headless --host "http://127.0.0.1:$PORT" \
   --users "$((BENCH_USERS + 1))" --spawn-rate 8 --run-time "${BENCH_SECONDS}s" \
-  --stop-timeout 10 --only-summary --loglevel WARNING || true  # locust exits 1 on any failure; the summary says so
+  --stop-timeout 10 --reset-stats --only-summary --loglevel WARNING || true  # locust exits 1 on any failure; the summary says so
 
 "$PY" - "bench/results/load-$BENCH_VENDOR.json" <<'PYEOF'
 import json, sys

@@ -153,6 +153,16 @@ FAILURES = dict.fromkeys(GROUPS, 0)
 SPAN = {}
 
 
+@events.spawning_complete.add_listener
+def start_measuring(user_count, **kwargs):
+    """Steady state only: what happened while clients were still starting (and opening their
+    form pages) is not counted, as locust's own --reset-stats does for its table."""
+    for samples in GROUPS.values():
+        samples.clear()
+    FAILURES.update(dict.fromkeys(GROUPS, 0))
+    SPAN.clear()
+
+
 @events.request.add_listener
 def record(request_type, name, response_time, response_length, exception=None, **kwargs):
     now = time.time()
