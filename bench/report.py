@@ -202,9 +202,11 @@ def render() -> str:
     if loads:
         load = loads[0]
         out += [
-            f"gunicorn（ワーカー {load['workers']}）に locust から {load['users']} クライアントが "
-            f"{load['seconds']} 秒間、サインイン済みの混合負荷（ダッシュボード・一覧・詳細、10 回に 1 回は書き込み）と、"
-            "同じ実行の中で `/healthz` だけを送る利用者を並べています。",
+            f"gunicorn（sync ワーカー {load['workers']}）に、同じマシンの locust から {load['users']} クライアントが "
+            f"{load['seconds']} 秒間、サインイン済みの混合負荷（ダッシュボード・一覧・詳細、県職員と保健所職員は "
+            f"10 回に 1 回が会議の登録、閲覧者はその分も読み取り）を {load['think_time_s']} 秒おきに送り、"
+            "同じ実行の中で `/healthz` だけを毎秒 2 回送るクライアントを 1 つ並べています。"
+            "全クライアントが動き出してからの定常状態を数えています。",
             "",
             load_table(loads),
             "",
