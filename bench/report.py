@@ -94,7 +94,10 @@ def table(run: dict, smaller_run: dict | None = None) -> str:
         ]
         if smaller_run:
             cells.append(_fmt(smaller.get(r["key"], {}).get("queries")))
-        cells += [_fmt(r["peak_mb"]), r.get("target", "")]
+        memory = _fmt(r["peak_mb"])
+        if r.get("child_rss_mb"):
+            memory += f"（生成プロセス最大 RSS {_fmt(r['child_rss_mb'])}）"
+        cells += [memory, r.get("target", "")]
         if run["scale"] >= 1:
             cells.append(verdict(r, smaller.get(r["key"])))
         lines.append("| " + " | ".join(cells) + " |")

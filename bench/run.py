@@ -22,6 +22,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import statistics
 import sys
 import time
@@ -71,6 +72,7 @@ class Result:
     ratio: float | None = None
     queries: int | None = None
     peak_mb: float | None = None
+    child_rss_mb: float | None = None  # PDFs render in a forked process: its peak resident memory
     bytes: int | None = None
     http_status: int | None = None
     target: str = ""
@@ -387,6 +389,9 @@ def measure(ctx, page: Page, repeat: int) -> Result:
         tracemalloc.stop()
         after(ctx)
         result.peak_mb = round((peak - baseline) / 1024 / 1024, 1)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        if children:
+            result.child_rss_mb = round(children / 1024, 1)
     return result
 
 
