@@ -389,8 +389,8 @@ def measure(ctx, page: Page, repeat: int) -> Result:
         tracemalloc.stop()
         after(ctx)
         result.peak_mb = round((peak - baseline) / 1024 / 1024, 1)
-        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        if children:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child so far
+        if children and "pdf" in page.key:
             result.child_rss_mb = round(children / 1024, 1)
     return result
 
