@@ -159,7 +159,7 @@ def region_activity(
 
     if region is None:
         rows[None] = ActivityRow(region=None)
-    for summary in training_summary(fiscal_year=fiscal_year, region=region):
+    for summary in training_summary(fiscal_year=fiscal_year, region=region, regions=regions):
         key = summary.region.pk if summary.region else None
         if (row := rows.get(key)) is not None:
             row.training_sessions = summary.session_count
