@@ -30,6 +30,19 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yamaguchi_portal.settings")
 import django; django.setup()
 from django.db import connection; print(connection.vendor)')
 "$PY" bench/sessions.py var/load-sessions.json
+# The indicator dashboard (prefecture and one region) when it is there; the home page otherwise.
+export BENCH_DASHBOARD_URLS=$("$PY" -c '
+import os, sys; sys.path.insert(0, ".")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yamaguchi_portal.settings")
+import django; django.setup()
+from bench.generate import LAST_OBSERVATION_FY
+from bench.landing import NotLanded, dashboard_url
+from regions.models import Region
+class Ctx: pass
+try:
+    print(dashboard_url(Ctx(), region=None), dashboard_url(Ctx(), region=Region.objects.get(code="3501")))
+except NotLanded:
+    print("")')
 
 "$BIN/gunicorn" yamaguchi_portal.wsgi:application --workers "$BENCH_WORKERS" --bind "127.0.0.1:$PORT" \
   --access-logfile /dev/null --error-logfile var/load-gunicorn.log &

@@ -85,7 +85,7 @@ def table(run: dict, smaller_run: dict | None = None) -> str:
             lines.append(f"| {r['label']} | エラー: {r['note']} |" + " |" * (len(header) - 2))
             continue
         cells = [
-            r["label"],
+            r["label"] + ("（再計測）" if r.get("remeasured_at") else ""),
             _fmt(r["median_ms"]),
             _fmt(r["p95_ms"]),
             f"×{_fmt(r['ratio'])}" if r.get("ratio") is not None else "—",
@@ -190,6 +190,15 @@ def render() -> str:
             table(run, tenth.get(vendor) if run is full.get(vendor) else None),
             "",
         ]
+        again = sorted({r["remeasured_at"] for r in run["results"] if r.get("remeasured_at")})
+        if again:
+            out += [
+                "「（再計測）」の行は、改善のあと "
+                + "、".join(again)
+                + " に `run.py --only` で計り直した値です"
+                "（healthz 比はその実行の /healthz との比）。",
+                "",
+            ]
     missing = sorted(
         {r["label"] for run in runs.values() for r in run["results"] if r["status"] == "not_landed"}
     )

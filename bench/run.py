@@ -454,6 +454,19 @@ def machine() -> dict:
     }
 
 
+def merged(previous: dict, partial: dict) -> dict:
+    """`--only` re-measures some pages: their rows replace the earlier ones (each keeps the ratio to
+    the /healthz of its own run and says when it was measured); the other rows stay as they were."""
+    fresh = {
+        r["key"]: {**r, "remeasured_at": partial["measured_at"]}
+        for r in partial["results"]
+        if r["key"] != "healthz"
+    }
+    results = [fresh.pop(r["key"], r) for r in previous["results"]]
+    results += list(fresh.values())
+    return {**previous, "counts": partial["counts"], "results": results}
+
+
 def dataset_scale(counts: dict[str, int]) -> float:
     from bench.generate import FULL
 
@@ -519,6 +532,8 @@ def main(argv=None):
     if not args.no_write:
         RESULTS_DIR.mkdir(exist_ok=True)
         path = RESULTS_DIR / f"{info['vendor']}-{scale:g}.json"
+        if only and path.exists():
+            run = merged(json.loads(path.read_text(encoding="utf-8")), run)
         path.write_text(json.dumps(run, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         report.write()
         print(f"\n{path.relative_to(ROOT)} と bench/RESULTS.md を更新しました。", file=sys.stderr)
