@@ -71,5 +71,15 @@ restore:
 	@test -n "$(FILE)" || { echo "FILE=var/backups/<日時> を指定してください"; exit 2; }
 	$(MANAGE) restore_db "$(FILE)" --yes
 
+# Benchmarks (README「性能」): generate a dataset, measure every page, then a 60 s load test.
+# A database of its own (never the one `make run` uses): BENCH_DATABASE_URL=postgres://…/portal_bench.
+BENCH_SCALE ?= 0.1
+BENCH_DATABASE_URL ?= sqlite:///var/bench.sqlite3
+bench: setup
+	$(PIP) install -q --no-build-isolation -e ".[test,bench]"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/generate.py --scale $(BENCH_SCALE) --fresh
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) bench/load.sh
+
 clean:
 	rm -rf $(VENV) var/static

@@ -61,10 +61,11 @@ def field_labels(model) -> dict[str, str]:
     return {f.name: str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
 
 
-def record_change(
+def change_record(
     *, by, instance, action: str, changes: dict | None = None, object_repr: str = ""
 ) -> ChangeRecord:
-    return ChangeRecord.objects.create(
+    """The history row `record_change` writes, unsaved (for services that save many at once)."""
+    return ChangeRecord(
         content_type=ContentType.objects.get_for_model(type(instance)),
         object_id=str(instance.pk),
         object_repr=(object_repr or str(instance))[:300],
@@ -73,6 +74,14 @@ def record_change(
         user=by if getattr(by, "pk", None) else None,
         username=getattr(by, "username", "") or "system",
     )
+
+
+def record_change(
+    *, by, instance, action: str, changes: dict | None = None, object_repr: str = ""
+) -> ChangeRecord:
+    record = change_record(by=by, instance=instance, action=action, changes=changes, object_repr=object_repr)
+    record.save()
+    return record
 
 
 def record_create(*, by, instance) -> ChangeRecord:

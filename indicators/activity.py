@@ -14,7 +14,6 @@ are not a region's activity and are left out).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,6 +23,7 @@ from django.utils import timezone
 from core import fiscal
 from indicators import dashboard as calc
 from indicators.dashboard import Table
+from indicators.figures import FigureCalls
 from meetings.models import (
     DISCHARGED_STATUSES,
     ActionItem,
@@ -159,7 +159,7 @@ def region_activity(
 
     if region is None:
         rows[None] = ActivityRow(region=None)
-    for summary in training_summary(fiscal_year=fiscal_year, region=region):
+    for summary in training_summary(fiscal_year=fiscal_year, region=region, regions=regions):
         key = summary.region.pk if summary.region else None
         if (row := rows.get(key)) is not None:
             row.training_sessions = summary.session_count
@@ -242,8 +242,6 @@ def _table(fiscal_year: int, rows: list[ActivityRow], total: ActivityRow) -> Tab
 
 
 def _figure(rows: list[ActivityRow]) -> dict:
-    import plotly.graph_objects as go
-
     labels = [r.label for r in rows]
     highest = max(
         [
@@ -251,20 +249,19 @@ def _figure(rows: list[ActivityRow]) -> dict:
             *(max(r.regional_meetings, r.case_meetings, r.training_sessions) for r in rows),
         ]
     )
-    figure = go.Figure()
+    figure = FigureCalls()
     for name, attr, colour in (
         ("圏域連絡調整会議", "regional_meetings", "#1d4e89"),
         ("事例検討会", "case_meetings", "#8e44ad"),
         ("研修", "training_sessions", "#1e8449"),
     ):
         figure.add_trace(
-            go.Bar(
-                x=labels,
-                y=[getattr(r, attr) for r in rows],
-                name=name,
-                marker_color=colour,
-                hovertemplate="%{x}: %{y}回<extra>" + name + "</extra>",
-            )
+            "Bar",
+            x=labels,
+            y=[getattr(r, attr) for r in rows],
+            name=name,
+            marker_color=colour,
+            hovertemplate="%{x}: %{y}回<extra>" + name + "</extra>",
         )
     figure.add_hline(
         y=EXPECTED_REGIONAL_MEETINGS,
@@ -288,6 +285,5 @@ def _figure(rows: list[ActivityRow]) -> dict:
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
     )
-    data = json.loads(figure.to_json())
-    data["layout"].pop("template", None)
+    data = figure.data()
     return data

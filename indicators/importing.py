@@ -30,7 +30,7 @@ from indicators.models import Indicator, Observation
 from indicators.services import Period, format_value, period_from_text, value_error
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 5000
+MAX_ROWS = 10000
 MAX_XLSX_MEMBERS = 500
 MAX_XLSX_UNCOMPRESSED = 30 * 1024 * 1024
 ALLOWED_EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx"}

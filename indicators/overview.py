@@ -7,7 +7,6 @@ arithmetic is done by the pure functions of `indicators.dashboard`.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from core import fiscal
 from indicators import activity
 from indicators import dashboard as calc
 from indicators.dashboard import Table, plain_number
+from indicators.figures import FigureCalls
 from indicators.models import Indicator, Observation, Plan, Target, area_key_for, period_label
 from indicators.services import format_value
 from regions.models import Municipality, Prefecture, Region
@@ -524,9 +524,7 @@ def _chart(
     prefecture,
     today,
 ):
-    import plotly.graph_objects as go
-
-    figure = go.Figure()
+    figure = FigureCalls()
     units = {m.unit for m in members}
     unit = units.pop() if len(units) == 1 else ""
     header = ["時点"]
@@ -548,16 +546,15 @@ def _chart(
         colour = PALETTE[members.index(indicator) % len(PALETTE)]
         is_main = area == area_keys[0]
         figure.add_trace(
-            go.Scatter(
-                x=[v.when.isoformat() for v in series],
-                y=[plain_number(v.value) for v in series],
-                text=[v.label for v in series],
-                mode="lines+markers",
-                name=header[index + 1],
-                line={"color": colour, "width": 2 if is_main else 1, "dash": "solid" if is_main else "dot"},
-                marker={"size": 8 if is_main else 6},
-                hovertemplate="%{text}: %{y}<extra>%{fullData.name}</extra>",
-            )
+            "Scatter",
+            x=[v.when.isoformat() for v in series],
+            y=[plain_number(v.value) for v in series],
+            text=[v.label for v in series],
+            mode="lines+markers",
+            name=header[index + 1],
+            line={"color": colour, "width": 2 if is_main else 1, "dash": "solid" if is_main else "dot"},
+            marker={"size": 8 if is_main else 6},
+            hovertemplate="%{text}: %{y}<extra>%{fullData.name}</extra>",
         )
     rows = []
     for when in sorted(by_when):
@@ -581,30 +578,28 @@ def _chart(
             colour = PALETTE[members.index(indicator) % len(PALETTE)]
             if not shown:  # one legend entry per plan; colours say which indicator
                 figure.add_trace(
-                    go.Scatter(
-                        x=[None],
-                        y=[None],
-                        mode="markers",
-                        name=f"目標（{plan.name}）",
-                        legendgroup=f"plan-{plan.pk}",
-                        marker={"symbol": symbol, "size": 12, "color": "#555555"},
-                    )
+                    "Scatter",
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name=f"目標（{plan.name}）",
+                    legendgroup=f"plan-{plan.pk}",
+                    marker={"symbol": symbol, "size": 12, "color": "#555555"},
                 )
                 shown = True
             figure.add_trace(
-                go.Scatter(
-                    x=[due.isoformat()],
-                    y=[plain_number(target.value)],
-                    mode="markers",
-                    name=f"目標 {indicator.name_ja}（{plan.name}）",
-                    legendgroup=f"plan-{plan.pk}",
-                    showlegend=False,
-                    marker={"symbol": symbol, "size": 13 if plan == basis_plan else 11, "color": colour},
-                    hovertemplate=(
-                        f"{indicator.name_ja}<br>{fiscal.fiscal_year_label(target.fiscal_year)}末の目標: "
-                        f"%{{y}}{indicator.unit}{target.get_comparator_display()}<extra>{plan.name}</extra>"
-                    ),
-                )
+                "Scatter",
+                x=[due.isoformat()],
+                y=[plain_number(target.value)],
+                mode="markers",
+                name=f"目標 {indicator.name_ja}（{plan.name}）",
+                legendgroup=f"plan-{plan.pk}",
+                showlegend=False,
+                marker={"symbol": symbol, "size": 13 if plan == basis_plan else 11, "color": colour},
+                hovertemplate=(
+                    f"{indicator.name_ja}<br>{fiscal.fiscal_year_label(target.fiscal_year)}末の目標: "
+                    f"%{{y}}{indicator.unit}{target.get_comparator_display()}<extra>{plan.name}</extra>"
+                ),
             )
             series = values.get((indicator.pk, area), [])
             if (
@@ -615,15 +610,14 @@ def _chart(
             ):
                 latest = series[-1]
                 figure.add_trace(
-                    go.Scatter(
-                        x=[latest.when.isoformat(), due.isoformat()],
-                        y=[plain_number(latest.value), plain_number(target.value)],
-                        mode="lines",
-                        line={"color": colour, "width": 1, "dash": "dash"},
-                        name=f"目標までの必要な推移 {indicator.name_ja}",
-                        showlegend=False,
-                        hoverinfo="skip",
-                    )
+                    "Scatter",
+                    x=[latest.when.isoformat(), due.isoformat()],
+                    y=[plain_number(latest.value), plain_number(target.value)],
+                    mode="lines",
+                    line={"color": colour, "width": 1, "dash": "dash"},
+                    name=f"目標までの必要な推移 {indicator.name_ja}",
+                    showlegend=False,
+                    hoverinfo="skip",
                 )
         if shown:
             rows.append(plan_row)
@@ -643,8 +637,7 @@ def _chart(
         paper_bgcolor="#ffffff",
         hovermode="closest",
     )
-    data = json.loads(figure.to_json())
-    data["layout"].pop("template", None)
+    data = figure.data()
     table = Table(key=f"chart-{key}", title=title, header=header, rows=rows)
     region_table = _region_table(key, title, members, values, regions, prefecture)
 

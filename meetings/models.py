@@ -163,6 +163,10 @@ class Meeting(RegionLabelMixin, TrackedRecord):
         indexes = [
             models.Index(fields=["fiscal_year", "-date", "-id"], name="meeting_fy_date"),
             models.Index(fields=["-date", "-id"], name="meeting_date"),
+            # The list's pages: an index-only walk over the meetings not deleted (bench/CHANGES.md).
+            models.Index(
+                fields=["-date", "-id"], condition=Q(deleted_at__isnull=True), name="meeting_alive_date"
+            ),
             models.Index(fields=["region", "fiscal_year"], name="meeting_region_fy"),
         ]
         constraints = [
@@ -256,7 +260,13 @@ class ActionItem(models.Model):
         verbose_name = "対応事項"
         verbose_name_plural = "対応事項"
         ordering = ["due_date", "pk"]
-        indexes = [models.Index(fields=["status", "due_date"], name="action_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="action_status_due"),
+            # Open items per region on officials' home page: only the open ones (bench/CHANGES.md).
+            models.Index(
+                fields=["meeting", "due_date"], condition=~Q(status="done"), name="action_open_meeting_due"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="done", completed_on__isnull=False)

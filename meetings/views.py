@@ -30,12 +30,18 @@ def _page_number(request) -> int:
 
 
 def meeting_list(request):
-    """Filtered list; pages are fetched as LIMIT 26 OFFSET n (no COUNT over every meeting)."""
+    """Filtered list; pages are fetched as LIMIT 26 OFFSET n (no COUNT over every meeting).
+
+    The page's ids are found first, in a subquery that walks an index only, and the summaries are
+    computed for those rows alone: an OFFSET over the rows with their summaries computed the
+    summaries of every skipped row too (seconds on a deep page of 200,000 meetings).
+    """
     filters = MeetingFilterForm(request.GET or None, user=request.user)
-    queryset = filters.filter(Meeting.objects.visible_to(request.user)).with_summary().newest_first()
+    filtered = filters.filter(Meeting.objects.visible_to(request.user)).newest_first()
     page = _page_number(request)
     offset = (page - 1) * PAGE_SIZE
-    rows = list(queryset[offset : offset + PAGE_SIZE + 1])
+    page_ids = filtered.values("pk")[offset : offset + PAGE_SIZE + 1]
+    rows = list(Meeting.objects.filter(pk__in=page_ids).with_summary().newest_first())
     return render(
         request,
         "meetings/meeting_list.html",

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from accounts import roles
 from core import history
@@ -313,15 +313,25 @@ class RegionSummary:
         ]
 
 
-def training_summary(*, fiscal_year: int, region: Region | None = None) -> list[RegionSummary]:
+def training_summary(
+    *, fiscal_year: int, region: Region | None = None, regions: list[Region] | None = None
+) -> list[RegionSummary]:
     """Per-region training and peer-support figures of one 年度, in at most four queries (whatever the data).
 
     Without `region`: one `RegionSummary` per region (in the regions' display order, all regions even
-    when nothing was recorded) followed by one for 県全域 (prefecture-wide sessions, region None).
+    when nothing was recorded) followed by one for 県全域 (prefecture-wide sessions, region None);
+    `regions` limits that to the given regions (the dashboard passes its prefecture's, so that a
+    database holding every prefecture's records does not add up the whole country's training).
     With `region`: a one-element list for that region. Soft-deleted sessions never count.
     Callers (the summary page, the dashboard, the status sheet) add rows up with `summary_total()`.
     """
-    regions = [region] if region is not None else list(Region.objects.order_by("display_order", "code"))
+    restricted = region is None and regions is not None
+    if region is not None:
+        regions = [region]
+    elif regions is not None:
+        regions = list(regions)
+    else:
+        regions = list(Region.objects.order_by("display_order", "code"))
     sessions = TrainingSession.objects.active().in_fiscal_year(fiscal_year)
     attendances = TrainingAttendance.objects.filter(
         session__is_deleted=False, session__fiscal_year=fiscal_year
@@ -331,6 +341,13 @@ def training_summary(*, fiscal_year: int, region: Region | None = None) -> list[
         sessions = sessions.filter(region=region)
         attendances = attendances.filter(session__region=region)
         programmes = programmes.filter(region=region)
+    elif restricted:
+        region_ids = [r.pk for r in regions]
+        sessions = sessions.filter(Q(region_id__in=region_ids) | Q(region__isnull=True))
+        attendances = attendances.filter(
+            Q(session__region_id__in=region_ids) | Q(session__region__isnull=True)
+        )
+        programmes = programmes.filter(region_id__in=region_ids)
 
     rows: dict[int | None, RegionSummary] = {
         r.pk: RegionSummary(

@@ -38,7 +38,18 @@ def database_from_url(url: str) -> dict:
         path = unquote(parsed.path)
         # sqlite:///relative/path and sqlite:////absolute/path, as dj-database-url reads them
         name = path[1:] if path.startswith("/") else path
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name or str(VAR_DIR / "portal.sqlite3")}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": name or str(VAR_DIR / "portal.sqlite3"),
+            # WAL: readers never block the writer, and a commit (every signed-in page saves its
+            # session) needs no fsync of the whole file; IMMEDIATE takes the write lock at BEGIN so
+            # two gunicorn workers never deadlock upgrading read locks (measured in bench/).
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
         return {
             "ENGINE": "django.db.backends.postgresql",

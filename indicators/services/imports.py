@@ -84,6 +84,11 @@ def _previous(observation: Observation) -> dict:
     }
 
 
+# Related rows the checked rows already hold as instances (found by check_rows / AreaIndex, or the
+# signed-in user): validating them again would cost a query each, per row.
+_CHECKED_RELATIONS = ["indicator", "prefecture", "region", "municipality", "created_by", "edited_by"]
+
+
 def _label(row: CheckedRow) -> str:
     return f"{row.indicator.name_ja}・{row.area.name}・{row.period_label}"
 
@@ -105,7 +110,12 @@ def import_batch_apply(*, by, batch: ImportBatch) -> ImportBatch:
             pk__in=[c.existing.pk for c in checked if c.existing]
         )
     }
-    changes = []
+    # check_rows has just checked every row against the data as it is now (indicator, area, period,
+    # value range, duplicates, existing rows); each row's own fields are validated again, while the
+    # related rows, uniqueness and area level are left to that check and to the database's
+    # constraints instead of several queries per row; new rows and all history are written in bulk.
+    labels = history.field_labels(Observation)
+    created, updated = [], []
     for row in checked:
         values = {
             "prefecture": batch.prefecture,
@@ -125,20 +135,10 @@ def import_batch_apply(*, by, batch: ImportBatch) -> ImportBatch:
             )
             observation.created_by = by
             observation.edited_by, observation.edited_at = by, now
-            observation.full_clean()
-            observation.save()
-            history.record_create(by=by, instance=observation)
-            changes.append(
-                ImportChange(
-                    batch=batch,
-                    line=row.line,
-                    action=ImportChange.Action.CREATED,
-                    observation=observation,
-                    observation_pk=observation.pk,
-                    label=_label(row)[:300],
-                    applied=_applied(observation),
-                )
+            observation.full_clean(
+                exclude=_CHECKED_RELATIONS, validate_unique=False, validate_constraints=False
             )
+            created.append((row, observation))
             continue
         observation = locked[row.existing.pk]
         previous = _previous(observation)
@@ -146,21 +146,58 @@ def import_batch_apply(*, by, batch: ImportBatch) -> ImportBatch:
         for name, value in values.items():
             setattr(observation, name, value)
         observation.edited_by, observation.edited_at = by, now
-        observation.full_clean()
+        observation.full_clean(exclude=_CHECKED_RELATIONS, validate_unique=False, validate_constraints=False)
+        updated.append((row, observation, previous, before))
+    Observation.objects.bulk_create([observation for _, observation in created], batch_size=1000)
+    for _, observation, _, _ in updated:  # one save each: bulk updates of observations are refused
         observation.save()
-        history.record_update(by=by, instance=observation, before=before)
-        changes.append(
-            ImportChange(
-                batch=batch,
-                line=row.line,
-                action=ImportChange.Action.UPDATED,
-                observation=observation,
-                observation_pk=observation.pk,
-                label=_label(row)[:300],
-                previous=previous,
-                applied=_applied(observation),
-            )
+    records = [
+        history.change_record(
+            by=by,
+            instance=observation,
+            action=ChangeRecord.Action.CREATE,
+            changes=history.diff({}, history.snapshot(observation), labels=labels),
         )
+        for _, observation in created
+    ]
+    records += [
+        history.change_record(
+            by=by,
+            instance=observation,
+            action=ChangeRecord.Action.UPDATE,
+            changes=history.diff(before, history.snapshot(observation), labels=labels),
+        )
+        for _, observation, _, before in updated
+    ]
+    ChangeRecord.objects.bulk_create(
+        [r for r in records if r.changes or r.action == ChangeRecord.Action.CREATE]
+    )
+    changes = [
+        ImportChange(
+            batch=batch,
+            line=row.line,
+            action=ImportChange.Action.CREATED,
+            observation=observation,
+            observation_pk=observation.pk,
+            label=_label(row)[:300],
+            applied=_applied(observation),
+        )
+        for row, observation in created
+    ]
+    changes += [
+        ImportChange(
+            batch=batch,
+            line=row.line,
+            action=ImportChange.Action.UPDATED,
+            observation=observation,
+            observation_pk=observation.pk,
+            label=_label(row)[:300],
+            previous=previous,
+            applied=_applied(observation),
+        )
+        for row, observation, previous, _ in updated
+    ]
+    changes.sort(key=lambda change: change.line)
     ImportChange.objects.bulk_create(changes)
     batch.status = ImportBatch.Status.APPLIED
     batch.applied_by, batch.applied_at = by, now

@@ -259,7 +259,7 @@ def test_a_failure_half_way_leaves_the_database_as_it_was(client, official, monk
     batch = ImportBatch.objects.get()
     before = state()
     calls = []
-    real = import_services.history.record_create
+    real = import_services.history.change_record
 
     def fail_on_second(**kwargs):
         calls.append(1)
@@ -267,7 +267,7 @@ def test_a_failure_half_way_leaves_the_database_as_it_was(client, official, monk
             raise RuntimeError("disk full")
         return real(**kwargs)
 
-    monkeypatch.setattr(import_services.history, "record_create", fail_on_second)
+    monkeypatch.setattr(import_services.history, "change_record", fail_on_second)
     with pytest.raises(RuntimeError):
         import_services.import_batch_apply(by=official, batch=batch)
     assert state() == before
@@ -326,8 +326,8 @@ def test_size_type_and_content_are_checked(client):
 
 
 def test_too_many_rows_are_refused(client):
-    lines = [f"population,350001,{1900 + n % 300}年,{n},,," for n in range(5001)]
-    assert "一度に 5,000 行まで" in upload_error(client, csv_file(lines))
+    lines = [f"population,350001,{1900 + n % 300}年,{n},,," for n in range(10001)]
+    assert "一度に 10,000 行まで" in upload_error(client, csv_file(lines))
 
 
 def _zip(members: dict[str, bytes]) -> bytes:

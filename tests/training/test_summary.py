@@ -118,3 +118,16 @@ def test_summary_page_shows_computed_numbers(known_data, client_for, viewer):
     total = response.context["total"]
     assert total.session_count == 4
     assert total.attendees_total == 25
+
+
+def test_it_can_be_limited_to_some_regions_in_one_query_less(known_data):
+    """The dashboard asks for its prefecture's regions only (a national database holds 335)."""
+    iwakuni = region("3501")
+    with CaptureQueriesContext(connection) as everything:
+        training_summary(fiscal_year=2022)
+    with CaptureQueriesContext(connection) as limited:
+        rows = training_summary(fiscal_year=2022, regions=[iwakuni])
+    assert [r.region.code if r.region else "pref" for r in rows] == ["3501", "pref"]
+    assert (rows[0].session_count, rows[0].attendees_total, rows[0].peer_trained) == (2, 10, 6)
+    assert (rows[1].session_count, rows[1].attendees_total) == (1, 10)  # 県全域, not Hagi's
+    assert len(limited) == len(everything) - 1  # no list of every region
