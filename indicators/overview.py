@@ -334,10 +334,12 @@ def dashboard_overview(
     )
     wanted = {i.pk for i in target_indicators}
     values: dict[tuple[int, str], list[Value]] = defaultdict(list)
+    # By area key (the prefecture and its regions), which the (indicator, area, period end) index
+    # serves on both databases; "prefecture and no municipality" led SQLite's planner to the
+    # municipality index, i.e. every prefecture- and region-level value in the country (bench/CHANGES.md).
     rows = (
         Observation.objects.filter(
-            prefecture=prefecture,
-            municipality__isnull=True,
+            area_key__in=[pref_key, *region_by_key],
             indicator_id__in=wanted,
             period_end__lte=year_end,
         )
