@@ -404,6 +404,11 @@ class CaseReview(models.Model):
         verbose_name = "事例検討"
         verbose_name_plural = "事例検討"
         ordering = ["region", "fiscal_year", "sequence"]
+        indexes = [
+            # The dashboard's per-region activity of one 年度 (cases reviewed, discharges), bench/CHANGES.md.
+            models.Index(fields=["fiscal_year", "region"], name="case_fy_region"),
+            models.Index(fields=["discharge_month", "region"], name="case_discharge_region"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["region", "case_number"], name="case_unique_number_per_region"),
             models.UniqueConstraint(
