@@ -470,10 +470,11 @@ def merged(previous: dict, partial: dict) -> dict:
 def dataset_scale(counts: dict[str, int]) -> float:
     from bench.generate import FULL
 
+    # Two significant digits: the load test's writes add a few meetings to a generated database.
     meetings = counts.get("meetings.Meeting")
     if meetings:
-        return round(meetings / FULL["meetings"], 3)
-    return round(counts.get("training.TrainingSession", 0) / FULL["training"], 3)
+        return float(f"{meetings / FULL['meetings']:.2g}")
+    return float(f"{counts.get('training.TrainingSession', 0) / FULL['training']:.2g}")
 
 
 def main(argv=None):
