@@ -165,6 +165,7 @@ class MeetingWriter(_Writer):
         from core.categories import OrganisationType
         from core.fiscal import fiscal_year_label, fiscal_year_of
         from core.models import ChangeRecord
+        from core.search import search_text
         from meetings import services
         from meetings.models import (
             ActionItem,
@@ -226,6 +227,7 @@ class MeetingWriter(_Writer):
                     meeting.deleted_at = _aware(min(plan.day + timedelta(days=14), AS_OF))
                     meeting.deleted_by = self.official
                     meeting.version = 2
+                meeting.search_text = search_text(meeting.title, meeting.agenda)  # save() is bypassed
                 meetings.append(meeting)
             Meeting.objects.bulk_create(meetings)
 

@@ -266,7 +266,12 @@ class MeetingFilterForm(forms.Form):
         label="種別", required=False, choices=[("", "すべての種別"), *MeetingKind.choices]
     )
     status = forms.ChoiceField(label="状況", required=False, choices=[("", "すべて"), *MeetingStatus.choices])
-    q = forms.CharField(label="検索（会議名・議題）", required=False, max_length=100)
+    q = forms.CharField(
+        label="検索（会議名・議題）",
+        required=False,
+        max_length=100,
+        help_text="スペースで区切った語をすべて含む会議を表示します（全角・半角、大文字・小文字は区別しません）",
+    )
     deleted = forms.BooleanField(label="削除済みの会議を表示", required=False)
 
     def __init__(self, *args, user, **kwargs):

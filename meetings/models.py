@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from accounts import roles
+from core import search
 from core.categories import OrganisationType
 from core.models import AuditedQuerySet
 from core.records import RecordQuerySet, RegionLabelMixin, SoftDeleteQuerySet, TrackedRecord
@@ -54,10 +55,8 @@ class MeetingQuerySet(AuditedQuerySet, RecordQuerySet, SoftDeleteQuerySet, roles
         return self if roles.is_prefecture(user) else self.alive()
 
     def search(self, text: str):
-        text = (text or "").strip()
-        if not text:
-            return self
-        return self.filter(Q(title__icontains=text) | Q(agenda__icontains=text))
+        """Meetings whose title or agenda contains every term of `text` (core.search)."""
+        return search.search_filter(self, text)
 
     def with_summary(self):
         """Participant total, open action items and case count as subqueries (no row multiplication)."""
@@ -153,6 +152,8 @@ class Meeting(RegionLabelMixin, TrackedRecord):
         verbose_name="削除者",
         editable=False,
     )
+    # Title and agenda as the search compares them; kept by save() (core.search).
+    search_text = models.TextField("検索用の文字列", editable=False, default="")
 
     objects = MeetingQuerySet.as_manager()
 
@@ -189,6 +190,13 @@ class Meeting(RegionLabelMixin, TrackedRecord):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = search.search_text(self.title, self.agenda)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "agenda"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def organiser_label(self) -> str:

@@ -101,6 +101,10 @@ def test_list_filters_and_search(client_for, viewer):
     assert listed(status="planned") == {b.pk}
     assert listed(q="住まい") == {a.pk}
     assert listed(q="萩") == {b.pk}
+    assert listed(q="調整会議　住まい") == {a.pk}  # every term, 全角スペース included
+    assert listed(q="調整会議", fiscal_year="2022") == {a.pk}
+    page = client.get(reverse("meetings:index")).content.decode()
+    assert 'title="スペースで区切った語をすべて含む会議を表示します' in page
     assert listed(deleted="on") == {a.pk, b.pk, c.pk}  # a viewer cannot ask for deleted meetings
 
 
