@@ -10,33 +10,42 @@ that Japanese does not have, and pg_bigm is not packaged for Debian. So:
   runs of white space made one space). What matches is defined on that column alone: every term
   of the query, normalised the same way, is a substring of it. Both databases answer the same.
 * On PostgreSQL a GIN index on `portal_search_grams(search_text)` — the characters and pairs of
-  adjacent characters of the text (`SEARCH_GRAMS_FUNCTION`) — narrows the rows to those that
-  hold every pair of the term, and `LIKE` then keeps those holding the whole term. SQLite reads
-  the column (fast enough at national scale; bench/RESULTS.md).
+  adjacent characters of the text (`SEARCH_GRAMS_FUNCTION`) — narrows the rows to those holding
+  one pair of the term, and `LIKE` then keeps those holding the whole term. SQLite reads the
+  column (fast enough at national scale; bench/RESULTS.md).
+
+Which pair, and when: the planner estimates `grams @> ARRAY[a, b, c] AND text LIKE '%abc%'` as if
+every pair and the LIKE were independent, which they are not. For a common word such as グループホーム
+(17 % of the generated meetings) it then expected a handful of rows and fetched 33,000 through
+the index before sorting them by date (about 200 ms), where walking the meetings newest first
+finds a page's worth after 160 rows. So a term asks the index for its rarest pair only, by
+ANALYZE's own statistics of the index, and only when that pair is rare (`INDEX_SHARE`): then the
+index reads few rows; otherwise the term is common and the newest-first walk stops early.
 """
 
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 
 from django.db import connections
-from django.db.models import BooleanField, Expression, F, Q
+from django.db.models import BooleanField, Expression, F
 
 _SPACE_RE = re.compile(r"\s+")
 
-# PostgreSQL: the distinct characters and adjacent pairs of characters of a text, without white
-# space. IMMUTABLE so that an expression index can use it. `query_grams` below is its Python twin.
+# PostgreSQL: the characters and adjacent pairs of characters of a text. IMMUTABLE so that an
+# expression index can use it; `query_grams` below is its Python twin. Repeats and pairs with
+# white space stay in (the index keeps each key once; no query asks for white space): it is also
+# evaluated as a filter on the rows a newest-first walk reads, so it is kept cheap (~0.1 ms).
+# Changing it needs a migration that re-creates it and rebuilds every index on it.
 SEARCH_GRAMS_FUNCTION = r"""
 CREATE OR REPLACE FUNCTION portal_search_grams(document text) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT coalesce(array_agg(DISTINCT gram), '{}'::text[])
-    FROM (
-        SELECT substr(document, i, 1) AS gram FROM generate_series(1, length(document)) AS i
-        UNION ALL
-        SELECT substr(document, i, 2) FROM generate_series(1, length(document) - 1) AS i
-    ) AS grams
-    WHERE gram !~ '\s'
+    SELECT array(
+        SELECT substr(document, i, n)
+        FROM generate_series(1, length(document)) AS i, (VALUES (1), (2)) AS sizes (n)
+    )
 $$
 """
 
@@ -70,7 +79,7 @@ def query_grams(term: str) -> list[str]:
     return sorted({term[i : i + 2] for i in range(len(term) - 1)})
 
 
-class _HasAllGrams(Expression):
+class _HasGrams(Expression):
     """`portal_search_grams(<column>) @> ARRAY[…]`: the condition the GIN index answers."""
 
     output_field = BooleanField()
@@ -97,11 +106,54 @@ class _HasAllGrams(Expression):
         return f"portal_search_grams({column_sql}) @> %s::text[]", [*params, self.grams]
 
 
-def search_filter(queryset, query: str, column: str = "search_text"):
-    """Rows of `queryset` whose `column` contains every term of `query` (all rows if it has none)."""
-    for term in query_terms(query):
-        condition = Q(**{f"{column}__contains": term})
-        if connections[queryset.db].vendor == "postgresql":
-            queryset = queryset.filter(_HasAllGrams(column, query_grams(term)))
-        queryset = queryset.filter(condition)
+# A term whose rarest gram more rows hold than this is searched without the index (see above).
+INDEX_SHARE = 0.02
+
+# Statistics change when (auto)ANALYZE runs; a stale copy can only make a plan slower, never a
+# result different, so each process reads them at most every few minutes.
+STATISTICS_SECONDS = 600
+_statistics: dict[tuple[str, str], tuple[float, dict[str, float]]] = {}
+
+
+def gram_frequencies(using: str, index_name: str) -> dict[str, float]:
+    """Share of rows holding each common gram, as ANALYZE sampled the gram index ({} before any)."""
+    key = (using, index_name)
+    cached = _statistics.get(key)
+    if cached and time.monotonic() - cached[0] < STATISTICS_SECONDS:
+        return cached[1]
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+            " WHERE schemaname = current_schema() AND tablename = %s AND most_common_elems IS NOT NULL",
+            [index_name],
+        )
+        row = cursor.fetchone()
+    frequencies = dict(zip(row[0], row[1], strict=False)) if row else {}
+    _statistics[key] = (time.monotonic(), frequencies)
+    return frequencies
+
+
+def forget_statistics() -> None:
+    _statistics.clear()
+
+
+def rarest_gram(grams: list[str], frequencies: dict[str, float]) -> str:
+    """The gram fewest rows hold; one missing from the statistics is rarer than all of them."""
+    return min(grams, key=lambda gram: (frequencies.get(gram, 0.0), grams.index(gram)))
+
+
+def search_filter(queryset, query: str, *, column: str = "search_text", gram_index: str | None = None):
+    """Rows of `queryset` whose `column` contains every term of `query` (all rows if it has none).
+
+    `gram_index`: the name of the GIN index on `portal_search_grams(column)` (PostgreSQL).
+    """
+    terms = query_terms(query)
+    use_index = gram_index and connections[queryset.db].vendor == "postgresql"
+    frequencies = gram_frequencies(queryset.db, gram_index) if use_index and terms else {}
+    for term in terms:
+        if use_index:
+            gram = rarest_gram(query_grams(term), frequencies)
+            if frequencies.get(gram, 0.0) < INDEX_SHARE:
+                queryset = queryset.filter(_HasGrams(column, [gram]))
+        queryset = queryset.filter(**{f"{column}__contains": term})
     return queryset

@@ -23,6 +23,7 @@ from meetings.validators import validate_no_identifiers
 from regions.models import HealthCentre, Region
 
 NO_IDENTIFIERS = [validate_no_identifiers]
+SEARCH_GRAM_INDEX = "meeting_search_grams"  # PostgreSQL only: migration 0005
 
 
 class MeetingKind(models.TextChoices):
@@ -56,7 +57,7 @@ class MeetingQuerySet(AuditedQuerySet, RecordQuerySet, SoftDeleteQuerySet, roles
 
     def search(self, text: str):
         """Meetings whose title or agenda contains every term of `text` (core.search)."""
-        return search.search_filter(self, text)
+        return search.search_filter(self, text, gram_index=SEARCH_GRAM_INDEX)
 
     def with_summary(self):
         """Participant total, open action items and case count as subqueries (no row multiplication)."""

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 from core import search
 
-INDEX_NAME = "meeting_search_grams"
+INDEX_NAME = "meeting_search_grams"  # meetings.models.SEARCH_GRAM_INDEX
 
 
 def fill_search_text(apps, schema_editor):

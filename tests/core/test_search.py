@@ -126,7 +126,6 @@ def test_the_sql_grams_contain_the_python_grams_of_every_piece():
             for i in range(len(word)):
                 for j in range(i + 1, len(word) + 1):
                     assert set(search.query_grams(word[i:j])) <= grams
-    assert not any(gram.isspace() or " " in gram or "\n" in gram for gram in grams)
 
 
 @postgresql_only
@@ -138,3 +137,30 @@ def test_postgresql_answers_a_search_from_the_gram_index():
         plan = Meeting.objects.search("グループホーム").order_by().explain()
     # The condition search_filter() writes is the index's expression, so the index can answer it.
     assert "Bitmap Index Scan on meeting_search_grams" in plan
+
+
+def test_the_rarest_gram_is_asked_for_and_one_without_statistics_is_rarest():
+    frequencies = {"グル": 0.17, "ルー": 0.18, "ープ": 0.17}
+    assert search.rarest_gram(["グル", "ルー", "ープ"], frequencies) == "グル"
+    assert search.rarest_gram(["グル", "ルー", "プ会"], frequencies) == "プ会"
+
+
+@postgresql_only
+def test_a_common_term_is_searched_newest_first_and_a_rare_one_through_the_index():
+    for n in range(60):
+        _meeting(f"グループホーム連絡会 第{n}回", "住まいの確保")
+    _meeting("萩 調整会議", "")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE meetings_meeting")
+    search.forget_statistics()
+    frequencies = search.gram_frequencies("default", "meeting_search_grams")
+    assert frequencies["ホー"] > 0.9  # read from ANALYZE's statistics of the index
+
+    def asks_index(query):
+        return "portal_search_grams" in str(Meeting.objects.search(query).query)
+
+    assert not asks_index("グループホーム")  # every pair is common: no index condition at all
+    assert asks_index("萩")
+    assert asks_index("ホーム会議")  # ム会 is rare although ホー and 会議 are not
+    assert {m.title for m in Meeting.objects.search("萩 調整")} == {"萩 調整会議"}
+    assert Meeting.objects.search("グループホーム 第59回").count() == 1
