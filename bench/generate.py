@@ -536,6 +536,12 @@ class Generator:
         """Fresh planner statistics, as after any bulk load (autovacuum would do it later on PostgreSQL)."""
         from django.db import connection
 
+        from core import versions
+        from indicators.versions import ACTIVITY_DATA, INDICATOR_DATA
+
+        for name in (INDICATOR_DATA, ACTIVITY_DATA):  # bulk_create sends no signals: no cache is stale
+            versions.changed(name)
+
         vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block  # (not in a test)
         statement = "VACUUM ANALYZE" if vacuum else "ANALYZE"
         with connection.cursor() as cursor:  # VACUUM also sets the visibility map (index-only scans)

@@ -138,3 +138,21 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_kind_display()} {self.object_repr}"
+
+
+class DataVersion(models.Model):
+    """A counter per group of tables, raised in the same transaction as every write to them.
+
+    Caches of what is computed from those tables (the dashboard) are keyed on it, so they are never
+    served after the data changed — in any worker process. See core.versions.
+    """
+
+    name = models.CharField("名前", max_length=60, primary_key=True)
+    number = models.PositiveBigIntegerField("版", default=0)
+
+    class Meta:
+        verbose_name = "データの版"
+        verbose_name_plural = "データの版"
+
+    def __str__(self):
+        return f"{self.name} v{self.number}"

@@ -21,6 +21,7 @@ Definitions (shown on the dashboard as well, see `STATUS_HELP` and `PACE_HELP`):
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -344,10 +345,12 @@ class Table:
     header: list[str]
     rows: list[list] = field(default_factory=list)
 
+    @functools.cached_property
     def body_html(self):
         """The rows as the page shows them (first cell a row header, blanks as －), built in one pass:
         through the template engine each cell cost ~15 µs, tens of ms for the 500-odd rows twenty years
-        of eight regions make (bench/CHANGES.md). The markup is the one data_table.html had."""
+        of eight regions make (bench/CHANGES.md). The markup is the one data_table.html had. Kept with the
+        table, so a dashboard taken from the cache (indicators.overview) does not build it again."""
         from django.utils.formats import localize
         from django.utils.html import format_html
         from django.utils.safestring import mark_safe

@@ -7,6 +7,7 @@ arithmetic is done by the pure functions of `indicators.dashboard`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -14,15 +15,17 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
-from core import fiscal
+from core import fiscal, versions
 from indicators import activity
 from indicators import dashboard as calc
 from indicators.dashboard import Table, plain_number
 from indicators.figures import FigureCalls
 from indicators.models import Indicator, Observation, Plan, Target, area_key_for, period_label
 from indicators.services import format_value
+from indicators.versions import ACTIVITY_DATA, INDICATOR_DATA
 from regions.models import Municipality, Prefecture, Region
 
 VENUE = "consultation_venue"
@@ -201,8 +204,10 @@ class Overview:
     matrix_indicators: list[Indicator]
     matrix: list[MatrixRow]
     coverage: Coverage
-    activity: activity.Activity
+    activity: activity.Activity | None  # None until dashboard_overview adds it
     tables: dict[str, Table]
+    # What the page's sections are cached under (dashboard.html): both parts' keys.
+    cache_key: str = ""
 
     @property
     def area_label(self) -> str:
@@ -287,6 +292,15 @@ def _cell(
     return cell
 
 
+# How long a computed dashboard is kept. It is keyed on the data versions, so this only bounds the
+# memory of combinations nobody asks for again.
+CACHE_SECONDS = 6 * 3600
+
+
+def _cache_key(kind: str, *parts) -> str:
+    return f"dashboard-{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def dashboard_overview(
     *,
     fiscal_year: int,
@@ -297,9 +311,72 @@ def dashboard_overview(
     today: date | None = None,
 ) -> Overview:
     """The whole dashboard for one 年度 (values up to its end) and one area (the prefecture, or the region
-    whose code is `region_code`; UnknownRegion if it is not one of the prefecture's)."""
+    whose code is `region_code`; UnknownRegion if it is not one of the prefecture's).
+
+    Most of its time is Python turning twenty years of values into tables and charts, the same for
+    every request until the data changes; so the indicator part and the activity part are each
+    cached, keyed on what they are for and on the version of the data they are computed from
+    (indicators.versions: raised in the transaction of every write to those tables). The versions
+    are read before the data, so an entry never holds data older than its key says.
+    """
     prefecture = prefecture or portal_prefecture()
     today = today or timezone.localdate()
+    indicator_version, activity_version = versions.current(INDICATOR_DATA, ACTIVITY_DATA)
+    indicators_key = _cache_key(
+        "indicators",
+        prefecture.pk,
+        fiscal_year,
+        region_code,
+        basis_plan_id,
+        tuple(plan_ids or ()),
+        today,
+        indicator_version,
+    )
+    overview = cache.get(indicators_key)
+    if overview is None:
+        overview = _indicator_overview(
+            prefecture=prefecture,
+            fiscal_year=fiscal_year,
+            region_code=region_code,
+            basis_plan_id=basis_plan_id,
+            plan_ids=plan_ids,
+            today=today,
+        )
+        for table in overview.tables.values():
+            table.body_html  # noqa: B018 (built now, to be kept in the cache with the table)
+        cache.set(indicators_key, overview, CACHE_SECONDS)
+
+    region = overview.region
+    activity_key = _cache_key(
+        "activity", prefecture.pk, fiscal_year, region and region.pk, today, activity_version
+    )
+    act = cache.get(activity_key)
+    if act is None:
+        act = activity.region_activity(
+            prefecture=prefecture,
+            regions=overview.regions,
+            fiscal_year=fiscal_year,
+            region=region,
+            today=today,
+        )
+        act.table.body_html  # noqa: B018
+        cache.set(activity_key, act, CACHE_SECONDS)
+    overview.activity = act
+    overview.tables["activity"] = act.table
+    overview.cache_key = _cache_key("page", indicators_key, activity_key)
+    return overview
+
+
+def _indicator_overview(
+    *,
+    fiscal_year: int,
+    region_code: str | None,
+    basis_plan_id: int | None,
+    plan_ids: list[int] | None,
+    prefecture: Prefecture,
+    today: date,
+) -> Overview:
+    """The dashboard without its activity part (see dashboard_overview)."""
     regions = list(Region.objects.filter(prefecture=prefecture).order_by("display_order", "code"))
     region = None
     if region_code:
@@ -398,9 +475,6 @@ def dashboard_overview(
         matrix.append(MatrixRow(region=r, cells=cells, selected=region is not None and r.pk == region.pk))
 
     coverage = _coverage(prefecture, regions, region_by_key, by_code, year_end)
-    act = activity.region_activity(
-        prefecture=prefecture, regions=regions, fiscal_year=fiscal_year, region=region, today=today
-    )
     years = _years(prefecture, fiscal_year, today)
 
     overview = Overview(
@@ -417,7 +491,7 @@ def dashboard_overview(
         matrix_indicators=matrix_indicators,
         matrix=matrix,
         coverage=coverage,
-        activity=act,
+        activity=None,
         tables={},
     )
     overview.tables = _tables(overview)
@@ -870,7 +944,6 @@ def _tables(overview: Overview) -> dict[str, Table]:
     )
     tables[coverage.key] = coverage
 
-    tables["activity"] = overview.activity.table
     for chart in overview.charts:
         tables[chart.table.key] = chart.table
         if chart.region_table:

@@ -16,6 +16,15 @@ from tests.factories import DEFAULT_PASSWORD, Role, make_user
 from tests.otp import current_token, mark_otp_checked, mark_otp_verified, totp_device
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts from an empty cache: the database is rolled back between tests, and with it
+    the data versions (core.versions) that the dashboard's cache entries are keyed on."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def reference_data(db):
     call_command("load_reference_data", verbosity=0, stdout=io.StringIO())

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts import roles
-from core import history
+from core import history, versions
 from core.models import ChangeRecord
 from indicators.importing import CheckedRow, RawRow, RowError, check_rows, raw_rows_from_json
 from indicators.models import ImportBatch, ImportChange, Observation
+from indicators.versions import INDICATOR_DATA
 
 
 class ImportRejected(Exception):
@@ -95,6 +96,7 @@ def _label(row: CheckedRow) -> str:
 
 
 @transaction.atomic
+@versions.once()
 def import_batch_apply(*, by, batch: ImportBatch) -> ImportBatch:
     """Save every row of a pending batch, checked again against the data as it is now; all or nothing."""
     _require_official(by)
@@ -153,6 +155,7 @@ def import_batch_apply(*, by, batch: ImportBatch) -> ImportBatch:
         observation.full_clean(exclude=_CHECKED_RELATIONS, validate_unique=False, validate_constraints=False)
         updated.append((row, observation, previous, before))
     Observation.objects.bulk_create([observation for _, observation in created], batch_size=1000)
+    versions.changed(INDICATOR_DATA)  # bulk_create sends no signals
     for _, observation, _, _ in updated:  # one save each: bulk updates of observations are refused
         observation.save()
     records = [
@@ -232,6 +235,7 @@ def _unchanged_since(change: ImportChange, observation: Observation | None) -> s
 
 
 @transaction.atomic
+@versions.once()
 def import_batch_undo(*, by, batch: ImportBatch) -> ImportBatch:
     """Restore the values the import replaced and delete the values it created.
 

@@ -7,7 +7,7 @@ from indicators.dashboard import Table
 
 def test_rows_have_a_row_header_blanks_as_dashes_and_escaped_text():
     table = Table("t", "表", ["時点", "値", "目標"], [["R3年", 3496, ""], ["<b>R4年</b>", 48.6, 0]])
-    html = str(table.body_html())
+    html = str(table.body_html)
     assert html.splitlines() == [
         '<tr><th scope="row" class="fw-normal">R3年</th><td class="text-end">3496</td>'
         '<td class="text-end"><span class="text-body-secondary">－</span></td></tr>',
