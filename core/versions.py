@@ -63,7 +63,8 @@ def changed(name: str, *, using: str = "default") -> None:
 
 
 def _on_write(sender, instance, using, raw=False, **kwargs):
-    for name in _tracked.get(sender, ()):
+    # In name order, so that two transactions never lock the counters in opposite orders.
+    for name in sorted(_tracked.get(sender, ())):
         changed(name, using=using)
 
 

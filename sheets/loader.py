@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from core import versions
 from indicators.models import Indicator, Observation, Plan, Target, area_key_for
 from indicators.services import period_from_text
 from regions.models import Prefecture
@@ -190,6 +191,7 @@ def services_snapshot(obj) -> tuple:
 
 
 @transaction.atomic
+@versions.once()  # every value and target of the sheet: the dashboard's data version rises once
 def sheet_load(*, path: Path, overwrite: bool = False, report: LoadReport | None = None) -> LoadReport:
     report = report or LoadReport()
     data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -341,7 +343,7 @@ def _finish(rows, dry_run):
 
 def load_all(*, overwrite: bool = False) -> LoadReport:
     report = LoadReport()
-    with transaction.atomic():
+    with transaction.atomic(), versions.once():
         load_indicator_definitions(path=INDICATORS_FILE, report=report, overwrite=overwrite)
         for path in SHEET_FILES:
             sheet_load(path=path, overwrite=overwrite, report=report)
