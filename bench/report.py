@@ -159,6 +159,19 @@ def render() -> str:
             f"- CPU: {any_machine['cpu']}（{any_machine['cores']} コア）、メモリ {any_machine['ram_gb']} GB",
             f"- Python {any_machine['python']}、Django {any_machine['django']}、{any_machine['os']}",
             "- データベース: " + "、".join(m["database"] for m in machines.values()),
+            *(
+                [
+                    "- CPU の速さ（純 Python の決まった計算 1 回、5 回の最小。同じ種類のマシンでも日によって"
+                    "違うので、別の実行と比べるときの物差しです）: "
+                    + "、".join(
+                        f"{VENDORS.get(vendor, vendor)} の計測時 {m['cpu_reference_ms']} ms"
+                        for vendor, m in machines.items()
+                        if m.get("cpu_reference_ms")
+                    )
+                ]
+                if any(m.get("cpu_reference_ms") for m in machines.values())
+                else []
+            ),
             "- 計測方法: プロセス内で `django.test.Client`（DEBUG=0、サインイン済み）。"
             "中央値と p95 は各ページ 20 回（PDF 初回・出力・取り込みは 3〜5 回）、1 回目の空打ちのあと。",
             "",

@@ -46,8 +46,11 @@ def test_it_makes_the_national_geography_and_the_scaled_records(generated):
 
 
 def test_its_rows_pass_validation_and_are_what_the_services_would_write(generated):
+    from core import versions
     from core.fiscal import fiscal_year_of
     from core.models import ChangeRecord
+    from core.search import search_text
+    from indicators.versions import ACTIVITY_DATA, INDICATOR_DATA
     from meetings.models import CaseReview, Meeting
 
     for label in [
@@ -68,6 +71,9 @@ def test_its_rows_pass_validation_and_are_what_the_services_would_write(generate
     for meeting in Meeting.objects.select_related("region"):
         assert meeting.fiscal_year == fiscal_year_of(meeting.date)
         assert meeting.version == (2 if meeting.deleted_at else 1)
+        assert meeting.search_text == search_text(meeting.title, meeting.agenda)  # as save() keeps it
+    # bulk_create sends no signals: the generator raises the dashboard's data versions itself
+    assert all(versions.current(INDICATOR_DATA, ACTIVITY_DATA))
     for case in CaseReview.objects.select_related("region"):
         assert case.case_number == f"{case.region.name}-{case.fiscal_year}-{case.sequence:03d}"
     created = set(
