@@ -130,6 +130,35 @@ def _runs() -> dict[tuple[str, float], dict]:
     return runs
 
 
+def _previous_runs() -> dict[tuple[str, float], dict]:
+    """The run each results file replaced (run.py keeps it in results/previous/)."""
+    runs = {}
+    for path in sorted((RESULTS_DIR / "previous").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if "results" in data:
+            runs[(data["machine"]["vendor"], data["scale"])] = data
+    return runs
+
+
+def comparison_table(previous: dict, current: dict) -> str:
+    """Each page in the previous and the current run: the time, and the time as a multiple of the
+    same run's /healthz, which carries over between machines far better than milliseconds."""
+    before = {r["key"]: r for r in previous["results"] if r["status"] == "ok"}
+    lines = [
+        "| ページ | 前回 中央値 (ms) | 前回 healthz 比 | 今回 中央値 (ms) | 今回 healthz 比 |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in current["results"]:
+        old = before.get(r["key"])
+        if r["status"] != "ok" or old is None:
+            continue
+        lines.append(
+            f"| {r['label']} | {_fmt(old['median_ms'])} | ×{_fmt(old.get('ratio'))} | "
+            f"{_fmt(r['median_ms'])} | ×{_fmt(r.get('ratio'))} |"
+        )
+    return "\n".join(lines)
+
+
 def _loads() -> list[dict]:
     loads = []
     for path in sorted(RESULTS_DIR.glob("load-*.json")):
@@ -212,6 +241,25 @@ def render() -> str:
                 "（healthz 比はその実行の /healthz との比）。",
                 "",
             ]
+    previous = _previous_runs()
+    for vendor in ("postgresql", "sqlite"):
+        run, old = full.get(vendor), previous.get((vendor, 1.0))
+        if run is None or old is None:
+            continue
+
+        def cpu(machine):
+            ms = machine.get("cpu_reference_ms")
+            return f"CPU の速さ {ms} ms" if ms else "CPU の速さは未計測"
+
+        out += [
+            f"## {VENDORS[vendor]}：前回の計測との比較（scale 1）",
+            "",
+            f"前回 {old['measured_at']}（{cpu(old['machine'])}）、今回 {run['measured_at']}"
+            f"（{cpu(run['machine'])}）。同じ種類のマシンでも速さが違うため、時間そのものより healthz 比で比べます。",
+            "",
+            comparison_table(old, run),
+            "",
+        ]
     missing = sorted(
         {r["label"] for run in runs.values() for r in run["results"] if r["status"] == "not_landed"}
     )

@@ -426,13 +426,16 @@ def profile(key: str) -> None:
         sys.exit(f"ページ「{key}」はありません: {', '.join(p.key for p in PAGES)}")
     ctx = Context()
     spec = page.build(ctx)
+    after = page.after or (lambda ctx: None)
     (page.prepare or (lambda: None))()
     request(ctx, spec)
+    after(ctx)  # e.g. undo the warm-up's import, or the profiled one would import nothing
     (page.prepare or (lambda: None))()
     profiler = Profiler(interval=0.0005)
     profiler.start()
     request(ctx, spec)
     profiler.stop()
+    after(ctx)
     print(profiler.output_text(unicode=True, color=False, show_all=False))
 
 
@@ -574,6 +577,9 @@ def main(argv=None):
         path = RESULTS_DIR / f"{info['vendor']}-{scale:g}.json"
         if only and path.exists():
             run = merged(json.loads(path.read_text(encoding="utf-8")), run)
+        elif path.exists():  # a whole new run: the one it replaces is compared with it in RESULTS.md
+            (RESULTS_DIR / "previous").mkdir(exist_ok=True)
+            path.replace(RESULTS_DIR / "previous" / path.name)
         path.write_text(json.dumps(run, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         report.write()
         print(f"\n{path.relative_to(ROOT)} と bench/RESULTS.md を更新しました。", file=sys.stderr)
