@@ -16,7 +16,6 @@ from __future__ import annotations
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
@@ -27,10 +26,11 @@ _batch: ContextVar[set[tuple[str, str]] | None] = ContextVar("data_version_batch
 
 
 def bump(name: str, *, using: str = "default") -> None:
-    with transaction.atomic(using=using):
-        if not DataVersion.objects.using(using).filter(name=name).update(number=F("number") + 1):
-            DataVersion.objects.using(using).get_or_create(name=name)
-            DataVersion.objects.using(using).filter(name=name).update(number=F("number") + 1)
+    """Raise version `name` now (one UPDATE; the row is created the first time)."""
+    row = DataVersion.objects.using(using).filter(name=name)
+    if not row.update(number=F("number") + 1):
+        DataVersion.objects.using(using).get_or_create(name=name)
+        row.update(number=F("number") + 1)
 
 
 def current(*names: str, using: str = "default") -> tuple[int, ...]:
