@@ -280,7 +280,7 @@ class MeetingFilterForm(forms.Form):
         self.fields["region"].choices = [
             ("", "すべての圏域"),
             ("prefecture", "県全域"),
-            *[(str(r.pk), r.full_name) for r in Region.objects.order_by("display_order", "code")],
+            *Region.objects.order_by("display_order", "code").choices(),
         ]
         if not roles.is_prefecture(user):
             del self.fields["deleted"]

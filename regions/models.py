@@ -20,7 +20,16 @@ class Prefecture(models.Model):
         return self.name
 
 
+def region_full_name(name: str) -> str:
+    """岩国 → 岩国圏域."""
+    return f"{name}圏域"
+
+
 class RegionQuerySet(models.QuerySet):
+    def choices(self) -> list[tuple[str, str]]:
+        """(pk, 圏域名) for a select, without a model instance per region (335 nationally)."""
+        return [(str(pk), region_full_name(name)) for pk, name in self.values_list("pk", "name")]
+
     def with_counts(self):
         return self.annotate(
             municipality_count=models.Count("municipalities", distinct=True),
@@ -51,7 +60,7 @@ class Region(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.name}圏域"
+        return region_full_name(self.name)
 
 
 class Municipality(models.Model):

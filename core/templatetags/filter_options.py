@@ -5,19 +5,18 @@ At national scale the meeting list's 圏域 select has 335 options; the template
 """
 
 from django import template
-from django.utils.html import format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
-
-SELECTED = mark_safe(" selected")
 
 
 @register.simple_tag
 def select_options(field):
     current = str(field.value())
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((value, SELECTED if str(value) == current else "", label) for value, label in field.field.choices),
+    return mark_safe(
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if str(value) == current else ""}>{escape(label)}</option>'
+            for value, label in field.field.choices
+        )
     )

@@ -27,3 +27,14 @@ def test_filter_fields_render_selects_search_and_checkbox_with_the_chosen_values
     )
     assert 'type="checkbox" name="deleted"' in html and "checked" in html
     assert html.count('class="col-3"') == 1 and html.count('class="col-2"') == 1
+
+
+def test_select_options_escape_values_and_labels():
+    class _Hostile(forms.Form):
+        kind = forms.ChoiceField(required=False, choices=[("", "すべて"), ('a"b', "<b>太字</b>")])
+
+    html = render_to_string(
+        "includes/filter_fields.html", {"form": _Hostile({"kind": 'a"b'}), "col": "c", "search_col": "s"}
+    )
+    assert '<option value="a&quot;b" selected>&lt;b&gt;太字&lt;/b&gt;</option>' in html
+    assert "<b>" not in html

@@ -98,3 +98,11 @@ def test_a_file_with_a_bad_code_is_refused_and_changes_nothing(tmp_path):
     with pytest.raises(CommandError, match="検査数字"):
         call_command("load_reference_data", file=str(bad), stdout=io.StringIO())
     assert Municipality.objects.count() == 0
+
+
+def test_region_choices_are_the_full_names_in_the_given_order(reference_data, django_assert_num_queries):
+    regions = Region.objects.order_by("display_order", "code")
+    with django_assert_num_queries(1):
+        choices = regions.choices()
+    assert choices == [(str(r.pk), r.full_name) for r in regions]
+    assert choices[0][1] == "岩国圏域"
