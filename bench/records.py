@@ -227,7 +227,7 @@ class MeetingWriter(_Writer):
                     meeting.deleted_at = _aware(min(plan.day + timedelta(days=14), AS_OF))
                     meeting.deleted_by = self.official
                     meeting.version = 2
-                meeting.search_text = search_text(meeting.title, meeting.agenda)  # save() is bypassed
+                meeting.search_text = search_text(meeting.title, meeting.agenda)  # as the service derives it
                 meetings.append(meeting)
             Meeting.objects.bulk_create(meetings)
 

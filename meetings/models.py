@@ -153,7 +153,7 @@ class Meeting(RegionLabelMixin, TrackedRecord):
         verbose_name="削除者",
         editable=False,
     )
-    # Title and agenda as the search compares them; kept by save() (core.search).
+    # Title and agenda as the search compares them (core.search); derived by the service, as fiscal_year.
     search_text = models.TextField("検索用の文字列", editable=False, default="")
 
     objects = MeetingQuerySet.as_manager()
@@ -191,13 +191,6 @@ class Meeting(RegionLabelMixin, TrackedRecord):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.title}"
-
-    def save(self, *args, **kwargs):
-        self.search_text = search.search_text(self.title, self.agenda)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"title", "agenda"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
 
     @property
     def organiser_label(self) -> str:

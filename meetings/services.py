@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts import roles
-from core import fiscal, history
+from core import fiscal, history, search
 from core.categories import OrganisationType
 from core.changes import ConflictRow
 from core.changes import conflict_rows as build_conflict_rows
@@ -260,6 +260,7 @@ def _apply_fields(meeting: Meeting, fields: dict) -> None:
     for name, value in fields.items():
         setattr(meeting, name, value)
     meeting.fiscal_year = fiscal.fiscal_year_of(meeting.date)
+    meeting.search_text = search.search_text(meeting.title, meeting.agenda)
 
 
 @transaction.atomic

@@ -71,7 +71,7 @@ def test_its_rows_pass_validation_and_are_what_the_services_would_write(generate
     for meeting in Meeting.objects.select_related("region"):
         assert meeting.fiscal_year == fiscal_year_of(meeting.date)
         assert meeting.version == (2 if meeting.deleted_at else 1)
-        assert meeting.search_text == search_text(meeting.title, meeting.agenda)  # as save() keeps it
+        assert meeting.search_text == search_text(meeting.title, meeting.agenda)  # as the service derives it
     # bulk_create sends no signals: the generator raises the dashboard's data versions itself
     assert all(versions.current(INDICATOR_DATA, ACTIVITY_DATA))
     for case in CaseReview.objects.select_related("region"):

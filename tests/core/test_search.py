@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import search
+from meetings import services as meeting_services
 from meetings.models import Meeting
 from tests.meetings.factories import MeetingFactory
 
@@ -82,12 +83,17 @@ def test_like_wildcards_in_a_term_are_literal():
     assert _found("式_") == {underscore.pk}
 
 
-def test_editing_the_title_through_save_update_fields_refreshes_the_search_text():
+def test_an_edit_through_the_service_is_searched_by_its_new_title(official):
     meeting = _meeting("旧い会議名", "")
-    meeting.title = "新しい会議名"
-    meeting.save(update_fields=["title"])
+    meeting_services.meeting_update(
+        by=official,
+        meeting_id=meeting.pk,
+        expected_version=meeting.version,
+        fields={"title": "新しい会議名", "agenda": "ｸﾞﾙｰﾌﾟﾎｰﾑ"},
+    )
     assert _found("新しい") == {meeting.pk}
     assert _found("旧い") == set()
+    assert _found("グループホーム") == {meeting.pk}
 
 
 # Any text, and any piece of it (after normalising) as the term: the meeting is found. On

@@ -8,6 +8,7 @@ from datetime import date
 import factory
 
 from core.fiscal import fiscal_year_of
+from core.search import search_text
 from meetings.models import (
     ActionItem,
     ActionStatus,
@@ -40,6 +41,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     agenda = "地域移行の進捗について"
     status = MeetingStatus.HELD
     fiscal_year = factory.LazyAttribute(lambda o: fiscal_year_of(o.date))
+    search_text = factory.LazyAttribute(lambda o: search_text(o.title, o.agenda))
 
 
 class ParticipationFactory(factory.django.DjangoModelFactory):
