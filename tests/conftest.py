@@ -18,11 +18,15 @@ from tests.otp import current_token, mark_otp_checked, mark_otp_verified, totp_d
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts from an empty cache: the database is rolled back between tests, and with it
-    the data versions (core.versions) that the dashboard's cache entries are keyed on."""
+    """Each test starts from empty caches: the database is rolled back between tests, and with it
+    the data versions (core.versions) that the dashboard's cache entries are keyed on and the rows
+    the search's planner statistics (core.search) were read from."""
     from django.core.cache import cache
 
+    from core import search
+
     cache.clear()
+    search.forget_statistics()
 
 
 @pytest.fixture
