@@ -48,6 +48,21 @@ STATUS_LABELS = {
 }
 STATUS_SYMBOLS = {MET: "✓", CLOSE: "△", BEHIND: "✕", NO_TARGET: "－", NO_DATA: "－", IN_PROGRESS: "…"}
 
+
+class StatusDisplay:
+    """`status_label` and `status_symbol` of a cell or row whose `status` is one of STATUS_LABELS."""
+
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def status_symbol(self) -> str:
+        return STATUS_SYMBOLS[self.status]
+
+
 CLOSE_POINTS = Decimal(5)
 CLOSE_FRACTION = Decimal("0.05")
 YEAR_DAYS = Decimal("365.25")

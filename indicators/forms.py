@@ -8,6 +8,20 @@ from indicators.importing import MAX_UPLOAD_BYTES
 from indicators.models import Indicator, Observation, Plan, Target
 from indicators.services import period_from_text, value_error
 
+
+class PeriodField(forms.CharField):
+    """A period as people write it (R4年度、令和3年6月、2021-06-30); the text is kept, checked to parse."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        try:
+            period_from_text(value)
+        except PeriodParseError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
 ALL_AREAS = ""
 
 
@@ -72,7 +86,7 @@ class ObservationForm(_AreaMixin, forms.Form):
         label="指標", queryset=Indicator.objects.filter(is_active=True), empty_label="選んでください"
     )
     area = forms.ChoiceField(label="地域")
-    period = forms.CharField(
+    period = PeriodField(
         label="期間・時点",
         max_length=30,
         help_text="例: R4年度、令和3年6月、2021-06-30、H26年（630調査の値は R3年6月 のように）",
@@ -108,14 +122,6 @@ class ObservationForm(_AreaMixin, forms.Form):
         return (
             self.areas.by_key[observation.area_key].code if observation.area_key in self.areas.by_key else ""
         )
-
-    def clean_period(self):
-        text = self.cleaned_data["period"]
-        try:
-            period_from_text(text)
-        except PeriodParseError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return text
 
     def clean(self):
         data = super().clean()
@@ -260,7 +266,7 @@ VENUE_CHOICES = [("1", "有"), ("0", "無"), ("", "未把握")]
 class VenueStatusForm(forms.Form):
     """Per municipality: has it a 協議の場 (有 / 無 / 未把握) at one period."""
 
-    period = forms.CharField(label="時点", max_length=30, help_text="例: R4年4月、令和5年4月1日")
+    period = PeriodField(label="時点", max_length=30, help_text="例: R4年4月、令和5年4月1日")
     provenance = forms.CharField(
         label="出典", max_length=200, required=False, help_text="例: 県調べ（R4年4月）"
     )
@@ -277,14 +283,6 @@ class VenueStatusForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial="" if value is None else ("1" if value else "0"),
             )
-
-    def clean_period(self):
-        text = self.cleaned_data["period"]
-        try:
-            period_from_text(text)
-        except PeriodParseError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return text
 
     def rows(self):
         return [(m, self[f"m_{m.code}"]) for m in self.municipalities]

@@ -59,7 +59,7 @@ class Value:
 
 
 @dataclass
-class TargetCell:
+class TargetCell(calc.StatusDisplay):
     plan: Plan | None
     target: Target | None = None
     inherited: bool = False  # the prefecture's target applied to a region (rates only)
@@ -67,14 +67,6 @@ class TargetCell:
     gap: str = ""
     progress: calc.Progress | None = None
     target_text: str = ""
-
-    @property
-    def status_label(self) -> str:
-        return calc.STATUS_LABELS[self.status]
-
-    @property
-    def status_symbol(self) -> str:
-        return calc.STATUS_SYMBOLS[self.status]
 
 
 @dataclass
@@ -143,19 +135,11 @@ class Chart:
 
 
 @dataclass
-class MatrixCell:
+class MatrixCell(calc.StatusDisplay):
     value: Value | None
     text: str
     status: str
     inherited: bool
-
-    @property
-    def status_label(self) -> str:
-        return calc.STATUS_LABELS[self.status]
-
-    @property
-    def status_symbol(self) -> str:
-        return calc.STATUS_SYMBOLS[self.status]
 
 
 @dataclass

@@ -1,9 +1,8 @@
 from django import forms
 from django.forms import modelformset_factory
 
-from core.fiscal import PeriodParseError
+from indicators.forms import PeriodField
 from indicators.models import Observation, Target
-from indicators.services import period_from_text
 from sheets.models import (
     Challenge,
     ChallengeRole,
@@ -30,17 +29,9 @@ class FactForm(forms.Form):
     """One part-1 figure: the period it refers to, its value and its source."""
 
     code = forms.CharField(widget=forms.HiddenInput)
-    period = forms.CharField(label="時点・年度", max_length=30, help_text="例: R4年4月、R3年度、H29年度")
+    period = PeriodField(label="時点・年度", max_length=30, help_text="例: R4年4月、R3年度、H29年度")
     value = forms.DecimalField(label="値", max_digits=14, decimal_places=3, min_value=0)
     provenance = forms.CharField(label="出典", max_length=200, required=False)
-
-    def clean_period(self):
-        text = self.cleaned_data["period"]
-        try:
-            period_from_text(text)
-        except PeriodParseError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return text
 
 
 FactFormSet = forms.formset_factory(FactForm, extra=0)
