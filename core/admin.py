@@ -4,9 +4,10 @@ from core.models import AuditEvent, ChangeRecord
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Read-only: the history and the audit log are evidence and cannot be edited or deleted."""
+    """Read-only. The portal's records are written by its service functions, which check permissions
+    and record who changed what; the history and the audit log are evidence. The admin only reads."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):

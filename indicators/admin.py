@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from indicators.models import ImportBatch, ImportChange, Indicator, Observation, Plan, Target
 
 
@@ -25,31 +26,19 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(admin.ModelAdmin):
+class ObservationAdmin(ReadOnlyAdmin):
     """Read-only here: values change through the portal's services so history and edit tracking stay right."""
 
     list_display = ["indicator", "area_key", "period_key", "value", "provenance", "edited_at"]
     list_filter = ["indicator", "period_kind"]
     list_select_related = ["indicator"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(ReadOnlyAdmin):
     list_display = ["indicator", "area_key", "fiscal_year", "value", "comparator", "plan", "edited_at"]
     list_filter = ["plan", "indicator"]
     list_select_related = ["indicator", "plan"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ImportChangeInline(admin.TabularInline):
@@ -61,7 +50,7 @@ class ImportChangeInline(admin.TabularInline):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin):
     """The record of imports, read-only: imports are applied and undone in the portal (/indicators/imports/)."""
 
     list_display = [
@@ -76,12 +65,3 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["uploaded_by"]
     inlines = [ImportChangeInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

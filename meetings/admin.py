@@ -1,19 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from meetings.models import ActionItem, CaseFollowUp, CaseReview, Meeting, Participation
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records are written through the portal's services (with history); the admin only reads."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Meeting)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from training.models import PeerSupportProgramme, TrainingAttendance, TrainingSession
 
 
@@ -9,7 +10,7 @@ class TrainingAttendanceInline(admin.TabularInline):
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(admin.ModelAdmin):
+class TrainingSessionAdmin(ReadOnlyAdmin):
     """Read-mostly: records are changed through the portal's screens so that history is kept."""
 
     list_display = ["title", "course", "start_date", "fiscal_year", "region", "hours", "is_deleted"]
@@ -18,26 +19,8 @@ class TrainingSessionAdmin(admin.ModelAdmin):
     inlines = [TrainingAttendanceInline]
     readonly_fields = ["fiscal_year", "version", "is_deleted"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PeerSupportProgramme)
-class PeerSupportProgrammeAdmin(admin.ModelAdmin):
+class PeerSupportProgrammeAdmin(ReadOnlyAdmin):
     list_display = ["region", "fiscal_year", "trained", "registered", "active"]
     list_filter = ["fiscal_year", "region"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
