@@ -63,7 +63,7 @@ def home(request):
         context["own_actions"] = _action_items_for_staff([r.pk for r in regions], today)
     elif roles.is_prefecture(request.user):
         context["region_actions"] = _action_counts_per_region(today)
-    return render(request, "home.html", context)
+    return render(request, "dashboard/home.html", context)
 
 
 # --- the indicator dashboard ----------------------------------------------------------------------

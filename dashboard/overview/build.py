@@ -70,15 +70,8 @@ def indicator_overview(
     area_key = area_key_for(prefecture=prefecture, region=region) if region else pref_key
     year_end = fiscal.fiscal_year_range(fiscal_year)[1]
 
-    indicators = {i.pk: i for i in Indicator.objects.filter(is_active=True)}
+    indicators, all_targets = _indicators_and_targets(prefecture)
     by_code = {i.code: i for i in indicators.values()}
-    all_targets = [
-        t
-        for t in Target.objects.filter(prefecture=prefecture, municipality__isnull=True).select_related(
-            "plan"
-        )
-        if t.indicator_id in indicators
-    ]
     plans, selected_plans, basis_plan = _plans(all_targets, plan_ids, basis_plan_id, fiscal_year)
     targets = Targets(all_targets, pref_key)
     target_indicators = sorted(
@@ -86,19 +79,8 @@ def indicator_overview(
     )
     series = load_series(indicators, {i.pk for i in target_indicators}, [pref_key, *region_by_key], year_end)
 
-    area_names = {pref_key: f"{prefecture.name}全体"}
-    if region is not None:
-        area_names[area_key] = region.full_name
-    spec = ChartSpec(
-        series=series,
-        targets=targets,
-        selected_plans=selected_plans,
-        basis_plan=basis_plan,
-        area_keys=[area_key] if region is None else [area_key, pref_key],
-        area_names=area_names,
-        regions=regions,
-        prefecture=prefecture,
-        today=today,
+    spec = ChartSpec.for_area(
+        prefecture, regions, region, series, targets, selected_plans, basis_plan, today=today
     )
     matrix_of = matrix_indicators(target_indicators, series, all_targets, set(region_by_key))
     overview = Overview(
@@ -136,6 +118,19 @@ def indicator_overview(
     overview.years = _years(prefecture, fiscal_year, today)
     overview.tables = overview_tables.tables(overview)
     return overview
+
+
+def _indicators_and_targets(prefecture: Prefecture) -> tuple[dict[int, Indicator], list[Target]]:
+    """The active indicators by id, and the prefecture's and its regions' targets for them (two queries)."""
+    indicators = {i.pk: i for i in Indicator.objects.filter(is_active=True)}
+    all_targets = [
+        t
+        for t in Target.objects.filter(prefecture=prefecture, municipality__isnull=True).select_related(
+            "plan"
+        )
+        if t.indicator_id in indicators
+    ]
+    return indicators, all_targets
 
 
 def _regions(prefecture: Prefecture, region_code: str | None) -> tuple[list[Region], Region | None]:

@@ -54,6 +54,30 @@ class ChartSpec:
     prefecture: Prefecture
     today: date
 
+    @classmethod
+    def for_area(
+        cls, prefecture, regions, region, series, targets, selected_plans, basis_plan, *, today
+    ) -> ChartSpec:
+        """Charts of the prefecture, or of `region` with the prefecture's values beside it."""
+        pref_key = area_key_for(prefecture=prefecture)
+        area_names = {pref_key: f"{prefecture.name}全体"}
+        area_keys = [pref_key]
+        if region is not None:
+            area_key = area_key_for(prefecture=prefecture, region=region)
+            area_names[area_key] = region.full_name
+            area_keys = [area_key, pref_key]
+        return cls(
+            series,
+            targets,
+            selected_plans,
+            basis_plan,
+            area_keys=area_keys,
+            area_names=area_names,
+            regions=regions,
+            prefecture=prefecture,
+            today=today,
+        )
+
     @property
     def main_area(self) -> str:
         return self.area_keys[0]
