@@ -26,6 +26,7 @@ __all__ = [
     "can_edit_region",
     "can_view_case_details",
     "can_write",
+    "check_region",
     "editable_region_ids",
     "get_for_user",
     "health_centre_of",
@@ -101,6 +102,15 @@ def can_edit_region(user, region) -> bool:
         return True
     region_id = _region_id(region)
     return region_id is not None and region_id in ids
+
+
+REGION_DENIED_MESSAGE = "この圏域の記録を登録・変更する権限がありません。"
+
+
+def check_region(by, region, *, prefecture_wide_message: str = REGION_DENIED_MESSAGE) -> None:
+    """The services' check: raise PermissionDenied unless `by` may write records of `region` (None = 県全域)."""
+    if not can_edit_region(by, region):
+        raise PermissionDenied(prefecture_wide_message if region is None else REGION_DENIED_MESSAGE)
 
 
 def can_view_case_details(user, region) -> bool:

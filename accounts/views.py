@@ -1,59 +1,14 @@
+from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import lockout, otp, roles
 from accounts.forms import OTPTokenForm, UnlockForm
-from meetings.models import ActionItem
-from regions.models import Region
-
-HOME_ACTION_LIMIT = 20
-
-
-def _action_items_for_staff(region_ids, today):
-    """The open items of the staff's region(s), overdue first, and their counts (two queries)."""
-    items = ActionItem.objects.alive().open().for_regions(region_ids)
-    counts = items.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
-    rows = list(
-        items.select_related("meeting", "meeting__region").order_by("due_date", "pk")[:HOME_ACTION_LIMIT]
-    )
-    return {"items": [(item, item.is_overdue(today)) for item in rows], **counts}
-
-
-def _action_counts_per_region(today):
-    """Open and overdue items per region for officials: one grouped query plus the region list."""
-    grouped = (
-        ActionItem.objects.alive()
-        .open()
-        .order_by()
-        .values("meeting__region")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
-    )
-    by_region = {row["meeting__region"]: row for row in grouped}
-    rows = [
-        (region, by_region.get(region.pk, {}).get("open", 0), by_region.get(region.pk, {}).get("overdue", 0))
-        for region in Region.objects.order_by("display_order", "code")
-    ]
-    prefecture = by_region.get(None, {})
-    rows.append((None, prefecture.get("open", 0), prefecture.get("overdue", 0)))
-    return rows
-
-
-def home(request):
-    """ダッシュボード: the signed-in user's starting page."""
-    centre = roles.health_centre_of(request.user)
-    regions = list(centre.regions.all()) if centre else []
-    today = timezone.localdate()
-    context = {"health_centre": centre, "own_regions": regions, "today": today}
-    if centre:
-        context["own_actions"] = _action_items_for_staff([r.pk for r in regions], today)
-    elif roles.is_prefecture(request.user):
-        context["region_actions"] = _action_counts_per_region(today)
-    return render(request, "home.html", context)
 
 
 def _next_url(request) -> str:
@@ -160,3 +115,70 @@ def locked_accounts(request):
             messages.success(request, f"「{attempt.username}」のロックを解除しました。")
         return redirect("accounts:locked_accounts")
     return render(request, "accounts/locked_accounts.html", {"attempts": list(lockout.locked_attempts())})
+
+
+# --- 監査ログ (the audit trail; recorded by core.audit, read by officials here) ---------------------
+
+AUDIT_PAGE_SIZE = 50
+
+
+def _audit_filter(request):
+    from core.audit_forms import AuditFilterForm
+    from core.auditlog import AuditFilter
+
+    form = AuditFilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        return form, AuditFilter(
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            username=data["username"].strip(),
+            kind=data["kind"],
+        )
+    if form.is_bound:
+        return form, None
+    return form, AuditFilter()
+
+
+@roles.prefecture_required
+@require_GET
+def audit_log(request):
+    """監査ログ: sign-ins, record views, downloads, rights and data changes in one list (officials only)."""
+    from core.auditlog import rows_for_keys
+
+    form, audit_filter = _audit_filter(request)
+    page = None
+    rows = []
+    if audit_filter is not None:
+        paginator = Paginator(audit_filter.combined_keys(), AUDIT_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        rows = rows_for_keys(list(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/audit_log.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "retention_days": settings.AUDIT_RETENTION_DAYS,
+        },
+    )
+
+
+@roles.prefecture_required
+@require_GET
+def audit_log_export(request):
+    """The filtered audit trail as CSV (recorded, like every download, by DownloadAuditMiddleware)."""
+    from core.auditlog import CSV_HEADER, csv_row, iter_rows
+    from core.exports import csv_response
+
+    form, audit_filter = _audit_filter(request)
+    if audit_filter is None:
+        return render(
+            request, "accounts/audit_log.html", {"form": form, "page": None, "rows": []}, status=400
+        )
+    filename = f"監査ログ_{timezone.localdate():%Y%m%d}.csv"
+    return csv_response(filename, CSV_HEADER, (csv_row(row) for row in iter_rows(audit_filter)))

@@ -378,7 +378,7 @@ class Generator:
         history before its real figures, which stay as loaded from the sheet."""
         from core.fiscal import fiscal_year_label
         from indicators.models import Indicator, Observation, area_key_for
-        from indicators.services import period_from_text
+        from indicators.values import period_from_text
 
         indicators = {i.code: i for i in Indicator.objects.all()}
         shapes: dict[str, tuple[str, int]] = {}

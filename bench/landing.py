@@ -29,10 +29,10 @@ def dashboard_url(ctx, *, region=None) -> str:
 
     from bench.generate import LAST_OBSERVATION_FY
 
-    if _view_name("indicators:index") != "dashboard":
+    if _view_name("dashboard:index") != "dashboard":
         raise NotLanded("ダッシュボード（dashboard）が main にありません")
     code = region.code if region is not None else ""
-    return f"{reverse('indicators:index')}?region={code}&fiscal_year={LAST_OBSERVATION_FY}"
+    return f"{reverse('dashboard:index')}?region={code}&fiscal_year={LAST_OBSERVATION_FY}"
 
 
 def import_rows(ctx, rows: int) -> bytes:

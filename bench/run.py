@@ -252,7 +252,7 @@ def undo_import(ctx):
 
 def data_changed():
     """As just after someone saved a value and logged a meeting: the dashboard's cached parts (keyed on
-    the data versions, indicators.overview) no longer apply and are computed again."""
+    the data versions, dashboard.overview) no longer apply and are computed again."""
     from core import versions
     from indicators.versions import ACTIVITY_DATA, INDICATOR_DATA
 

@@ -7,21 +7,17 @@
 - `RecordQuerySet`: `in_fiscal_year()` and `for_region()` (None = prefecture-wide rows only).
 - `SoftDeleteQuerySet`: `alive()` / `deleted()` for soft-deleted models; a subclass names how its
   model stores deletion in `alive_lookup` (e.g. `{"deleted_at__isnull": True}` or `{"is_deleted": False}`).
-- `check_region()`: the services' "may `by` write records of this region" check, with its messages.
 - `save_version_step()`: a service's save of a few fields (a soft delete, a restore) as a new version,
   recorded in the history in the same transaction.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import models
 
-from accounts import roles
 from core import history
 
 PREFECTURE_WIDE_LABEL = "県全域"
-REGION_DENIED_MESSAGE = "この圏域の記録を登録・変更する権限がありません。"
 
 
 class TrackedRecord(models.Model):
@@ -58,12 +54,6 @@ class SoftDeleteQuerySet(models.QuerySet):
 
     def deleted(self):
         return self.exclude(**self.alive_lookup)
-
-
-def check_region(by, region, *, prefecture_wide_message: str = REGION_DENIED_MESSAGE) -> None:
-    """Raise PermissionDenied unless `by` may write records of `region` (None = 県全域)."""
-    if not roles.can_edit_region(by, region):
-        raise PermissionDenied(prefecture_wide_message if region is None else REGION_DENIED_MESSAGE)
 
 
 def save_version_step(

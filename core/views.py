@@ -1,18 +1,10 @@
 import sys
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
-
-from accounts.roles import prefecture_required
-
-AUDIT_PAGE_SIZE = 50
 
 
 @login_not_required
@@ -42,63 +34,3 @@ def server_error(request):
     if is_database_outage(sys.exc_info()[1]):
         return database_unavailable_response()
     return HttpResponseServerError(render_to_string("500.html"))
-
-
-def _audit_filter(request):
-    from core.audit_forms import AuditFilterForm
-    from core.auditlog import AuditFilter
-
-    form = AuditFilterForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        return form, AuditFilter(
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-            username=data["username"].strip(),
-            kind=data["kind"],
-        )
-    if form.is_bound:
-        return form, None
-    return form, AuditFilter()
-
-
-@prefecture_required
-@require_GET
-def audit_log(request):
-    """監査ログ: sign-ins, record views, downloads, rights and data changes in one list (officials only)."""
-    from core.auditlog import rows_for_keys
-
-    form, audit_filter = _audit_filter(request)
-    page = None
-    rows = []
-    if audit_filter is not None:
-        paginator = Paginator(audit_filter.combined_keys(), AUDIT_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-        rows = rows_for_keys(list(page.object_list))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "core/audit_log.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "query": query.urlencode(),
-            "retention_days": settings.AUDIT_RETENTION_DAYS,
-        },
-    )
-
-
-@prefecture_required
-@require_GET
-def audit_log_export(request):
-    """The filtered audit trail as CSV (recorded, like every download, by DownloadAuditMiddleware)."""
-    from core.auditlog import CSV_HEADER, csv_row, iter_rows
-    from core.exports import csv_response
-
-    form, audit_filter = _audit_filter(request)
-    if audit_filter is None:
-        return render(request, "core/audit_log.html", {"form": form, "page": None, "rows": []}, status=400)
-    filename = f"監査ログ_{timezone.localdate():%Y%m%d}.csv"
-    return csv_response(filename, CSV_HEADER, (csv_row(row) for row in iter_rows(audit_filter)))

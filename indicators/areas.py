@@ -9,9 +9,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from core.fiscal import normalise
 from indicators.models import area_key_for
 from regions.models import Municipality, Prefecture, Region
+
+# The 協議の場 indicators: whether an area (the prefecture, a region, a municipality) has one, and the
+# prefecture's own counts of regions and municipalities that do. The dashboard's coverage reads all
+# three; the officials' per-municipality form writes the first.
+VENUE = "consultation_venue"
+VENUE_REGIONS = "consultation_venue_regions"
+VENUE_MUNICIPALITIES = "consultation_venue_municipalities"
+VENUE_CODES = (VENUE, VENUE_REGIONS, VENUE_MUNICIPALITIES)
+
+
+def portal_prefecture() -> Prefecture:
+    return Prefecture.objects.get(code=settings.PORTAL_PREFECTURE_CODE)
 
 
 @dataclass(frozen=True)

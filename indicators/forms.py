@@ -6,7 +6,7 @@ from core.fiscal import PeriodParseError, fiscal_year_label, parse_fiscal_year
 from indicators.areas import AreaIndex
 from indicators.importing import MAX_UPLOAD_BYTES
 from indicators.models import Indicator, Observation, Plan, Target
-from indicators.services import period_from_text, value_error
+from indicators.values import period_from_text, value_error
 
 
 class PeriodField(forms.CharField):
@@ -20,34 +20,6 @@ class PeriodField(forms.CharField):
             period_from_text(value)
         except PeriodParseError as exc:
             raise forms.ValidationError(str(exc)) from exc
-
-
-ALL_AREAS = ""
-
-
-class DashboardFilterForm(forms.Form):
-    """GET filters of the dashboard: 年度, area (the prefecture or a region), basis plan, plans side by side."""
-
-    fiscal_year = forms.TypedChoiceField(label="年度", coerce=int)
-    region = forms.ChoiceField(label="地域", required=False)
-    basis = forms.TypedChoiceField(label="評価の基準とする計画", coerce=int, required=False, empty_value=None)
-    plans = forms.TypedMultipleChoiceField(
-        label="並べて表示する計画", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args, years, regions, plans, prefecture, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["fiscal_year"].choices = [(y, fiscal_year_label(y)) for y in years]
-        self.fields["region"].choices = [
-            (ALL_AREAS, f"{prefecture.name}全体"),
-            *((r.code, r.full_name) for r in regions),
-        ]
-        plan_choices = [(p.pk, f"{p.name}（{p.period_label}）") for p in plans]
-        self.fields["basis"].choices = [("", "自動（県の計画）"), *plan_choices]
-        self.fields["plans"].choices = plan_choices
-        for name in ("fiscal_year", "region", "basis"):
-            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
-        self.fields["plans"].widget.attrs["class"] = "form-check-input"
 
 
 def _decimal_field(label="値", **kwargs):
@@ -102,7 +74,7 @@ class ObservationForm(_AreaMixin, forms.Form):
         self.instance = instance
         self._setup_area(prefecture)
         if instance is not None:
-            from indicators.services import period_text_of
+            from indicators.values import period_text_of
 
             self.fields["indicator"].disabled = True
             self.fields["area"].disabled = True

@@ -27,7 +27,7 @@ from pathlib import PurePath
 from core.fiscal import PeriodParseError, normalise
 from indicators.areas import Area, AreaIndex
 from indicators.models import Indicator, Observation
-from indicators.services import Period, format_value, period_from_text, value_error
+from indicators.values import Period, format_value, period_from_text, value_error
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10000

@@ -2,10 +2,9 @@ from django.urls import path
 
 from indicators import views
 
+# The dashboard (`/indicators/`, `/indicators/export/…`) is mounted at the same prefix from dashboard/urls.py.
 app_name = "indicators"
 urlpatterns = [
-    path("", views.dashboard, name="index"),
-    path("export/<slug:key>.<str:fmt>", views.dashboard_export, name="export"),
     path("definitions/", views.indicator_list, name="definitions"),
     path("definitions/new/", views.indicator_create, name="indicator_create"),
     path("definitions/<slug:code>/", views.indicator_detail, name="indicator_detail"),

@@ -1,4 +1,4 @@
-"""The indicator dashboard, its downloads, the definitions, and the officials' data entry and imports.
+"""The indicator definitions, and the officials' data entry and imports (the dashboard is `dashboard/`).
 
 Everyone signed in reads; only prefecture officials write (`accounts.roles.prefecture_required`).
 """
@@ -7,119 +7,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import roles
-from core.exports import csv_response, xlsx_response
-from core.fiscal import fiscal_year_of
-from indicators import dashboard as calc
-from indicators import downloads, forms, importing, services
-from indicators.areas import AreaIndex
+from core.exports import csv_response
+from indicators import downloads, forms, importing, services, values
+from indicators.areas import VENUE, VENUE_MUNICIPALITIES, AreaIndex, portal_prefecture
 from indicators.models import ImportBatch, Indicator, Observation, Plan, Target
-from indicators.overview import UnknownRegion, dashboard_overview, portal_prefecture
 from indicators.services import imports as import_services
-from regions.models import Region
-
-
-def _current_fiscal_year() -> int:
-    return fiscal_year_of(timezone.localdate())
-
-
-def _own_region_code(user, prefecture) -> str:
-    """The region a health-centre user lands on (the first their centre covers in this prefecture)."""
-    if not roles.is_health_centre_staff(user):
-        return forms.ALL_AREAS
-    ids = roles.editable_region_ids(user)
-    region = (
-        Region.objects.filter(prefecture=prefecture, pk__in=ids).order_by("display_order", "code").first()
-        if ids
-        else None
-    )
-    return region.code if region else forms.ALL_AREAS
-
-
-def _overview_for(request):
-    """The dashboard for the request's filters (health-centre staff default to their own region)."""
-    prefecture = portal_prefecture()
-    query = request.GET.copy()
-    if "region" not in query:
-        query["region"] = _own_region_code(request.user, prefecture)
-    fiscal_year = _int(query.get("fiscal_year")) or _current_fiscal_year()
-    try:
-        overview = dashboard_overview(
-            prefecture=prefecture,
-            fiscal_year=fiscal_year,
-            region_code=query.get("region") or None,
-            basis_plan_id=_int(query.get("basis")),
-            plan_ids=[i for i in (_int(v) for v in query.getlist("plans")) if i],
-        )
-    except UnknownRegion as exc:
-        raise Http404("その圏域はありません") from exc
-    form = forms.DashboardFilterForm(
-        _filter_data(overview, query),
-        years=overview.years,
-        regions=overview.regions,
-        plans=overview.plans,
-        prefecture=prefecture,
-    )
-    return overview, form, query
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _filter_data(overview, query) -> QueryDict:
-    data = QueryDict(mutable=True)
-    data["fiscal_year"] = str(overview.fiscal_year)
-    data["region"] = overview.region.code if overview.region else forms.ALL_AREAS
-    if query.get("basis"):
-        data["basis"] = query["basis"]
-    data.setlist("plans", [str(p.pk) for p in overview.selected_plans])
-    return data
-
-
-def dashboard(request):
-    """指標ダッシュボード: actual against target, pace, regions, 協議の場, activity — for one 年度 and area."""
-    overview, form, query = _overview_for(request)
-    export_query = _filter_data(overview, query)
-    if query.get("basis"):
-        export_query["basis"] = query["basis"]
-    return render(
-        request,
-        "indicators/dashboard.html",
-        {
-            "overview": overview,
-            "filter_form": form,
-            "export_query": export_query.urlencode(),
-            "status_help": calc.STATUS_HELP,
-            "pace_help": calc.PACE_HELP,
-            "is_prefecture": roles.is_prefecture(request.user),
-        },
-    )
-
-
-def dashboard_export(request, key: str, fmt: str):
-    """One of the dashboard's tables as CSV (UTF-8 with BOM) or Excel, for the same filters."""
-    if fmt not in {"csv", "xlsx"}:
-        raise Http404("その形式には対応していません")
-    overview, _, _ = _overview_for(request)
-    table = overview.tables.get(key)
-    if table is None:
-        raise Http404("その表はありません")
-    area = overview.region.name if overview.region else overview.prefecture.name
-    filename = f"{table.title}_{area}_{overview.fiscal_year}年度"
-    if fmt == "csv":
-        return csv_response(f"{filename}.csv", table.header, table.rows)
-    return xlsx_response(f"{filename}.xlsx", table.header, table.rows, sheet_title=table.title[:31])
-
 
 # --- definitions -----------------------------------------------------------------------------------
 
@@ -147,9 +46,9 @@ def indicator_list(request):
             {
                 "indicator": indicator,
                 "latest": obs,
-                "latest_text": services.format_value(obs.value, indicator) if obs else "",
+                "latest_text": values.format_value(obs.value, indicator) if obs else "",
                 "targets": [
-                    {"target": t, "text": services.format_value(t.value, indicator, as_entered=True)}
+                    {"target": t, "text": values.format_value(t.value, indicator, as_entered=True)}
                     for t in targets.get(indicator.pk, [])
                 ],
             }
@@ -180,8 +79,8 @@ def indicator_detail(request, code: str):
         "indicators/indicator_detail.html",
         {
             "indicator": indicator,
-            "observations": [(o, services.format_value(o.value, indicator)) for o in observations],
-            "targets": [(t, services.format_value(t.value, indicator, as_entered=True)) for t in targets],
+            "observations": [(o, values.format_value(o.value, indicator)) for o in observations],
+            "targets": [(t, values.format_value(t.value, indicator, as_entered=True)) for t in targets],
             "is_prefecture": roles.is_prefecture(request.user),
         },
     )
@@ -344,16 +243,13 @@ def _save_target(request, form, prefecture):
 @roles.prefecture_required
 def venue_status(request):
     """Record, per municipality, whether it has a 協議の場 (有 / 無 / 未把握) at one point in time."""
-    from indicators.areas import AreaIndex
-    from indicators.overview import VENUE, VENUE_MUNICIPALITIES
-
     prefecture = portal_prefecture()
     indicator = get_object_or_404(Indicator, code=VENUE)
     areas = AreaIndex(prefecture)
     period_text = request.POST.get("period") or request.GET.get("period") or _default_venue_period(prefecture)
     current = {}
     try:
-        period = services.period_from_text(period_text)
+        period = values.period_from_text(period_text)
     except ValueError:
         period = None
     if period is not None:
@@ -398,15 +294,13 @@ def venue_status(request):
 
 
 def _default_venue_period(prefecture) -> str:
-    from indicators.overview import VENUE_MUNICIPALITIES
-
     latest = (
         Observation.objects.for_prefecture_area(prefecture)
         .filter(indicator__code=VENUE_MUNICIPALITIES)
         .order_by("-period_end")
         .first()
     )
-    return services.period_text_of(latest) if latest else f"{timezone.localdate().year}年4月"
+    return values.period_text_of(latest) if latest else f"{timezone.localdate().year}年4月"
 
 
 # --- imports ---------------------------------------------------------------------------------------

@@ -16,13 +16,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts import roles
+from accounts.roles import check_region
 from core import fiscal, history, search
 from core.categories import OrganisationType
 from core.changes import ConflictRow
 from core.changes import conflict_rows as build_conflict_rows
 from core.forms import StaleVersionError
 from core.models import ChangeRecord
-from core.records import check_region, save_version_step
+from core.records import save_version_step
 from meetings.models import (
     ActionItem,
     Barrier,

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from core import versions
 from indicators.models import Indicator, Observation, Plan, Target, area_key_for
-from indicators.services import period_from_text
+from indicators.values import period_from_text
 from regions.models import Prefecture
 from sheets import services
 from sheets.models import (

@@ -17,8 +17,9 @@ from django.db.models import Prefetch
 
 from accounts.roles import can_view_case_details
 from core import fiscal
+from indicators import values
 from indicators.models import Observation, Target, area_key_for
-from indicators.services import format_value
+from indicators.values import format_value
 from meetings.models import ActionItem, CaseFollowUp, CaseReview, CaseStatus, Meeting
 from regions.models import Region
 from sheets.charts import SheetCharts, sheet_charts
@@ -144,8 +145,8 @@ def _indicator_lines(region: Region, last_day: date) -> list[IndicatorLine]:
         target_text = ""
         if target is not None:
             target_text = (
-                f"{format_value(target.value, obs.indicator, as_entered=True)}{obs.indicator.unit}"
-                f"{target.get_comparator_display()}（{fiscal.fiscal_year_label(target.fiscal_year, short=True)}）"
+                f"{values.target_text(target, obs.indicator)}"
+                f"（{fiscal.fiscal_year_label(target.fiscal_year, short=True)}）"
             )
         lines.append(
             IndicatorLine(

@@ -14,15 +14,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core import fiscal, history
+from indicators.checks import SumCheck, sum_checks, target_sum_mismatches
 from indicators.models import Indicator, Observation, Target
-from indicators.services import (
-    SumCheck,
-    format_value,
-    gap_to_target,
-    share_percent,
-    sum_checks,
-    target_sum_mismatches,
-)
+from indicators.values import format_value, parts_by_total, share_percent, shortfall, target_text
 from sheets.models import (
     ACTOR_ORDER,
     Challenge,
@@ -238,16 +232,9 @@ class OutcomeView:
     row: OutcomeRow
     target_text: str = ""
     actual_text: str = ""
-    gap: Decimal | None = None
+    shortfall: Decimal | None = None  # indicators.values.shortfall: positive = short of the target
     breakdown: list[dict] = field(default_factory=list)
     breakdown_headers: list[str] = field(default_factory=list)
-
-
-def _target_text(target: Target | None) -> str:
-    if target is None:
-        return ""
-    ind = target.indicator
-    return f"{format_value(target.value, ind, as_entered=True)}{ind.unit}{target.get_comparator_display()}"
 
 
 @dataclass
@@ -328,10 +315,7 @@ def sheet_context(edition: Edition) -> SheetContext:
         "target__plan", "actual", "reference_baseline", "reference_target__plan"
     )
     targets_by_key = {(t.indicator_id, t.fiscal_year, t.plan_id): t for t in targets}
-    parts_of: dict[int, list[Indicator]] = {}
-    for indicator in indicators.values():
-        if indicator.part_of_id:
-            parts_of.setdefault(indicator.part_of_id, []).append(indicator)
+    parts_of = parts_by_total(indicators.values())
     previous_achievement = ""
     for row in rows:
         row.effective_achievement = previous_achievement if row.achievement_same_as_above else row.achievement
@@ -341,12 +325,13 @@ def sheet_context(edition: Edition) -> SheetContext:
             related = getattr(row, name)
             if related is not None:
                 related.indicator = indicators[related.indicator_id]
-        view = OutcomeView(row=row, target_text=_target_text(row.target))
+        view = OutcomeView(row=row, target_text=target_text(row.target))
         if row.actual:
             view.actual_text = (
                 f"{format_value(row.actual.value, row.actual.indicator)}{row.actual.indicator.unit}"
             )
-            view.gap = gap_to_target(row.actual.value, row.target)
+            if row.target is not None:
+                view.shortfall = shortfall(row.actual.value, row.target.value, row.target.comparator)
         baseline, ref_target = row.reference_baseline, row.reference_target
         if baseline or ref_target:
             total_indicator = (baseline or ref_target).indicator

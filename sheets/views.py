@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 from accounts.roles import is_prefecture, prefecture_required
 from core.pdf import PdfRenderError, pdf_error_response, pdf_response
 from indicators.models import Indicator
-from indicators.services import observation_record, period_text_of
+from indicators.services import observation_record
+from indicators.values import period_text_of
 from regions.models import Region
 from sheets import forms, services
 from sheets import pdf as sheet_pdf_module

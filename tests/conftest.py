@@ -35,6 +35,13 @@ def reference_data(db):
 
 
 @pytest.fixture
+def sheet(reference_data):
+    """Yamaguchi's indicators, plans, targets and R4 sheet values, loaded as `make run` does
+    (the indicators and dashboard tests read them)."""
+    call_command("load_sheet", stdout=io.StringIO())
+
+
+@pytest.fixture
 def official(reference_data):
     return make_user("official", Role.PREFECTURE)
 

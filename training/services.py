@@ -15,13 +15,14 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 
 from accounts import roles
+from accounts.roles import check_region
 from core import history
 from core.categories import OrganisationType
 from core.changes import ConflictRow, conflict_rows
 from core.fiscal import fiscal_year_of
 from core.forms import StaleVersionError
 from core.models import ChangeRecord
-from core.records import check_region, save_version_step
+from core.records import save_version_step
 from regions.models import Region
 from training.models import PeerSupportProgramme, TrainingAttendance, TrainingSession, format_hours
 

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "meetings",
     "training",
     "indicators",
+    "dashboard",
     "sheets",
 ]
 

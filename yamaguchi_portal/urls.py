@@ -1,20 +1,21 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as account_views
 from core import views as core_views
+from dashboard import views as dashboard_views
 
 admin.site.site_header = "山口県 地域移行ポータル 管理"
 admin.site.site_title = "地域移行ポータル 管理"
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
-    path("audit/", include("core.urls")),
+    path("audit/", include("accounts.audit_urls")),
     path("regions/", include("regions.urls")),
     path("meetings/", include("meetings.urls")),
     path("training/", include("training.urls")),
+    path("indicators/", include("dashboard.urls")),
     path("indicators/", include("indicators.urls")),
     path("sheets/", include("sheets.urls")),
     path("admin/", admin.site.urls),

@@ -1,6 +1,7 @@
 """The role module as a matrix: role × action × own / other region."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from accounts import roles
 from regions.models import Region
@@ -68,3 +69,19 @@ def test_a_user_without_a_role_reads_like_a_viewer(reference_data, django_user_m
     plain = django_user_model.objects.create_user("plain", password="x" * 16)
     assert roles.role_of(plain) == roles.Role.VIEWER
     assert not roles.can_write(plain)
+
+
+def test_check_region_allows_writers_of_the_region_only(iwakuni_staff, hagi_staff, official, viewer):
+    iwakuni = Region.objects.get(code="3501")
+    roles.check_region(iwakuni_staff, iwakuni)
+    roles.check_region(official, iwakuni)
+    roles.check_region(official, None)
+    for user in (hagi_staff, viewer):
+        with pytest.raises(PermissionDenied, match="この圏域の記録を登録・変更する権限がありません。"):
+            roles.check_region(user, iwakuni)
+    with pytest.raises(PermissionDenied, match="この圏域の記録"):
+        roles.check_region(iwakuni_staff, None)
+    with pytest.raises(PermissionDenied, match="県全域の研修は県職員のみ"):
+        roles.check_region(
+            iwakuni_staff, None, prefecture_wide_message="県全域の研修は県職員のみ登録・変更できます。"
+        )

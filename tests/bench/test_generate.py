@@ -85,8 +85,8 @@ def test_its_rows_pass_validation_and_are_what_the_services_would_write(generate
 
 
 def test_its_figures_add_up(generated):
+    from indicators.checks import sum_checks
     from indicators.models import Indicator, Observation
-    from indicators.services import sum_checks
 
     observations = list(Observation.objects.all())
     checks = sum_checks(observations, Indicator.objects.all())

@@ -49,7 +49,7 @@ def test_an_error_in_a_view_becomes_503_without_raising(rf, database_down):
 
 
 def test_other_errors_stay_500(client_for, viewer, monkeypatch):
-    from accounts import views
+    from dashboard import views
 
     client = client_for(viewer)
     client.raise_request_exception = False

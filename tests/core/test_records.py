@@ -1,9 +1,7 @@
-"""core.records: the bookkeeping fields, querysets and region check shared by meetings and training."""
+"""core.records: the bookkeeping fields, querysets shared by meetings and training."""
 
 from datetime import date
 
-import pytest
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from core.models import ChangeRecord
@@ -12,7 +10,6 @@ from core.records import (
     RegionLabelMixin,
     SoftDeleteQuerySet,
     TrackedRecord,
-    check_region,
     save_version_step,
 )
 from meetings.models import Meeting
@@ -67,22 +64,6 @@ def test_soft_delete_lookups_follow_each_models_storage(reference_data):
     assert list(TrainingSession.objects.alive()) == [active]
     assert list(TrainingSession.objects.active()) == [active]
     assert list(TrainingSession.objects.deleted()) == [deleted]
-
-
-def test_check_region_allows_writers_of_the_region_only(iwakuni_staff, hagi_staff, official, viewer):
-    iwakuni = region("3501")
-    check_region(iwakuni_staff, iwakuni)
-    check_region(official, iwakuni)
-    check_region(official, None)
-    for user in (hagi_staff, viewer):
-        with pytest.raises(PermissionDenied, match="この圏域の記録を登録・変更する権限がありません。"):
-            check_region(user, iwakuni)
-    with pytest.raises(PermissionDenied, match="この圏域の記録"):
-        check_region(iwakuni_staff, None)
-    with pytest.raises(PermissionDenied, match="県全域の研修は県職員のみ"):
-        check_region(
-            iwakuni_staff, None, prefecture_wide_message="県全域の研修は県職員のみ登録・変更できます。"
-        )
 
 
 def test_save_version_step_bumps_saves_only_the_fields_and_records(official):

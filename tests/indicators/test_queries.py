@@ -19,7 +19,7 @@ URL = "/indicators/"
 # meetings, cases reviewed, discharges, successes, overdue action items (5); training (3: for the
 # dashboard's own regions, so no list of every region). Computed, not taken from the cache.
 DASHBOARD_QUERIES = {"prefecture": 24, "region": 24, "later-year": 24}
-# Taken from the cache (indicators.overview): the session's 7, prefecture, data versions.
+# Taken from the cache (dashboard.overview): the session's 7, prefecture, data versions.
 CACHED_DASHBOARD_QUERIES = 9
 
 

@@ -7,12 +7,8 @@ from django.db import IntegrityError
 from core.fiscal import PeriodParseError
 from core.models import ChangeRecord
 from indicators.models import Indicator, Observation
-from indicators.services import (
-    format_value,
-    observation_record,
-    period_from_text,
-    share_percent,
-)
+from indicators.services import observation_record
+from indicators.values import format_value, period_from_text, share_percent
 from regions.models import Municipality, Prefecture
 
 

@@ -2,7 +2,7 @@
 
 from django.template.loader import render_to_string
 
-from indicators.dashboard import Table
+from dashboard.table import Table
 
 
 def test_rows_have_a_row_header_blanks_as_dashes_and_escaped_text():
@@ -18,6 +18,6 @@ def test_rows_have_a_row_header_blanks_as_dashes_and_escaped_text():
 
 def test_an_empty_table_says_so_across_every_column():
     page = render_to_string(
-        "indicators/includes/data_table.html", {"table": Table("t", "表", ["a", "b", "c"])}
+        "dashboard/includes/data_table.html", {"table": Table("t", "表", ["a", "b", "c"])}
     )
     assert '<tr><td colspan="3">データがありません。</td></tr>' in page

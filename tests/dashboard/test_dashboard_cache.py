@@ -6,8 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from core import versions
+from dashboard.overview import dashboard_overview
 from indicators.models import Indicator, Observation
-from indicators.overview import dashboard_overview
 from indicators.services import observation_record
 from indicators.versions import INDICATOR_DATA
 from meetings import services as meeting_services

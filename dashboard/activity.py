@@ -21,9 +21,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core import fiscal
-from indicators import dashboard as calc
-from indicators.dashboard import Table
-from indicators.figures import FigureCalls
+from dashboard.figures import FigureCalls
+from dashboard.table import Table
+from indicators import values
 from meetings.models import (
     DISCHARGED_STATUSES,
     ActionItem,
@@ -51,7 +51,7 @@ class ActivityRow:
     training_sessions: int = 0
     training_attendees: int = 0
     overdue_actions: int = 0
-    meeting_status: str = calc.NO_DATA
+    meeting_status: str = values.NO_DATA
 
     @property
     def label(self) -> str:
@@ -59,11 +59,11 @@ class ActivityRow:
 
     @property
     def status_label(self) -> str:
-        return calc.STATUS_LABELS[self.meeting_status]
+        return values.STATUS_LABELS[self.meeting_status]
 
     @property
     def status_symbol(self) -> str:
-        return calc.STATUS_SYMBOLS[self.meeting_status]
+        return values.STATUS_SYMBOLS[self.meeting_status]
 
 
 @dataclass
@@ -168,7 +168,7 @@ def region_activity(
     year_over = today > last_day
     for key, row in rows.items():
         if key is not None:
-            row.meeting_status = calc.count_status(
+            row.meeting_status = values.count_status(
                 row.regional_meetings, EXPECTED_REGIONAL_MEETINGS, year_over=year_over
             )
     ordered = list(rows.values())

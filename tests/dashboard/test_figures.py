@@ -5,8 +5,8 @@ import plotly.graph_objects as go
 import pytest
 from django.core.cache import cache
 
-from indicators import figures
-from indicators.figures import FigureCalls
+from dashboard import figures
+from dashboard.figures import FigureCalls
 
 
 @pytest.fixture(autouse=True)

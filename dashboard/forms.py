@@ -1,0 +1,30 @@
+from django import forms
+
+from core.fiscal import fiscal_year_label
+
+ALL_AREAS = ""
+
+
+class DashboardFilterForm(forms.Form):
+    """GET filters of the dashboard: 年度, area (the prefecture or a region), basis plan, plans side by side."""
+
+    fiscal_year = forms.TypedChoiceField(label="年度", coerce=int)
+    region = forms.ChoiceField(label="地域", required=False)
+    basis = forms.TypedChoiceField(label="評価の基準とする計画", coerce=int, required=False, empty_value=None)
+    plans = forms.TypedMultipleChoiceField(
+        label="並べて表示する計画", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, years, regions, plans, prefecture, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].choices = [(y, fiscal_year_label(y)) for y in years]
+        self.fields["region"].choices = [
+            (ALL_AREAS, f"{prefecture.name}全体"),
+            *((r.code, r.full_name) for r in regions),
+        ]
+        plan_choices = [(p.pk, f"{p.name}（{p.period_label}）") for p in plans]
+        self.fields["basis"].choices = [("", "自動（県の計画）"), *plan_choices]
+        self.fields["plans"].choices = plan_choices
+        for name in ("fiscal_year", "region", "basis"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["plans"].widget.attrs["class"] = "form-check-input"

@@ -1,0 +1,302 @@
+"""The charts: one per chart group (an indicator and its parts share one), values over time with each
+selected plan's target at its due date, the data as a table beside it, and the basis plan's pace."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from core import fiscal
+from dashboard import progress
+from dashboard.figures import FigureCalls
+from dashboard.overview.pace import PaceRow, pace_rows
+from dashboard.overview.series import Series, Targets, Value
+from dashboard.table import Table, plain_number
+from indicators import values
+from indicators.models import Indicator, Plan, area_key_for
+from regions.models import Prefecture, Region
+
+PALETTE = ["#1d4e89", "#c0392b", "#1e8449", "#8e44ad", "#d35400", "#16a085", "#7f8c8d"]
+TARGET_DASHES = ["dash", "dot", "dashdot", "longdash"]
+TARGET_SYMBOLS = ["star", "diamond-open", "square-open", "x-thin-open", "triangle-up-open"]
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    indicators: list[Indicator]
+    figure: dict
+    table: Table
+    region_table: Table | None
+    pace_rows: list[PaceRow]
+    has_data: bool
+    area_has_data: bool  # the selected area itself (not only the prefecture shown beside a region)
+
+    @property
+    def dom_id(self) -> str:
+        return f"figure-{self.key}"
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """What every chart of one overview is drawn from: the data, the plans compared and the areas shown."""
+
+    series: Series
+    targets: Targets
+    selected_plans: list[Plan]
+    basis_plan: Plan | None
+    area_keys: list[str]  # the selected area first; the prefecture's beside a region
+    area_names: dict[str, str]
+    regions: list[Region]
+    prefecture: Prefecture
+    today: date
+
+    @classmethod
+    def for_area(
+        cls, prefecture, regions, region, series, targets, selected_plans, basis_plan, *, today
+    ) -> ChartSpec:
+        """Charts of the prefecture, or of `region` with the prefecture's values beside it."""
+        pref_key = area_key_for(prefecture=prefecture)
+        area_names = {pref_key: f"{prefecture.name}全体"}
+        area_keys = [pref_key]
+        if region is not None:
+            area_key = area_key_for(prefecture=prefecture, region=region)
+            area_names[area_key] = region.full_name
+            area_keys = [area_key, pref_key]
+        return cls(
+            series,
+            targets,
+            selected_plans,
+            basis_plan,
+            area_keys=area_keys,
+            area_names=area_names,
+            regions=regions,
+            prefecture=prefecture,
+            today=today,
+        )
+
+    @property
+    def main_area(self) -> str:
+        return self.area_keys[0]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
+
+
+def charts(target_indicators: list[Indicator], spec: ChartSpec) -> list[Chart]:
+    groups: dict[str, list[Indicator]] = {}
+    for indicator in target_indicators:
+        groups.setdefault(indicator.chart_title, []).append(indicator)
+    return [chart(spec, _slug(members[0].code), title, members) for title, members in groups.items()]
+
+
+def chart(spec: ChartSpec, key: str, title: str, members: list[Indicator]) -> Chart:
+    figure = FigureCalls()
+    units = {m.unit for m in members}
+    unit = units.pop() if len(units) == 1 else ""
+    columns, header = _columns(spec, members)
+    rows, all_dates, has_data = _value_traces(figure, spec, members, columns, header)
+    rows += _target_traces(figure, spec, members, columns, all_dates)
+    _layout(figure, unit, all_dates)
+    data = figure.data()
+    table = Table(key=f"chart-{key}", title=title, header=header, rows=rows)
+    region_table = _region_table(key, title, members, spec.series, spec.regions, spec.prefecture)
+    paces = pace_rows(
+        members,
+        series=spec.series,
+        targets=spec.targets,
+        basis_plan=spec.basis_plan,
+        area_key=spec.main_area,
+        today=spec.today,
+    )
+    area_has_data = any(spec.series.get((m.pk, spec.main_area)) for m in members)
+    return Chart(key, title, members, data, table, region_table, paces, has_data, area_has_data)
+
+
+def _columns(spec: ChartSpec, members: list[Indicator]) -> tuple[list[tuple[Indicator, str]], list[str]]:
+    """(indicator, area key) per data column, and the table's header (時点 first)."""
+    header = ["時点"]
+    columns: list[tuple[Indicator, str]] = []
+    for area in spec.area_keys:
+        for indicator in members:
+            columns.append((indicator, area))
+            name = (
+                indicator.name_ja
+                if len(spec.area_keys) == 1
+                else f"{indicator.name_ja}（{spec.area_names[area]}）"
+            )
+            header.append(f"{name}（{indicator.unit}）" if indicator.unit else name)
+    return columns, header
+
+
+def _value_traces(figure, spec: ChartSpec, members, columns, header) -> tuple[list[list], list[date], bool]:
+    """A line per column (the selected area's solid, the prefecture's dotted); the table's value rows."""
+    by_when: dict[date, dict[int, Value]] = defaultdict(dict)
+    all_dates: list[date] = []
+    has_data = False
+    for index, (indicator, area) in enumerate(columns):
+        series = spec.series.get((indicator.pk, area), [])
+        has_data = has_data or bool(series)
+        for v in series:
+            by_when[v.when][index] = v
+            all_dates.append(v.when)
+        colour = PALETTE[members.index(indicator) % len(PALETTE)]
+        is_main = area == spec.main_area
+        figure.add_trace(
+            "Scatter",
+            x=[v.when.isoformat() for v in series],
+            y=[plain_number(v.value) for v in series],
+            text=[v.label for v in series],
+            mode="lines+markers",
+            name=header[index + 1],
+            line={"color": colour, "width": 2 if is_main else 1, "dash": "solid" if is_main else "dot"},
+            marker={"size": 8 if is_main else 6},
+            hovertemplate="%{text}: %{y}<extra>%{fullData.name}</extra>",
+        )
+    rows = []
+    for when in sorted(by_when):
+        cells = by_when[when]
+        label = next(iter(cells.values())).label
+        rows.append(
+            [label, *(plain_number(cells[i].value) if i in cells else "" for i in range(len(columns)))]
+        )
+    return rows, all_dates, has_data
+
+
+def _target_traces(figure, spec: ChartSpec, members, columns, all_dates: list[date]) -> list[list]:
+    """Each plan's targets as markers at their due dates (one legend entry per plan; colours say which
+    indicator), the basis plan's needed course as a dashed line; a table row per plan with targets."""
+    rows = []
+    for plan_index, plan in enumerate(spec.selected_plans):
+        plan_row = [f"目標：{plan.name}"]
+        is_basis = plan == spec.basis_plan
+        symbol = TARGET_SYMBOLS[0] if is_basis else TARGET_SYMBOLS[1 + plan_index % (len(TARGET_SYMBOLS) - 1)]
+        shown = False
+        for indicator, area in columns:
+            target, _ = spec.targets.find(indicator, plan, area)
+            plan_row.append(plain_number(target.value) if target else "")
+            if target is None or area != spec.main_area:
+                continue
+            due = progress.target_due_date(target.fiscal_year)
+            all_dates.append(due)
+            colour = PALETTE[members.index(indicator) % len(PALETTE)]
+            if not shown:
+                figure.add_trace(
+                    "Scatter",
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name=f"目標（{plan.name}）",
+                    legendgroup=f"plan-{plan.pk}",
+                    marker={"symbol": symbol, "size": 12, "color": "#555555"},
+                )
+                shown = True
+            _target_marker(
+                figure, indicator, plan, target, due, symbol=symbol, colour=colour, is_basis=is_basis
+            )
+            if is_basis:
+                _needed_course(
+                    figure, spec.series.get((indicator.pk, area), []), indicator, target, due, colour
+                )
+        if shown:
+            rows.append(plan_row)
+    return rows
+
+
+def _target_marker(figure, indicator, plan, target, due: date, *, symbol: str, colour: str, is_basis: bool):
+    figure.add_trace(
+        "Scatter",
+        x=[due.isoformat()],
+        y=[plain_number(target.value)],
+        mode="markers",
+        name=f"目標 {indicator.name_ja}（{plan.name}）",
+        legendgroup=f"plan-{plan.pk}",
+        showlegend=False,
+        marker={"symbol": symbol, "size": 13 if is_basis else 11, "color": colour},
+        hovertemplate=(
+            f"{indicator.name_ja}<br>{fiscal.fiscal_year_label(target.fiscal_year)}末の目標: "
+            f"%{{y}}{indicator.unit}{target.get_comparator_display()}<extra>{plan.name}</extra>"
+        ),
+    )
+
+
+def _needed_course(figure, series: list[Value], indicator, target, due: date, colour: str) -> None:
+    """From the latest value to the target, while it is still short and before the due date."""
+    if not (
+        series
+        and series[-1].when < due
+        and values.shortfall(series[-1].value, target.value, target.comparator) > 0
+    ):
+        return
+    latest = series[-1]
+    figure.add_trace(
+        "Scatter",
+        x=[latest.when.isoformat(), due.isoformat()],
+        y=[plain_number(latest.value), plain_number(target.value)],
+        mode="lines",
+        line={"color": colour, "width": 1, "dash": "dash"},
+        name=f"目標までの必要な推移 {indicator.name_ja}",
+        showlegend=False,
+        hoverinfo="skip",
+    )
+
+
+def _layout(figure, unit: str, all_dates: list[date]) -> None:
+    figure.update_layout(
+        margin={"l": 80, "r": 20, "t": 20, "b": 40},
+        height=380,
+        font={"family": "IPAexGothic, Noto Sans CJK JP, sans-serif", "size": 12},
+        yaxis={
+            "title": {"text": unit, "standoff": 14},
+            "rangemode": "tozero",
+            "gridcolor": "#e5e5e5",
+            "tickformat": ",",
+        },
+        xaxis={"type": "date", "gridcolor": "#e5e5e5", **_wareki_ticks(all_dates)},
+        legend={"orientation": "h", "y": -0.15},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        hovermode="closest",
+    )
+
+
+def _wareki_ticks(dates: list[date]) -> dict:
+    """Year ticks labelled in 和暦 with the Western year (H26(2014) … R5(2023)), at most about ten."""
+    if not dates:
+        return {}
+    first, last = min(dates).year, max(dates).year + 1
+    step = max(1, -(-(last - first) // 10))
+    years = list(range(first, last + 1, step))
+    return {
+        "tickmode": "array",
+        "tickvals": [date(y, 1, 1).isoformat() for y in years],
+        "ticktext": [f"{fiscal.wareki_year(y, short=True)}({y})" for y in years],
+    }
+
+
+def _region_table(key, title, members, series: Series, regions, prefecture) -> Table | None:
+    header = ["圏域", "時点", *(f"{m.name_ja}（{m.unit}）" if m.unit else m.name_ja for m in members)]
+    rows = []
+    for r in regions:
+        rkey = area_key_for(prefecture=prefecture, region=r)
+        by_when: dict[date, dict[int, Value]] = defaultdict(dict)
+        for index, indicator in enumerate(members):
+            for v in series.get((indicator.pk, rkey), []):
+                by_when[v.when][index] = v
+        for when in sorted(by_when):
+            cells = by_when[when]
+            label = next(iter(cells.values())).label
+            rows.append(
+                [
+                    r.full_name,
+                    label,
+                    *(plain_number(cells[i].value) if i in cells else "" for i in range(len(members))),
+                ]
+            )
+    if not rows:
+        return None
+    return Table(key=f"chart-{key}-regions", title=f"{title}（圏域別）", header=header, rows=rows)
