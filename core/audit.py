@@ -121,9 +121,9 @@ def on_user_logged_out(sender, request, user, **kwargs):
 def on_user_login_failed(sender, credentials, request=None, **kwargs):
     username = str((credentials or {}).get("username") or "")[:150]
     locked = bool(getattr(request, "axes_locked_out", False))
-    audit_event(
-        kind=AuditEvent.Kind.LOGIN_FAILURE,
-        request=request,
-        username=username,
-        detail={"locked_out": locked} if locked else {},
-    )
+    detail = {"locked_out": True} if locked else {}
+    # Refused before the password was checked (accounts.lockout): by which limit.
+    refused = getattr(request, "portal_sign_in_refused", None)
+    if refused:
+        detail["refused"] = getattr(refused, "scope", str(refused))
+    audit_event(kind=AuditEvent.Kind.LOGIN_FAILURE, request=request, username=username, detail=detail)
