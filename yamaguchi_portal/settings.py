@@ -76,6 +76,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"  # the portal's Japanese page (templates/403_csrf.html)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
