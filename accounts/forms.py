@@ -15,7 +15,19 @@ class OTPTokenForm(forms.Form):
 
 
 class UnlockForm(forms.Form):
-    attempt = forms.IntegerField(widget=forms.HiddenInput)
+    """One of the three kinds of sign-in limit to lift: a pair (its AccessAttempt id), an address,
+    or a user name's delay."""
+
+    attempt = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    address = forms.GenericIPAddressField(widget=forms.HiddenInput, required=False)
+    username = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
+
+    def clean(self):
+        data = super().clean()
+        given = [name for name in ("attempt", "address", "username") if data.get(name) not in (None, "")]
+        if len(given) != 1:
+            raise forms.ValidationError("解除する対象を一つ指定してください。")
+        return data
 
 
 class LoginForm(AuthenticationForm):

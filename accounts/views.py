@@ -102,19 +102,39 @@ def otp_disable(request):
 @roles.prefecture_required
 @require_http_methods(["GET", "POST"])
 def locked_accounts(request):
-    """ロック中のアカウント: sign-ins locked after repeated failures, with an unlock button (officials)."""
+    """ロック中のアカウント: every sign-in limit in force (pairs, addresses, delayed user names), each
+    with a button to lift it (officials)."""
     if request.method == "POST":
         form = UnlockForm(request.POST)
-        attempt = None
+        done = None
         if form.is_valid():
-            attempt = lockout.locked_attempts().filter(pk=form.cleaned_data["attempt"]).first()
-        if attempt is None:
+            data = form.cleaned_data
+            if data["attempt"] is not None:
+                attempt = lockout.locked_attempts().filter(pk=data["attempt"]).first()
+                if attempt is not None:
+                    lockout.login_lockout_reset(by=request.user, attempt=attempt, request=request)
+                    done = f"「{attempt.username}」のロックを解除しました。"
+            elif data["address"]:
+                if lockout.login_address_unlock(by=request.user, ip=data["address"], request=request):
+                    done = f"接続元 {data['address']} のロックを解除しました。"
+            elif lockout.login_username_delay_reset(
+                by=request.user, username=data["username"], request=request
+            ):
+                done = f"「{data['username']}」の待ち時間を解除しました。"
+        if done is None:
             messages.error(request, "指定のロックは見つかりません（既に解除されたか、期限が過ぎています）。")
         else:
-            lockout.login_lockout_reset(by=request.user, attempt=attempt, request=request)
-            messages.success(request, f"「{attempt.username}」のロックを解除しました。")
+            messages.success(request, done)
         return redirect("accounts:locked_accounts")
-    return render(request, "accounts/locked_accounts.html", {"attempts": list(lockout.locked_attempts())})
+    return render(
+        request,
+        "accounts/locked_accounts.html",
+        {
+            "attempts": list(lockout.locked_attempts()),
+            "addresses": lockout.locked_addresses(),
+            "delayed": lockout.delayed_usernames(),
+        },
+    )
 
 
 # --- 監査ログ (the audit trail; recorded by core.audit, read by officials here) ---------------------

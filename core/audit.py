@@ -27,9 +27,11 @@ __all__ = [
     "AuditedWriteError",
     "audit_download",
     "audit_event",
+    "audit_list_view",
     "audit_permission_change",
     "audit_view",
     "client_ip",
+    "mark_sensitive",
 ]
 
 
@@ -71,9 +73,30 @@ def audit_event(
     return event
 
 
+# Set on a request that showed sensitive records: core.middleware then forbids caching the response.
+SENSITIVE_ATTR = "portal_sensitive_read"
+
+
+def mark_sensitive(request) -> None:
+    """The response to this request shows sensitive records: no browser or proxy may keep a copy."""
+    if request is not None:
+        setattr(request, SENSITIVE_ATTR, True)
+
+
 def audit_view(request, obj, *, detail: dict | None = None) -> AuditEvent:
-    """Record that request.user opened `obj` (call it in the detail view of every sensitive record)."""
+    """Record that request.user opened `obj` (call it in every view that shows a sensitive record)."""
+    mark_sensitive(request)
     return audit_event(kind=AuditEvent.Kind.RECORD_VIEW, request=request, target=obj, detail=detail)
+
+
+def audit_list_view(request, what: str, *, detail: dict | None = None) -> AuditEvent:
+    """Record that request.user opened a list of sensitive records (`what` in Japanese, e.g. 事例一覧)."""
+    mark_sensitive(request)
+    return audit_event(
+        kind=AuditEvent.Kind.RECORD_VIEW,
+        request=request,
+        detail={"what": what, "path": request.path, **(detail or {})},
+    )
 
 
 def audit_download(request, what: str, filename: str, *, target=None) -> AuditEvent:
@@ -121,9 +144,9 @@ def on_user_logged_out(sender, request, user, **kwargs):
 def on_user_login_failed(sender, credentials, request=None, **kwargs):
     username = str((credentials or {}).get("username") or "")[:150]
     locked = bool(getattr(request, "axes_locked_out", False))
-    audit_event(
-        kind=AuditEvent.Kind.LOGIN_FAILURE,
-        request=request,
-        username=username,
-        detail={"locked_out": locked} if locked else {},
-    )
+    detail = {"locked_out": True} if locked else {}
+    # Refused before the password was checked (accounts.lockout): by which limit.
+    refused = getattr(request, "portal_sign_in_refused", None)
+    if refused:
+        detail["refused"] = getattr(refused, "scope", str(refused))
+    audit_event(kind=AuditEvent.Kind.LOGIN_FAILURE, request=request, username=username, detail=detail)

@@ -17,6 +17,7 @@ from urllib.parse import unquote
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger("core.database")
 
@@ -60,22 +61,28 @@ def attachment_filename(content_disposition: str) -> str | None:
 
 
 class DownloadAuditMiddleware:
-    """Record every file a signed-in user downloads (CSV, Excel, PDF…) in the audit log.
+    """Record every file a signed-in user downloads (CSV, Excel, PDF…) in the audit log, and keep
+    every download and every page that showed sensitive records out of browser and proxy caches.
 
     Every export in the portal answers with `Content-Disposition: attachment`, so auditing here,
     in one place, covers each export and sheet download — including ones added later — without
-    relying on every view to remember a call.
+    relying on every view to remember a call. A view that shows case data records the read with
+    core.audit (audit_view / audit_list_view), which marks the request for `no-store` here.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        from core.audit import SENSITIVE_ATTR, audit_download
+
         response = self.get_response(request)
         filename = attachment_filename(response.get("Content-Disposition", ""))
         user = getattr(request, "user", None)
         if filename and response.status_code == 200 and user is not None and user.is_authenticated:
-            from core.audit import audit_download
-
             audit_download(request, request.path, filename)
+        if filename or getattr(request, SENSITIVE_ATTR, False):
+            # A shared office PC's browser cache or an intranet proxy must not keep case data.
+            response.headers.pop("Expires", None)
+            patch_cache_control(response, no_store=True, private=True, no_cache=True, max_age=0)
         return response

@@ -108,6 +108,8 @@ class AuditEvent(models.Model):
         DOWNLOAD = "download", "エクスポート・ダウンロード"
         PERMISSION_CHANGE = "permission_change", "権限の変更"
         ACCOUNT_UNLOCK = "account_unlock", "ロック解除"
+        LOGIN_LOCKOUT = "login_lockout", "ログインのロック"
+        ADMIN_CHANGE = "admin_change", "管理画面での変更"
         AUDIT_PURGE = "audit_purge", "保存期間を過ぎた監査ログの削除"
 
     at = models.DateTimeField("日時", auto_now_add=True, db_index=True)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from core import exports
-from core.audit import audit_view
+from core.audit import audit_list_view, audit_view
 from core.changes import history_for
 from core.listing import query_without_page
 from meetings import services
@@ -143,6 +143,9 @@ def meeting_detail(request, pk):
 
 
 def _editor_page(request, editor, *, conflict_rows=None):
+    meeting = editor.meeting
+    if meeting is not None and meeting.pk and meeting.cases.exists():  # the form shows its cases
+        audit_view(request, meeting, detail={"page": "編集"})
     return render(
         request,
         "meetings/meeting_form.html",
@@ -224,6 +227,8 @@ def meeting_restore(request, pk):
 def meeting_history(request, pk):
     meeting = _meeting_for(request, pk)
     show_cases = roles.can_view_case_details(request.user, meeting.region_id)
+    if show_cases:  # the history shows the cases' summaries as they were: a read of case data
+        audit_view(request, meeting, detail={"page": "変更履歴"})
 
     def hide(key: str) -> bool:
         return key == "version" or (not show_cases and key.startswith("case."))
@@ -262,11 +267,20 @@ def case_list(request):
     selected_status = request.GET.get("status", "")
     if selected_status in CaseStatus.values:
         cases = cases.filter(status=selected_status)
+    shown = list(cases.order_by("region__display_order", "-fiscal_year", "-sequence")[:500])
+    audit_list_view(
+        request,
+        "事例一覧",
+        detail={
+            "filters": {"region": selected_region, "status": selected_status},
+            "case_ids": [c.pk for c in shown],
+        },
+    )
     return render(
         request,
         "meetings/case_list.html",
         {
-            "cases": cases.order_by("region__display_order", "-fiscal_year", "-sequence")[:500],
+            "cases": shown,
             "regions": regions,
             "statuses": CaseStatus.choices,
             "selected_region": selected_region,
@@ -315,6 +329,8 @@ def success_list(request):
             .prefetch_related("followups")
             .order_by("region__display_order", "-fiscal_year", "-sequence")
         )
+        cases = list(cases)
+        audit_list_view(request, "成功事例", detail={"case_ids": [c.pk for c in cases]})
     return render(
         request,
         "meetings/success_list.html",

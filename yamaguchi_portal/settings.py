@@ -76,6 +76,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"  # the portal's Japanese page (templates/403_csrf.html)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -152,6 +153,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # zxcvbn's estimate: refuses repeats, sequences (also of kana), keyboard rows and names.
+    {"NAME": "accounts.validators.StrengthValidator", "OPTIONS": {"min_score": 3}},
 ]
 # django-axes checks every sign-in first (see accounts.backends), then Django's own backend.
 AUTHENTICATION_BACKENDS = [
@@ -234,12 +237,27 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Sign-in lockout (django-axes): 5 failures for one user name from one address lock that pair
-# for 30 minutes; a prefecture official can lift it early at /accounts/locked/.
+# Sign-in limits (accounts.lockout); a prefecture official can lift each early at /accounts/locked/.
+# 1. django-axes: 5 failures for one user name from one address lock that pair for 30 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# An attempt refused during a lock is not counted (it would only extend the lock), and every counted
+# failure is kept in AccessFailureLog, which limits 2 and 3 count across worker processes.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# 2. Password spraying: 20 failures on any user names from one address within 30 minutes lock the
+#    address for 30 minutes after the last of them.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("SIGN_IN_ADDRESS_FAILURE_LIMIT", 20)
+SIGN_IN_ADDRESS_WINDOW = timedelta(minutes=env_int("SIGN_IN_ADDRESS_WINDOW_MINUTES", 30))
+SIGN_IN_ADDRESS_COOLOFF = timedelta(minutes=env_int("SIGN_IN_ADDRESS_COOLOFF_MINUTES", 30))
+# 3. One user name from any addresses: from the 5th failure within 24 hours each further attempt
+#    waits 2, 4, 8 … seconds after the last failure, at most 5 minutes. A delay, never a lock, so
+#    nobody can keep an official out by guessing wrong on purpose.
+SIGN_IN_USERNAME_DELAY_AFTER = env_int("SIGN_IN_USERNAME_DELAY_AFTER", 5)
+SIGN_IN_USERNAME_WINDOW = timedelta(hours=env_int("SIGN_IN_USERNAME_WINDOW_HOURS", 24))
+SIGN_IN_USERNAME_MAX_DELAY = timedelta(seconds=env_int("SIGN_IN_USERNAME_MAX_DELAY_SECONDS", 300))
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the portal's own audit log (core.AuditEvent)

@@ -21,4 +21,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "core.views.bad_request"
 handler500 = "core.views.server_error"
