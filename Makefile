@@ -14,10 +14,13 @@ PORT ?= 8000
 LOCAL_ENV := var/local.env
 TEST_ENV := PORTAL_ENV_FILE= SECRET_KEY=insecure-key-for-tests-only SECURE_HTTPS=0 STATIC_MANIFEST=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: run test setup setup-test system-deps system-deps-test lint format migrate data demo-users check backup restore bench clean
+.PHONY: run prepare test setup setup-test system-deps system-deps-test lint format migrate data demo-users check backup restore bench clean
 
-run: setup $(LOCAL_ENV) migrate data demo-users
+run: setup prepare
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Everything `make run` does between installing and serving (tests/test_readme.py runs it in a copy).
+prepare: $(LOCAL_ENV) migrate data demo-users
 
 test: setup-test
 	$(VENV)/bin/ruff check .
