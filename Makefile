@@ -8,14 +8,19 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# Development defaults for `make run` only (production sets its own environment).
-RUN_ENV := DEBUG=1 SECURE_HTTPS=0
-TEST_ENV := SECRET_KEY=insecure-key-for-tests-only SECURE_HTTPS=0 STATIC_MANIFEST=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
+# A local install's settings (DEBUG=1, SECURE_HTTPS=0, a random SECRET_KEY), written once by `make run`
+# and read by settings.py, so the README's manage.py and `make backup` commands work in any shell.
+# Production has no such file and keeps the strict defaults; the tests never read it.
+LOCAL_ENV := var/local.env
+TEST_ENV := PORTAL_ENV_FILE= SECRET_KEY=insecure-key-for-tests-only SECURE_HTTPS=0 STATIC_MANIFEST=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: run test setup setup-test system-deps system-deps-test lint format migrate data demo-users check backup restore bench clean
+.PHONY: run prepare test setup setup-test system-deps system-deps-test lint format migrate data demo-users check backup restore bench clean
 
-run: setup migrate data demo-users
-	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+run: setup prepare
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Everything `make run` does between installing and serving (tests/test_readme.py runs it in a copy).
+prepare: $(LOCAL_ENV) migrate data demo-users
 
 test: setup-test
 	$(VENV)/bin/ruff check .
@@ -44,15 +49,19 @@ setup: system-deps $(VENV)/.installed
 setup-test: system-deps-test $(VENV)/.installed
 	mkdir -p var/static
 
-migrate:
-	$(RUN_ENV) $(MANAGE) migrate --noinput
+# Written only when missing: a second `make run` keeps its SECRET_KEY (and so the sessions).
+$(LOCAL_ENV):
+	PYTHON=$(PYTHON) scripts/local-env.sh $@
 
-data:
-	$(RUN_ENV) $(MANAGE) load_reference_data
-	$(RUN_ENV) $(MANAGE) load_sheet
+migrate: $(LOCAL_ENV)
+	$(MANAGE) migrate --noinput
 
-demo-users:
-	$(RUN_ENV) $(MANAGE) create_demo_users
+data: $(LOCAL_ENV)
+	$(MANAGE) load_reference_data
+	$(MANAGE) load_sheet
+
+demo-users: $(LOCAL_ENV)
+	$(MANAGE) create_demo_users
 
 lint:
 	$(VENV)/bin/ruff check .
@@ -63,6 +72,7 @@ format:
 	$(VENV)/bin/ruff format .
 
 # Database (pg_dump / SQLite backup API) and MEDIA_ROOT into var/backups/<time>/, newest BACKUP_KEEP kept.
+# Same settings as the portal: var/local.env on a local install, the environment on a server.
 backup:
 	$(MANAGE) backup_db
 

@@ -14,9 +14,14 @@ from django.core.files.storage import FileSystemStorage
 _BOOTSTRAP = Path(xstatic.pkg.bootstrap.BASE_DIR)
 _PLOTLY = Path(plotly.__file__).parent / "package_data"
 
+# The source maps are here because the minified files name them (`sourceMappingURL`) and the
+# manifest storage (DEBUG=0) rewrites every such reference to a hashed name: a reference it cannot
+# find fails collectstatic. plotly.min.js names none. tests/test_production.py collects for real.
 VENDOR_FILES = {
     "vendor/bootstrap/css/bootstrap.min.css": _BOOTSTRAP / "css" / "bootstrap.min.css",
+    "vendor/bootstrap/css/bootstrap.min.css.map": _BOOTSTRAP / "css" / "bootstrap.min.css.map",
     "vendor/bootstrap/js/bootstrap.bundle.min.js": _BOOTSTRAP / "js" / "bootstrap.bundle.min.js",
+    "vendor/bootstrap/js/bootstrap.bundle.min.js.map": _BOOTSTRAP / "js" / "bootstrap.bundle.min.js.map",
     "vendor/plotly/plotly.min.js": _PLOTLY / "plotly.min.js",
 }
 

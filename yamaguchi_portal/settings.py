@@ -1,7 +1,8 @@
 """Settings for the Yamaguchi portal: one module, driven by the environment.
 
 Defaults are the safe production ones (DEBUG off, HTTPS only, secure cookies); a developer
-turns them off explicitly (`make run` sets DEBUG=1 and SECURE_HTTPS=0).
+turns them off explicitly: `make run` writes var/local.env (DEBUG=1, SECURE_HTTPS=0, a random
+SECRET_KEY), which is read below when it exists.
 """
 
 import os
@@ -65,6 +66,22 @@ def database_from_url(url: str) -> dict:
         }
     raise ImproperlyConfigured(f"DATABASE_URL の形式が分かりません: {parsed.scheme}://…")
 
+
+def read_env_file(path: str) -> None:
+    """KEY=VALUE lines into the environment; a variable already set in the environment wins."""
+    if not path or not os.path.isfile(path):
+        return
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            key, sep, value = line.strip().partition("=")
+            if sep and not key.startswith("#"):
+                os.environ.setdefault(key.strip(), value.strip())
+
+
+# A local install's settings (scripts/local-env.sh, written once by `make run`), so the README's
+# manage.py and `make backup` commands work in any shell. A server has no such file and keeps the
+# strict defaults; PORTAL_ENV_FILE= (empty) reads none: the Docker image and the test run set it.
+read_env_file(os.environ.get("PORTAL_ENV_FILE", str(VAR_DIR / "local.env")))
 
 DEBUG = env_bool("DEBUG", False)
 
