@@ -60,7 +60,9 @@ def env_secret(name: str, default: str = "") -> str:
     value = os.environ.get(name, "")
     path = os.environ.get(f"{name}_FILE", "")
     if value and path:
-        raise ImproperlyConfigured(f"{name} と {name}_FILE の両方が設定されています。どちらか一方にしてください。")
+        raise ImproperlyConfigured(
+            f"{name} と {name}_FILE の両方が設定されています。どちらか一方にしてください。"
+        )
     if not path:
         return value or default
     try:

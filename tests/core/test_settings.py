@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from django.core.exceptions import ImproperlyConfigured
 
 from yamaguchi_portal.settings import database_from_url, env_bool, env_int, env_secret
@@ -84,7 +83,15 @@ def test_postgres_defaults_are_filled_in(monkeypatch):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("1", True), ("TRUE", True), (" yes ", True), ("On", True), ("0", False), ("false", False), ("No", False)],
+    [
+        ("1", True),
+        ("TRUE", True),
+        (" yes ", True),
+        ("On", True),
+        ("0", False),
+        ("false", False),
+        ("No", False),
+    ],
 )
 def test_booleans_accept_the_usual_spellings(monkeypatch, raw, expected):
     monkeypatch.setenv("PORTAL_TEST_FLAG", raw)
