@@ -20,6 +20,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bench import texts
+from bench.dataset import AS_OF, CHUNK, FIRST_ACTIVITY_FY, FULL, LAST_ACTIVITY_FY, YAMAGUCHI
+from core import fiscal
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -42,11 +44,6 @@ def _random_day(rng: random.Random, fiscal_year: int) -> date:
     return date(fiscal_year, 4, 1) + timedelta(days=rng.randrange(365))
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.month - 1 + months
-    return date(day.year + index // 12, index % 12 + 1, 1)
-
-
 @dataclass
 class Plan:
     region: object | None  # Region, or None for 県全域 (Yamaguchi's prefecture-wide records)
@@ -60,7 +57,6 @@ class _Writer:
     def __init__(self, generator):
         from django.contrib.auth import get_user_model
 
-        from bench.generate import YAMAGUCHI
         from regions.models import HealthCentre, Region
 
         self.g = generator
@@ -85,7 +81,6 @@ class _Writer:
     ) -> list[Plan]:
         """Yamaguchi's realistic plan (trimmed to a tenth of the total when the scale is tiny), then
         the rest of `total` spread over the other regions and fiscal years."""
-        from bench.generate import FIRST_ACTIVITY_FY, LAST_ACTIVITY_FY
 
         quota = max(1, total // 10)
         if len(yamaguchi) > quota:
@@ -107,7 +102,6 @@ class _Writer:
         return plans
 
     def chunks(self, items):
-        from bench.generate import CHUNK
 
         for start in range(0, len(items), CHUNK):
             yield items[start : start + CHUNK]
@@ -115,7 +109,6 @@ class _Writer:
 
 class MeetingWriter(_Writer):
     def plan(self, rng) -> list[Plan]:
-        from bench.generate import FIRST_ACTIVITY_FY, FULL, LAST_ACTIVITY_FY
 
         yamaguchi = []
         for fy in range(FIRST_ACTIVITY_FY, LAST_ACTIVITY_FY + 1):
@@ -142,7 +135,6 @@ class MeetingWriter(_Writer):
         ]
         plans = self.fill(rng, yamaguchi, self.g.n(FULL["meetings"]), other_kinds)
         # Case reviews: held regional 事例検討会, Yamaguchi's first, one to three cases each.
-        from bench.generate import AS_OF
 
         candidates = [p for p in plans if p.kind == "case_review" and p.region is not None and p.day <= AS_OF]
         rng.shuffle(candidates)
@@ -160,7 +152,6 @@ class MeetingWriter(_Writer):
     def write(self) -> dict[str, int]:
         from django.contrib.contenttypes.models import ContentType
 
-        from bench.generate import AS_OF
         from core import history
         from core.categories import OrganisationType
         from core.fiscal import fiscal_year_label, fiscal_year_of
@@ -276,7 +267,7 @@ class MeetingWriter(_Writer):
                         status = rng.choices(list(CaseStatus.values), weights=(15, 15, 15, 35, 8, 12))[0]
                     discharge = None
                     if status in ("discharged", "in_community", "readmitted"):
-                        discharge = min(_add_months(plan.day, rng.randint(1, 6)), AS_OF.replace(day=1))
+                        discharge = min(fiscal.add_months(plan.day, rng.randint(1, 6)), AS_OF.replace(day=1))
                     meeting_cases.append(
                         CaseReview(
                             meeting=meeting,
@@ -311,7 +302,7 @@ class MeetingWriter(_Writer):
                     items = []
                     if case.discharge_month:
                         for months in (3, 6, 12):
-                            if _add_months(case.discharge_month, months) > AS_OF:
+                            if fiscal.add_months(case.discharge_month, months) > AS_OF:
                                 break
                             status = "in_community"
                             if case.status == "readmitted" and months >= 6:
@@ -396,7 +387,6 @@ class MeetingWriter(_Writer):
 
 class TrainingWriter(_Writer):
     def plan(self, rng) -> list[Plan]:
-        from bench.generate import FIRST_ACTIVITY_FY, FULL, LAST_ACTIVITY_FY
 
         yamaguchi = []
         for fy in range(FIRST_ACTIVITY_FY, LAST_ACTIVITY_FY + 1):
@@ -423,7 +413,6 @@ class TrainingWriter(_Writer):
     def write(self) -> dict[str, int]:
         from django.contrib.contenttypes.models import ContentType
 
-        from bench.generate import AS_OF, FIRST_ACTIVITY_FY, LAST_ACTIVITY_FY
         from core import history
         from core.categories import OrganisationType
         from core.fiscal import fiscal_year_label, fiscal_year_of

@@ -375,7 +375,7 @@ def case_followups_update(*, by, case: CaseReview, rows: dict[int, dict | None],
             continue
         if case.discharge_month is None:
             raise ValidationError("退院年月のない事例には追跡調査を記録できません。")
-        if add_months(case.discharge_month, months) > today:
+        if fiscal.add_months(case.discharge_month, months) > today:
             raise ValidationError(f"退院後{months}か月はまだ来ていません。")
         item = stored.get(months) or CaseFollowUp(case=case, months=months)
         item.status = data["status"]
@@ -390,8 +390,3 @@ def case_followups_update(*, by, case: CaseReview, rows: dict[int, dict | None],
         before_labels=before_labels,
     )
     return case
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    return date(day.year + month_index // 12, month_index % 12 + 1, 1)
