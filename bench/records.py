@@ -170,10 +170,10 @@ class MeetingWriter(_Writer):
             MeetingKind,
             MeetingStatus,
             Participation,
-            PrefectureDivision,
             StayBand,
             Support,
         )
+        from regions.models import PrefectureDivision
 
         rng = random.Random(self.g.seed + 3)
         plans = self.plan(rng)

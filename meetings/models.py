@@ -20,7 +20,7 @@ from core.categories import OrganisationType
 from core.models import AuditedQuerySet
 from core.records import RecordQuerySet, RegionLabelMixin, SoftDeleteQuerySet, TrackedRecord
 from meetings.validators import validate_no_identifiers
-from regions.models import HealthCentre, Region
+from regions.models import HealthCentre, PrefectureDivision, Region
 
 NO_IDENTIFIERS = [validate_no_identifiers]
 SEARCH_GRAM_INDEX = "meeting_search_grams"  # PostgreSQL only: migration 0005
@@ -42,9 +42,8 @@ class MeetingStatus(models.TextChoices):
     HELD = "held", "開催済"
 
 
-class PrefectureDivision(models.TextChoices):
-    DISABILITY_SUPPORT = "disability_support", "山口県 障害者支援課"
-    HEALTH_PROMOTION = "health_promotion", "山口県 健康増進課"
+# A meeting's organiser when no health centre runs it: one of the prefecture's divisions.
+ORGANISER_DIVISION_CHOICES = PrefectureDivision.choices_for("山口県")
 
 
 class MeetingQuerySet(AuditedQuerySet, RecordQuerySet, SoftDeleteQuerySet, roles.RegionScopedQuerySet):
@@ -125,7 +124,7 @@ class Meeting(RegionLabelMixin, TrackedRecord):
         verbose_name="主催（保健所）",
     )
     organiser_division = models.CharField(
-        "主催（県の課）", max_length=30, choices=PrefectureDivision.choices, blank=True
+        "主催（県の課）", max_length=30, choices=ORGANISER_DIVISION_CHOICES, blank=True
     )
     agenda = models.TextField("議題", blank=True, validators=NO_IDENTIFIERS)
     minutes = models.TextField("議事要旨", blank=True, validators=NO_IDENTIFIERS)

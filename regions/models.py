@@ -20,6 +20,22 @@ class Prefecture(models.Model):
         return self.name
 
 
+class PrefectureDivision(models.TextChoices):
+    """The prefecture's divisions that run 地域移行 (where the portal's prefecture officials work).
+
+    The labels are the divisions' own names; a page puts the prefecture in front as reads best
+    there (`choices_for`): 山口県 on a meeting's organiser, 県 among a training's organisers.
+    """
+
+    DISABILITY_SUPPORT = "disability_support", "障害者支援課"
+    HEALTH_PROMOTION = "health_promotion", "健康増進課"
+
+    @classmethod
+    def choices_for(cls, prefix: str) -> list[tuple[str, str]]:
+        """[("disability_support", "県 障害者支援課"), …] for prefix "県"."""
+        return [(division.value, f"{prefix} {division.label}") for division in cls]
+
+
 def region_full_name(name: str) -> str:
     """岩国 → 岩国圏域."""
     return f"{name}圏域"

@@ -12,7 +12,7 @@ from core.categories import OrganisationType
 from core.fiscal import fiscal_year_label
 from core.models import AuditedQuerySet
 from core.records import RecordQuerySet, RegionLabelMixin, SoftDeleteQuerySet, TrackedRecord
-from regions.models import HealthCentre, Region
+from regions.models import HealthCentre, PrefectureDivision, Region
 
 MAX_SESSION_HOURS = Decimal(40)
 
@@ -34,10 +34,22 @@ class Course(models.TextChoices):
     OTHER = "other", "その他"
 
 
+_DIVISIONS = dict(PrefectureDivision.choices_for("県"))
+
+
 class OrganiserKind(models.TextChoices):
+    """Who ran a session: a health centre, one of the prefecture's divisions (regions.PrefectureDivision,
+    stored under the same values), or someone else."""
+
     HEALTH_CENTRE = "health_centre", "保健所・健康福祉センター"
-    DISABILITY_SUPPORT = "disability_support", "県 障害者支援課"
-    HEALTH_PROMOTION = "health_promotion", "県 健康増進課"
+    DISABILITY_SUPPORT = (
+        PrefectureDivision.DISABILITY_SUPPORT.value,
+        _DIVISIONS[PrefectureDivision.DISABILITY_SUPPORT],
+    )
+    HEALTH_PROMOTION = (
+        PrefectureDivision.HEALTH_PROMOTION.value,
+        _DIVISIONS[PrefectureDivision.HEALTH_PROMOTION],
+    )
     OTHER = "other", "その他"
 
 
