@@ -57,9 +57,11 @@ class _Writer:
     def __init__(self, generator):
         from django.contrib.auth import get_user_model
 
-        from regions.models import HealthCentre, Region
+        from regions.models import HealthCentre, Prefecture, Region
 
         self.g = generator
+        # Prefecture-wide (region None) records are Yamaguchi's, the prefecture the portal serves.
+        self.yamaguchi_id = Prefecture.objects.get(code=YAMAGUCHI).pk
         self.regions = list(Region.objects.select_related("prefecture").order_by("code"))
         self.yamaguchi_regions = [r for r in self.regions if r.prefecture.code == YAMAGUCHI]
         self.other_regions = [r for r in self.regions if r.prefecture.code != YAMAGUCHI]
@@ -72,6 +74,10 @@ class _Writer:
         self.staff_of = {
             region_id: users[f"bench-staff-{centre.code}"] for region_id, centre in self.centre_of.items()
         }
+
+    def prefecture_id(self, region) -> int:
+        """What the services set: the region's prefecture, or the portal's for a prefecture-wide record."""
+        return region.prefecture_id if region is not None else self.yamaguchi_id
 
     def author(self, region):
         return self.staff_of[region.pk] if region is not None else self.official
@@ -204,6 +210,7 @@ class MeetingWriter(_Writer):
                     if rng.random() < 0.1
                     else (f"{centre.name} 会議室" if centre else "県庁 会議室"),
                     region=region,
+                    prefecture_id=self.prefecture_id(region),
                     organiser_centre=centre,
                     organiser_division="" if centre else rng.choice(PrefectureDivision.values),
                     agenda="\n".join(rng.sample(texts.AGENDA, rng.randint(1, 3))),
@@ -448,6 +455,7 @@ class TrainingWriter(_Writer):
                     organiser_health_centre=centre,
                     organiser_other="",
                     region=region,
+                    prefecture_id=self.prefecture_id(region),
                     place=place,
                     requests=rng.choice(texts.TRAINING_REQUESTS),
                     fiscal_year=fiscal_year_of(plan.day),

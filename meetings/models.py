@@ -20,7 +20,7 @@ from core.categories import OrganisationType
 from core.models import AuditedQuerySet
 from core.records import RecordQuerySet, RegionLabelMixin, SoftDeleteQuerySet, TrackedRecord
 from meetings.validators import validate_no_identifiers
-from regions.models import HealthCentre, PrefectureDivision, Region
+from regions.models import HealthCentre, Prefecture, PrefectureDivision, PrefectureRecordQuerySet, Region
 
 NO_IDENTIFIERS = [validate_no_identifiers]
 SEARCH_GRAM_INDEX = "meeting_search_grams"  # PostgreSQL only: migration 0005
@@ -46,7 +46,9 @@ class MeetingStatus(models.TextChoices):
 ORGANISER_DIVISION_CHOICES = PrefectureDivision.choices_for("山口県")
 
 
-class MeetingQuerySet(AuditedQuerySet, RecordQuerySet, SoftDeleteQuerySet, roles.RegionScopedQuerySet):
+class MeetingQuerySet(
+    AuditedQuerySet, RecordQuerySet, PrefectureRecordQuerySet, SoftDeleteQuerySet, roles.RegionScopedQuerySet
+):
     region_field = "region"
     alive_lookup = {"deleted_at__isnull": True}
 
@@ -95,7 +97,8 @@ class MeetingQuerySet(AuditedQuerySet, RecordQuerySet, SoftDeleteQuerySet, roles
 class Meeting(RegionLabelMixin, TrackedRecord):
     """One meeting: a region's 圏域連絡調整会議, a 事例検討会, the prefecture council, ….
 
-    `region` empty means prefecture-wide (県全域). `fiscal_year` is derived from `date` by the
+    `region` empty means prefecture-wide (県全域). `prefecture` is the region's, or for a
+    prefecture-wide meeting the portal's own (set by the service, like `fiscal_year`). `fiscal_year` is derived from `date` by the
     service and indexed for the list filters. `version` grows on every save (optimistic locking);
     deletion is soft so that a prefecture official can restore the meeting.
     """
@@ -114,6 +117,9 @@ class Meeting(RegionLabelMixin, TrackedRecord):
         related_name="meetings",
         verbose_name="圏域",
         help_text="空欄は県全域の会議（県職員のみ登録できます）",
+    )
+    prefecture = models.ForeignKey(
+        Prefecture, on_delete=models.PROTECT, related_name="meetings", verbose_name="都道府県", editable=False
     )
     organiser_centre = models.ForeignKey(
         HealthCentre,

@@ -34,7 +34,7 @@ from meetings.models import (
     Support,
     choice_labels,
 )
-from regions.models import Region
+from regions.models import Region, owning_prefecture_id
 
 MEETING_FIELDS = (
     "kind",
@@ -260,6 +260,7 @@ def _apply_fields(meeting: Meeting, fields: dict) -> None:
     for name, value in fields.items():
         setattr(meeting, name, value)
     meeting.fiscal_year = fiscal.fiscal_year_of(meeting.date)
+    meeting.prefecture_id = owning_prefecture_id(meeting.region)
     meeting.search_text = search.search_text(meeting.title, meeting.agenda)
 
 

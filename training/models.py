@@ -12,7 +12,7 @@ from core.categories import OrganisationType
 from core.fiscal import fiscal_year_label
 from core.models import AuditedQuerySet
 from core.records import RecordQuerySet, RegionLabelMixin, SoftDeleteQuerySet, TrackedRecord
-from regions.models import HealthCentre, PrefectureDivision, Region
+from regions.models import HealthCentre, Prefecture, PrefectureDivision, PrefectureRecordQuerySet, Region
 
 MAX_SESSION_HOURS = Decimal(40)
 
@@ -53,7 +53,9 @@ class OrganiserKind(models.TextChoices):
     OTHER = "other", "その他"
 
 
-class TrainingSessionQuerySet(AuditedQuerySet, RecordQuerySet, SoftDeleteQuerySet, RegionScopedQuerySet):
+class TrainingSessionQuerySet(
+    AuditedQuerySet, RecordQuerySet, PrefectureRecordQuerySet, SoftDeleteQuerySet, RegionScopedQuerySet
+):
     region_field = "region"
     alive_lookup = {"is_deleted": False}
 
@@ -92,6 +94,7 @@ class TrainingSession(RegionLabelMixin, TrackedRecord):
     """One training session (研修): which course, when, how long, who ran it, where, who came, how it went.
 
     `region` NULL means a prefecture-wide (県全域) session, created by prefecture officials only.
+    `prefecture` is the region's, or for a prefecture-wide session the portal's own (set by the service).
     `fiscal_year` is derived from `start_date` by the service functions and indexed for lists and
     summaries. Deleting is soft (`is_deleted`), and `version` guards against concurrent edits.
     """
@@ -130,6 +133,13 @@ class TrainingSession(RegionLabelMixin, TrackedRecord):
         related_name="training_sessions",
         verbose_name="圏域",
         help_text="空欄は県全域",
+    )
+    prefecture = models.ForeignKey(
+        Prefecture,
+        on_delete=models.PROTECT,
+        related_name="training_sessions",
+        verbose_name="都道府県",
+        editable=False,
     )
     place = models.CharField("会場", max_length=200, blank=True)
     respondents = models.PositiveIntegerField("アンケート回答数", default=0)

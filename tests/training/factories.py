@@ -10,7 +10,7 @@ from decimal import Decimal
 import factory
 
 from core.fiscal import fiscal_year_of
-from regions.models import Region
+from regions.models import Prefecture, Region
 from training.models import Course, OrganiserKind, PeerSupportProgramme, TrainingAttendance, TrainingSession
 
 
@@ -26,6 +26,10 @@ class TrainingSessionFactory(factory.django.DjangoModelFactory):
     hours = Decimal("2.5")
     organiser_kind = OrganiserKind.DISABILITY_SUPPORT
     region = factory.LazyFunction(lambda: Region.objects.get(code="3501"))
+    # As training.services sets it: the region's prefecture, or the portal's for a prefecture-wide session.
+    prefecture = factory.LazyAttribute(
+        lambda o: o.region.prefecture if o.region else Prefecture.objects.portal()
+    )
     place = "岩国健康福祉センター 会議室"
     fiscal_year = factory.LazyAttribute(lambda o: fiscal_year_of(o.start_date))
 
