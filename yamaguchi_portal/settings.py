@@ -1,7 +1,8 @@
 """Settings for the Yamaguchi portal: one module, driven by the environment.
 
 Defaults are the safe production ones (DEBUG off, HTTPS only, secure cookies); a developer
-turns them off explicitly (`make run` sets DEBUG=1 and SECURE_HTTPS=0).
+turns them off explicitly (`make run` sets DEBUG=1 and SECURE_HTTPS=0). Read through django-environ
+with strict booleans (a mistyped value stops the start), and secrets optionally from `*_FILE` paths.
 """
 
 import os
