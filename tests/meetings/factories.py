@@ -24,7 +24,8 @@ from meetings.models import (
     Participation,
     StayBand,
 )
-from regions.models import HealthCentre, Prefecture, Region
+from regions.models import HealthCentre, Region
+from tests.factories import owning_prefecture
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):
@@ -36,9 +37,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     date = date(2022, 10, 5)
     region = factory.LazyFunction(lambda: Region.objects.get(code="3501"))
     # As meetings.services sets it: the region's prefecture, or the portal's for a prefecture-wide meeting.
-    prefecture = factory.LazyAttribute(
-        lambda o: o.region.prefecture if o.region else Prefecture.objects.portal()
-    )
+    prefecture = factory.LazyAttribute(lambda o: owning_prefecture(o.region))
     organiser_centre = factory.LazyFunction(lambda: HealthCentre.objects.get(code="iwakuni"))
     organiser_division = ""
     place = "岩国健康福祉センター 会議室"

@@ -10,7 +10,8 @@ from decimal import Decimal
 import factory
 
 from core.fiscal import fiscal_year_of
-from regions.models import Prefecture, Region
+from regions.models import Region
+from tests.factories import owning_prefecture
 from training.models import Course, OrganiserKind, PeerSupportProgramme, TrainingAttendance, TrainingSession
 
 
@@ -27,9 +28,7 @@ class TrainingSessionFactory(factory.django.DjangoModelFactory):
     organiser_kind = OrganiserKind.DISABILITY_SUPPORT
     region = factory.LazyFunction(lambda: Region.objects.get(code="3501"))
     # As training.services sets it: the region's prefecture, or the portal's for a prefecture-wide session.
-    prefecture = factory.LazyAttribute(
-        lambda o: o.region.prefecture if o.region else Prefecture.objects.portal()
-    )
+    prefecture = factory.LazyAttribute(lambda o: owning_prefecture(o.region))
     place = "岩国健康福祉センター 会議室"
     fiscal_year = factory.LazyAttribute(lambda o: fiscal_year_of(o.start_date))
 
