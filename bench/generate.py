@@ -38,17 +38,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yamaguchi_portal.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("SECURE_HTTPS", "0")
 
-NATIONAL = {"prefectures": 47, "regions": 335, "municipalities": 1741}
-FULL = {"meetings": 200_000, "cases": 20_000, "training": 50_000, "observation_years": 20}
-BATCH = 5000
-CHUNK = 2000  # meetings / sessions built and inserted per round (bounded memory)
-YAMAGUCHI = "350001"
-# Fixed "today" of the dataset so that the same seed gives the same rows on any day:
-# meetings after it are planned, action items before it may be done or overdue.
-AS_OF = date(2026, 9, 30)
-FIRST_ACTIVITY_FY = 2009  # H21: 地域移行推進員 were placed; the portal's oldest records
-LAST_ACTIVITY_FY = 2026
-LAST_OBSERVATION_FY = 2025
+# The dataset's shape, shared with bench/records.py (which must not import this script back).
+from bench.dataset import (  # noqa: E402 (importable only once ROOT is on sys.path)
+    BATCH,
+    FULL,
+    LAST_OBSERVATION_FY,
+    NATIONAL,
+    YAMAGUCHI,
+)
+
 MUNICIPAL_INDICATORS = ("population", "consultation_venue", "specific_consultation_offices")
 BENCH_PASSWORD = "bench-password-2022"  # every generated user's password (bench databases only)
 YAMAGUCHI_POPULATION = 1_315_949

@@ -27,7 +27,7 @@ def dashboard_url(ctx, *, region=None) -> str:
     year the generated data has (fixed, so that the page does not change with the calendar)."""
     from django.urls import reverse
 
-    from bench.generate import LAST_OBSERVATION_FY
+    from bench.dataset import LAST_OBSERVATION_FY
 
     if _view_name("dashboard:index") != "dashboard":
         raise NotLanded("ダッシュボード（dashboard）が main にありません")
@@ -40,7 +40,7 @@ def import_rows(ctx, rows: int) -> bytes:
     (every indicator × prefecture, regions and municipalities × fiscal years before the generated ones)."""
     from openpyxl import Workbook
 
-    from bench.generate import LAST_OBSERVATION_FY, YAMAGUCHI
+    from bench.dataset import LAST_OBSERVATION_FY, YAMAGUCHI
     from core.fiscal import fiscal_year_label
     from indicators.models import Indicator
     from regions.models import Municipality, Region

@@ -35,7 +35,7 @@ export BENCH_DASHBOARD_URLS=$("$PY" -c '
 import os, sys; sys.path.insert(0, ".")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yamaguchi_portal.settings")
 import django; django.setup()
-from bench.generate import LAST_OBSERVATION_FY
+from bench.dataset import LAST_OBSERVATION_FY
 from bench.landing import NotLanded, dashboard_url
 from regions.models import Region
 class Ctx: pass

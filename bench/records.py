@@ -20,6 +20,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bench import texts
+from bench.dataset import AS_OF, CHUNK, FIRST_ACTIVITY_FY, FULL, LAST_ACTIVITY_FY, YAMAGUCHI
+from core import fiscal
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -42,11 +44,6 @@ def _random_day(rng: random.Random, fiscal_year: int) -> date:
     return date(fiscal_year, 4, 1) + timedelta(days=rng.randrange(365))
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.month - 1 + months
-    return date(day.year + index // 12, index % 12 + 1, 1)
-
-
 @dataclass
 class Plan:
     region: object | None  # Region, or None for 県全域 (Yamaguchi's prefecture-wide records)
@@ -60,10 +57,11 @@ class _Writer:
     def __init__(self, generator):
         from django.contrib.auth import get_user_model
 
-        from bench.generate import YAMAGUCHI
-        from regions.models import HealthCentre, Region
+        from regions.models import HealthCentre, Prefecture, Region
 
         self.g = generator
+        # Prefecture-wide (region None) records are Yamaguchi's, the prefecture the portal serves.
+        self.yamaguchi_id = Prefecture.objects.get(code=YAMAGUCHI).pk
         self.regions = list(Region.objects.select_related("prefecture").order_by("code"))
         self.yamaguchi_regions = [r for r in self.regions if r.prefecture.code == YAMAGUCHI]
         self.other_regions = [r for r in self.regions if r.prefecture.code != YAMAGUCHI]
@@ -77,6 +75,10 @@ class _Writer:
             region_id: users[f"bench-staff-{centre.code}"] for region_id, centre in self.centre_of.items()
         }
 
+    def prefecture_id(self, region) -> int:
+        """What the services set: the region's prefecture, or the portal's for a prefecture-wide record."""
+        return region.prefecture_id if region is not None else self.yamaguchi_id
+
     def author(self, region):
         return self.staff_of[region.pk] if region is not None else self.official
 
@@ -85,7 +87,6 @@ class _Writer:
     ) -> list[Plan]:
         """Yamaguchi's realistic plan (trimmed to a tenth of the total when the scale is tiny), then
         the rest of `total` spread over the other regions and fiscal years."""
-        from bench.generate import FIRST_ACTIVITY_FY, LAST_ACTIVITY_FY
 
         quota = max(1, total // 10)
         if len(yamaguchi) > quota:
@@ -107,7 +108,6 @@ class _Writer:
         return plans
 
     def chunks(self, items):
-        from bench.generate import CHUNK
 
         for start in range(0, len(items), CHUNK):
             yield items[start : start + CHUNK]
@@ -115,7 +115,6 @@ class _Writer:
 
 class MeetingWriter(_Writer):
     def plan(self, rng) -> list[Plan]:
-        from bench.generate import FIRST_ACTIVITY_FY, FULL, LAST_ACTIVITY_FY
 
         yamaguchi = []
         for fy in range(FIRST_ACTIVITY_FY, LAST_ACTIVITY_FY + 1):
@@ -142,7 +141,6 @@ class MeetingWriter(_Writer):
         ]
         plans = self.fill(rng, yamaguchi, self.g.n(FULL["meetings"]), other_kinds)
         # Case reviews: held regional 事例検討会, Yamaguchi's first, one to three cases each.
-        from bench.generate import AS_OF
 
         candidates = [p for p in plans if p.kind == "case_review" and p.region is not None and p.day <= AS_OF]
         rng.shuffle(candidates)
@@ -160,7 +158,6 @@ class MeetingWriter(_Writer):
     def write(self) -> dict[str, int]:
         from django.contrib.contenttypes.models import ContentType
 
-        from bench.generate import AS_OF
         from core import history
         from core.categories import OrganisationType
         from core.fiscal import fiscal_year_label, fiscal_year_of
@@ -179,10 +176,10 @@ class MeetingWriter(_Writer):
             MeetingKind,
             MeetingStatus,
             Participation,
-            PrefectureDivision,
             StayBand,
             Support,
         )
+        from regions.models import PrefectureDivision
 
         rng = random.Random(self.g.seed + 3)
         plans = self.plan(rng)
@@ -213,6 +210,7 @@ class MeetingWriter(_Writer):
                     if rng.random() < 0.1
                     else (f"{centre.name} 会議室" if centre else "県庁 会議室"),
                     region=region,
+                    prefecture_id=self.prefecture_id(region),
                     organiser_centre=centre,
                     organiser_division="" if centre else rng.choice(PrefectureDivision.values),
                     agenda="\n".join(rng.sample(texts.AGENDA, rng.randint(1, 3))),
@@ -276,7 +274,7 @@ class MeetingWriter(_Writer):
                         status = rng.choices(list(CaseStatus.values), weights=(15, 15, 15, 35, 8, 12))[0]
                     discharge = None
                     if status in ("discharged", "in_community", "readmitted"):
-                        discharge = min(_add_months(plan.day, rng.randint(1, 6)), AS_OF.replace(day=1))
+                        discharge = min(fiscal.add_months(plan.day, rng.randint(1, 6)), AS_OF.replace(day=1))
                     meeting_cases.append(
                         CaseReview(
                             meeting=meeting,
@@ -311,7 +309,7 @@ class MeetingWriter(_Writer):
                     items = []
                     if case.discharge_month:
                         for months in (3, 6, 12):
-                            if _add_months(case.discharge_month, months) > AS_OF:
+                            if fiscal.add_months(case.discharge_month, months) > AS_OF:
                                 break
                             status = "in_community"
                             if case.status == "readmitted" and months >= 6:
@@ -396,7 +394,6 @@ class MeetingWriter(_Writer):
 
 class TrainingWriter(_Writer):
     def plan(self, rng) -> list[Plan]:
-        from bench.generate import FIRST_ACTIVITY_FY, FULL, LAST_ACTIVITY_FY
 
         yamaguchi = []
         for fy in range(FIRST_ACTIVITY_FY, LAST_ACTIVITY_FY + 1):
@@ -423,7 +420,6 @@ class TrainingWriter(_Writer):
     def write(self) -> dict[str, int]:
         from django.contrib.contenttypes.models import ContentType
 
-        from bench.generate import AS_OF, FIRST_ACTIVITY_FY, LAST_ACTIVITY_FY
         from core import history
         from core.categories import OrganisationType
         from core.fiscal import fiscal_year_label, fiscal_year_of
@@ -459,6 +455,7 @@ class TrainingWriter(_Writer):
                     organiser_health_centre=centre,
                     organiser_other="",
                     region=region,
+                    prefecture_id=self.prefecture_id(region),
                     place=place,
                     requests=rng.choice(texts.TRAINING_REQUESTS),
                     fiscal_year=fiscal_year_of(plan.day),

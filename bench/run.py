@@ -104,7 +104,7 @@ class Context:
     def __init__(self):
         from django.contrib.auth import get_user_model
 
-        from bench.generate import YAMAGUCHI
+        from bench.dataset import YAMAGUCHI
         from regions.models import Prefecture, Region
 
         User = get_user_model()
@@ -510,7 +510,7 @@ def merged(previous: dict, partial: dict) -> dict:
 
 
 def dataset_scale(counts: dict[str, int]) -> float:
-    from bench.generate import FULL
+    from bench.dataset import FULL
 
     # Two significant digits: the load test's writes add a few meetings to a generated database.
     meetings = counts.get("meetings.Meeting")

@@ -56,7 +56,7 @@ def main(argv=None):
     from django.contrib.auth import get_user_model
 
     from accounts.roles import editable_region_ids, health_centre_of, role_of
-    from bench.generate import YAMAGUCHI
+    from bench.dataset import YAMAGUCHI
     from bench.records import meetings_available
     from regions.models import Region
 

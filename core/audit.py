@@ -1,12 +1,13 @@
 """The audit trail: who signed in, who read which sensitive record, who downloaded what, who changed rights.
 
-Other apps call two functions, from their views, after the permission check passed:
+Views call one function, after the permission check passed, for every sensitive record they show:
 
-    from core.audit import audit_view, audit_download
+    from core.audit import audit_view
 
     audit_view(request, case_review)                      # every view of a case review's detail
-    audit_download(request, "指標データ CSV", filename)    # every export / download, before returning it
 
+Downloads need no call: core.middleware.DownloadAuditMiddleware records every response sent as an
+attachment (CSV, Excel, PDF) with `audit_download`, so an export added later is audited too.
 Sign-ins (success and failure) and sign-outs are recorded from Django's auth signals (connected in
 core.apps); permission changes by accounts.services and the user admin via `audit_permission_change`.
 Data changes are ChangeRecord rows written by each app's services (core.history). Audit rows are
@@ -100,7 +101,7 @@ def audit_list_view(request, what: str, *, detail: dict | None = None) -> AuditE
 
 
 def audit_download(request, what: str, filename: str, *, target=None) -> AuditEvent:
-    """Record an export or download: `what` in Japanese (e.g. "指標データ CSV"), `filename` as sent."""
+    """Record an export or download (called by DownloadAuditMiddleware with the request path as `what`)."""
     return audit_event(
         kind=AuditEvent.Kind.DOWNLOAD,
         request=request,

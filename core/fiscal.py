@@ -69,6 +69,13 @@ def fiscal_year_range(fiscal_year: int) -> tuple[date, date]:
     return date(fiscal_year, 4, 1), date(fiscal_year + 1, 3, 31)
 
 
+def add_months(day: date, months: int) -> date:
+    """The first day of the month `months` after (or before, if negative) the month of `day`:
+    2023-01-15 + 3 → 2023-04-01, 2023-01-15 - 6 → 2022-07-01 (follow-ups count whole months)."""
+    month_index = day.month - 1 + months
+    return date(day.year + month_index // 12, month_index % 12 + 1, 1)
+
+
 def _era_year_text(era_year: int) -> str:
     return "元" if era_year == 1 else str(era_year)
 

@@ -32,7 +32,6 @@ from meetings.models import (
     MeetingKind,
     MeetingStatus,
 )
-from meetings.services import add_months
 from regions.models import Prefecture, Region
 from training.services import training_summary
 
@@ -136,7 +135,7 @@ def region_activity(
         if (row := rows.get(item["region_id"])) is not None:
             row.cases_reviewed = item["n"]
 
-    cutoff = add_months(today, -6)
+    cutoff = fiscal.add_months(today, -6)
     discharged = CaseReview.objects.alive().filter(
         status__in=DISCHARGED_STATUSES, discharge_month__range=(first_day, last_day), **in_scope
     )

@@ -11,6 +11,7 @@ from core import fiscal
 from core.forms import OrganisationCountsForm, VersionedModelForm
 from meetings.models import (
     DISCHARGED_STATUSES,
+    ORGANISER_DIVISION_CHOICES,
     ActionItem,
     ActionStatus,
     Barrier,
@@ -20,12 +21,11 @@ from meetings.models import (
     Meeting,
     MeetingKind,
     MeetingStatus,
-    PrefectureDivision,
     Support,
 )
 from meetings.services import ACTION_FIELDS, CASE_FIELDS, MEETING_FIELDS, ChildChange
 from meetings.validators import validate_no_identifiers
-from regions.models import HealthCentre, Region
+from regions.models import HealthCentre, PrefectureDivision, Region
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH_INPUT = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -72,7 +72,7 @@ class MeetingForm(VersionedModelForm):
         centres = list(HealthCentre.objects.order_by("display_order", "code"))
         self.fields["organiser"].choices = [
             ("保健所・健康福祉センター", [(f"centre:{c.pk}", c.name) for c in centres]),
-            ("県", [(f"division:{v}", label) for v, label in PrefectureDivision.choices]),
+            ("県", [(f"division:{v}", label) for v, label in ORGANISER_DIVISION_CHOICES]),
         ]
         meeting = self.instance
         if meeting.pk:

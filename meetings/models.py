@@ -20,7 +20,7 @@ from core.categories import OrganisationType
 from core.models import AuditedQuerySet
 from core.records import RecordQuerySet, RegionLabelMixin, SoftDeleteQuerySet, TrackedRecord
 from meetings.validators import validate_no_identifiers
-from regions.models import HealthCentre, Region
+from regions.models import HealthCentre, Prefecture, PrefectureDivision, PrefectureRecordQuerySet, Region
 
 NO_IDENTIFIERS = [validate_no_identifiers]
 SEARCH_GRAM_INDEX = "meeting_search_grams"  # PostgreSQL only: migration 0005
@@ -42,12 +42,13 @@ class MeetingStatus(models.TextChoices):
     HELD = "held", "開催済"
 
 
-class PrefectureDivision(models.TextChoices):
-    DISABILITY_SUPPORT = "disability_support", "山口県 障害者支援課"
-    HEALTH_PROMOTION = "health_promotion", "山口県 健康増進課"
+# A meeting's organiser when no health centre runs it: one of the prefecture's divisions.
+ORGANISER_DIVISION_CHOICES = PrefectureDivision.choices_for("山口県")
 
 
-class MeetingQuerySet(AuditedQuerySet, RecordQuerySet, SoftDeleteQuerySet, roles.RegionScopedQuerySet):
+class MeetingQuerySet(
+    AuditedQuerySet, RecordQuerySet, PrefectureRecordQuerySet, SoftDeleteQuerySet, roles.RegionScopedQuerySet
+):
     region_field = "region"
     alive_lookup = {"deleted_at__isnull": True}
 
@@ -96,7 +97,8 @@ class MeetingQuerySet(AuditedQuerySet, RecordQuerySet, SoftDeleteQuerySet, roles
 class Meeting(RegionLabelMixin, TrackedRecord):
     """One meeting: a region's 圏域連絡調整会議, a 事例検討会, the prefecture council, ….
 
-    `region` empty means prefecture-wide (県全域). `fiscal_year` is derived from `date` by the
+    `region` empty means prefecture-wide (県全域). `prefecture` is the region's, or for a
+    prefecture-wide meeting the portal's own (set by the service, like `fiscal_year`). `fiscal_year` is derived from `date` by the
     service and indexed for the list filters. `version` grows on every save (optimistic locking);
     deletion is soft so that a prefecture official can restore the meeting.
     """
@@ -116,6 +118,9 @@ class Meeting(RegionLabelMixin, TrackedRecord):
         verbose_name="圏域",
         help_text="空欄は県全域の会議（県職員のみ登録できます）",
     )
+    prefecture = models.ForeignKey(
+        Prefecture, on_delete=models.PROTECT, related_name="meetings", verbose_name="都道府県", editable=False
+    )
     organiser_centre = models.ForeignKey(
         HealthCentre,
         on_delete=models.PROTECT,
@@ -125,7 +130,7 @@ class Meeting(RegionLabelMixin, TrackedRecord):
         verbose_name="主催（保健所）",
     )
     organiser_division = models.CharField(
-        "主催（県の課）", max_length=30, choices=PrefectureDivision.choices, blank=True
+        "主催（県の課）", max_length=30, choices=ORGANISER_DIVISION_CHOICES, blank=True
     )
     agenda = models.TextField("議題", blank=True, validators=NO_IDENTIFIERS)
     minutes = models.TextField("議事要旨", blank=True, validators=NO_IDENTIFIERS)

@@ -35,7 +35,7 @@ from meetings.models import (
     Support,
     choice_labels,
 )
-from regions.models import Region
+from regions.models import Region, owning_prefecture_id
 
 MEETING_FIELDS = (
     "kind",
@@ -261,6 +261,7 @@ def _apply_fields(meeting: Meeting, fields: dict) -> None:
     for name, value in fields.items():
         setattr(meeting, name, value)
     meeting.fiscal_year = fiscal.fiscal_year_of(meeting.date)
+    meeting.prefecture_id = owning_prefecture_id(meeting.region)
     meeting.search_text = search.search_text(meeting.title, meeting.agenda)
 
 
@@ -376,7 +377,7 @@ def case_followups_update(*, by, case: CaseReview, rows: dict[int, dict | None],
             continue
         if case.discharge_month is None:
             raise ValidationError("退院年月のない事例には追跡調査を記録できません。")
-        if add_months(case.discharge_month, months) > today:
+        if fiscal.add_months(case.discharge_month, months) > today:
             raise ValidationError(f"退院後{months}か月はまだ来ていません。")
         item = stored.get(months) or CaseFollowUp(case=case, months=months)
         item.status = data["status"]
@@ -391,8 +392,3 @@ def case_followups_update(*, by, case: CaseReview, rows: dict[int, dict | None],
         before_labels=before_labels,
     )
     return case
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    return date(day.year + month_index // 12, month_index % 12 + 1, 1)

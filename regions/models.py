@@ -1,6 +1,13 @@
+from django.conf import settings
 from django.db import models
 
 from regions.validators import validate_lg_code
+
+
+class PrefectureQuerySet(models.QuerySet):
+    def portal(self) -> "Prefecture":
+        """The prefecture this deployment serves (settings.PORTAL_PREFECTURE_CODE)."""
+        return self.get(code=settings.PORTAL_PREFECTURE_CODE)
 
 
 class Prefecture(models.Model):
@@ -11,6 +18,8 @@ class Prefecture(models.Model):
     )
     name = models.CharField("名称", max_length=20)
 
+    objects = PrefectureQuerySet.as_manager()
+
     class Meta:
         verbose_name = "都道府県"
         verbose_name_plural = "都道府県"
@@ -18,6 +27,35 @@ class Prefecture(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def owning_prefecture_id(region) -> int:
+    """The prefecture a record belongs to: its region's, or for a prefecture-wide record (no region)
+    the deployment's own, whose officials keep those records."""
+    return region.prefecture_id if region is not None else Prefecture.objects.portal().pk
+
+
+class PrefectureRecordQuerySet(models.QuerySet):
+    """Reads of records that carry a `prefecture` (meetings, training sessions), prefecture-wide ones included."""
+
+    def for_prefecture(self, prefecture):
+        return self.filter(prefecture=prefecture)
+
+
+class PrefectureDivision(models.TextChoices):
+    """The prefecture's divisions that run 地域移行 (where the portal's prefecture officials work).
+
+    The labels are the divisions' own names; a page puts the prefecture in front as reads best
+    there (`choices_for`): 山口県 on a meeting's organiser, 県 among a training's organisers.
+    """
+
+    DISABILITY_SUPPORT = "disability_support", "障害者支援課"
+    HEALTH_PROMOTION = "health_promotion", "健康増進課"
+
+    @classmethod
+    def choices_for(cls, prefix: str) -> list[tuple[str, str]]:
+        """[("disability_support", "県 障害者支援課"), …] for prefix "県"."""
+        return [(division.value, f"{prefix} {division.label}") for division in cls]
 
 
 def region_full_name(name: str) -> str:

@@ -1,10 +1,11 @@
 """Factories shared by every app's tests. Apps add theirs in tests/<app>/factories.py."""
 
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from accounts.models import Profile, Role
-from regions.models import HealthCentre, Region
+from regions.models import HealthCentre, Prefecture, Region
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple-42"
 
@@ -22,6 +23,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+def owning_prefecture(region) -> Prefecture:
+    """What the meeting and training services set: the region's prefecture, or the portal's for a
+    prefecture-wide record (created here when a test has loaded no reference data)."""
+    if region is not None:
+        return region.prefecture
+    return Prefecture.objects.get_or_create(
+        code=settings.PORTAL_PREFECTURE_CODE, defaults={"name": "山口県"}
+    )[0]
 
 
 def make_user(username: str, role: str, *, health_centre: HealthCentre | str | None = None):

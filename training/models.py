@@ -12,7 +12,7 @@ from core.categories import OrganisationType
 from core.fiscal import fiscal_year_label
 from core.models import AuditedQuerySet
 from core.records import RecordQuerySet, RegionLabelMixin, SoftDeleteQuerySet, TrackedRecord
-from regions.models import HealthCentre, Region
+from regions.models import HealthCentre, Prefecture, PrefectureDivision, PrefectureRecordQuerySet, Region
 
 MAX_SESSION_HOURS = Decimal(40)
 
@@ -34,14 +34,28 @@ class Course(models.TextChoices):
     OTHER = "other", "その他"
 
 
+_DIVISIONS = dict(PrefectureDivision.choices_for("県"))
+
+
 class OrganiserKind(models.TextChoices):
+    """Who ran a session: a health centre, one of the prefecture's divisions (regions.PrefectureDivision,
+    stored under the same values), or someone else."""
+
     HEALTH_CENTRE = "health_centre", "保健所・健康福祉センター"
-    DISABILITY_SUPPORT = "disability_support", "県 障害者支援課"
-    HEALTH_PROMOTION = "health_promotion", "県 健康増進課"
+    DISABILITY_SUPPORT = (
+        PrefectureDivision.DISABILITY_SUPPORT.value,
+        _DIVISIONS[PrefectureDivision.DISABILITY_SUPPORT],
+    )
+    HEALTH_PROMOTION = (
+        PrefectureDivision.HEALTH_PROMOTION.value,
+        _DIVISIONS[PrefectureDivision.HEALTH_PROMOTION],
+    )
     OTHER = "other", "その他"
 
 
-class TrainingSessionQuerySet(AuditedQuerySet, RecordQuerySet, SoftDeleteQuerySet, RegionScopedQuerySet):
+class TrainingSessionQuerySet(
+    AuditedQuerySet, RecordQuerySet, PrefectureRecordQuerySet, SoftDeleteQuerySet, RegionScopedQuerySet
+):
     region_field = "region"
     alive_lookup = {"is_deleted": False}
 
@@ -80,6 +94,7 @@ class TrainingSession(RegionLabelMixin, TrackedRecord):
     """One training session (研修): which course, when, how long, who ran it, where, who came, how it went.
 
     `region` NULL means a prefecture-wide (県全域) session, created by prefecture officials only.
+    `prefecture` is the region's, or for a prefecture-wide session the portal's own (set by the service).
     `fiscal_year` is derived from `start_date` by the service functions and indexed for lists and
     summaries. Deleting is soft (`is_deleted`), and `version` guards against concurrent edits.
     """
@@ -118,6 +133,13 @@ class TrainingSession(RegionLabelMixin, TrackedRecord):
         related_name="training_sessions",
         verbose_name="圏域",
         help_text="空欄は県全域",
+    )
+    prefecture = models.ForeignKey(
+        Prefecture,
+        on_delete=models.PROTECT,
+        related_name="training_sessions",
+        verbose_name="都道府県",
+        editable=False,
     )
     place = models.CharField("会場", max_length=200, blank=True)
     respondents = models.PositiveIntegerField("アンケート回答数", default=0)

@@ -23,7 +23,7 @@ from core.fiscal import fiscal_year_of
 from core.forms import StaleVersionError
 from core.models import ChangeRecord
 from core.records import save_version_step
-from regions.models import Region
+from regions.models import Region, owning_prefecture_id
 from training.models import PeerSupportProgramme, TrainingAttendance, TrainingSession, format_hours
 
 SESSION_FIELDS = (
@@ -105,6 +105,7 @@ def _apply(session: TrainingSession, data: dict) -> None:
         # 2.5 from the form and 2.50 from the database are the same hours (no spurious history).
         session.hours = Decimal(session.hours).quantize(Decimal("0.01"))
     session.fiscal_year = fiscal_year_of(session.start_date)
+    session.prefecture_id = owning_prefecture_id(session.region)
 
 
 @transaction.atomic

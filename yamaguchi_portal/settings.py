@@ -2,80 +2,115 @@
 
 Defaults are the safe production ones (DEBUG off, HTTPS only, secure cookies); a developer
 turns them off explicitly: `make run` writes var/local.env (DEBUG=1, SECURE_HTTPS=0, a random
-SECRET_KEY), which is read below when it exists.
+SECRET_KEY), which is read below when it exists. Read through django-environ with strict booleans
+(a mistyped value stops the start), and secrets optionally from `*_FILE` paths.
 """
 
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
 
+# django-environ reads os.environ each time a value is asked for, so an env file loaded here with
+# `environ.Env.read_env(path)` (it never overrides a variable already set) feeds every helper below.
+env = environ.Env()
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
 
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """A boolean variable, strictly: django-environ reads any unknown word as False, so a typo such
+    as SECURE_HTTPS=ture would silently switch HTTPS off. Unset or empty means the default."""
+    raw = env.str(name, default="")
+    value = raw.strip().lower()
+    if value == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} は真偽値として読めません（1/0、true/false、yes/no、on/off のいずれかにしてください）。"
+    )
 
 
 def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
+    raw = env.str(name, default="").strip()
+    if raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} は整数として読めません。") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env.str(name, default=default).split(",") if item.strip()]
+
+
+def env_secret(name: str, default: str = "") -> str:
+    """A secret from `NAME`, or from the file named by `NAME_FILE` (Docker / systemd credentials),
+    so the value need not sit in the process environment. Setting both is refused: which one wins
+    would be a guess. Read from os.environ directly, not env.str: django-environ would treat a
+    value starting with "$" as the name of another variable, and a secret may start with "$"."""
+    value = os.environ.get(name, "")
+    path = os.environ.get(f"{name}_FILE", "")
+    if value and path:
+        raise ImproperlyConfigured(
+            f"{name} と {name}_FILE の両方が設定されています。どちらか一方にしてください。"
+        )
+    if not path:
+        return value or default
+    try:
+        # A trailing newline is what an editor or `echo` leaves, never part of the secret.
+        return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError as error:
+        raise ImproperlyConfigured(f"{name}_FILE のファイル {path} を読めません: {error.strerror}") from None
+
+
+_DATABASE_ENGINES = {"django.db.backends.sqlite3", "django.db.backends.postgresql"}
 
 
 def database_from_url(url: str) -> dict:
     """Translate DATABASE_URL into Django's DATABASES entry (sqlite:/// or postgres://)."""
-    parsed = urlparse(url)
-    if parsed.scheme == "sqlite":
-        path = unquote(parsed.path)
-        # sqlite:///relative/path and sqlite:////absolute/path, as dj-database-url reads them
-        name = path[1:] if path.startswith("/") else path
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": name or str(VAR_DIR / "portal.sqlite3"),
+    config = environ.Env.db_url_config(url)
+    if config["ENGINE"] not in _DATABASE_ENGINES:
+        scheme = url.split("://", 1)[0]
+        raise ImproperlyConfigured(f"DATABASE_URL の形式が分かりません: {scheme}://…")
+    options = config.get("OPTIONS", {})
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # sqlite:/// with no path means the portal's own file, not django-environ's :memory:.
+        if config["NAME"] == ":memory:" and ":memory:" not in url:
+            config["NAME"] = str(VAR_DIR / "portal.sqlite3")
+        config["OPTIONS"] = {
+            **options,
             # WAL: readers never block the writer, and a commit (every signed-in page saves its
             # session) needs no fsync of the whole file; IMMEDIATE takes the write lock at BEGIN so
             # two gunicorn workers never deadlock upgrading read locks (measured in bench/).
-            "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
         }
-    if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parsed.path.lstrip("/")) or "portal",
-            "USER": unquote(parsed.username or ""),
-            "PASSWORD": unquote(parsed.password or ""),
-            "HOST": parsed.hostname or "",
-            "PORT": str(parsed.port or ""),
-            # Persistent connections: a new connection per request costs ~3/4 of a page's time here.
-            "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 600),
-            "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": {"connect_timeout": env_int("DB_CONNECT_TIMEOUT", 3)},
-        }
-    raise ImproperlyConfigured(f"DATABASE_URL の形式が分かりません: {parsed.scheme}://…")
+        return config
+    config["NAME"] = config["NAME"] or "portal"
+    config["PORT"] = str(config["PORT"] or "")
+    # Persistent connections: a new connection per request costs ~3/4 of a page's time here.
+    config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600)
+    config["CONN_HEALTH_CHECKS"] = True
+    config["OPTIONS"] = {**options, "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 3)}
+    return config
 
 
 def read_env_file(path: str) -> None:
     """KEY=VALUE lines into the environment; a variable already set in the environment wins."""
-    if not path or not os.path.isfile(path):
-        return
-    with open(path, encoding="utf-8") as lines:
-        for line in lines:
-            key, sep, value = line.strip().partition("=")
-            if sep and not key.startswith("#"):
-                os.environ.setdefault(key.strip(), value.strip())
+    if path and os.path.isfile(path):
+        environ.Env.read_env(path, overwrite=False)
 
 
 # A local install's settings (scripts/local-env.sh, written once by `make run`), so the README's
@@ -85,7 +120,7 @@ read_env_file(os.environ.get("PORTAL_ENV_FILE", str(VAR_DIR / "local.env")))
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY が設定されていません（DEBUG が無効のときは必須です）。")
@@ -161,7 +196,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": database_from_url(os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"))
+    "default": database_from_url(env_secret("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -289,21 +324,22 @@ OTP_TOTP_ISSUER = "山口県 地域移行ポータル"
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 1827)
 
 # Backups (`make backup` / `manage.py backup_db`): the newest BACKUP_KEEP generations are kept.
-BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 BACKUP_KEEP = max(3, env_int("BACKUP_KEEP", 7))
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# The prefecture this deployment serves (its 全国地方公共団体コード).
+# Seconds a PDF render (core.pdf, WeasyPrint in a child process) may take before it is stopped.
 PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 60)
 
-PORTAL_PREFECTURE_CODE = os.environ.get("PORTAL_PREFECTURE_CODE", "350001")
+# The prefecture this deployment serves (its 全国地方公共団体コード).
+PORTAL_PREFECTURE_CODE = env.str("PORTAL_PREFECTURE_CODE", default="350001")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

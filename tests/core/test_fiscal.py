@@ -149,3 +149,19 @@ def test_template_filters_render_japanese(settings):
         template.render({"fy": 2022, "d": date(2023, 3, 31)})
         == "令和4年度 令和5年3月31日 R4年度 令和5年3月31日（2023年）"
     )
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2023, 1, 15), 3, date(2023, 4, 1)),
+        (date(2023, 1, 31), 1, date(2023, 2, 1)),  # the month, not the day: no 2月31日 to fall over
+        (date(2023, 10, 1), 6, date(2024, 4, 1)),
+        (date(2023, 12, 1), 12, date(2024, 12, 1)),
+        (date(2023, 3, 20), -6, date(2022, 9, 1)),
+        (date(2023, 1, 1), -1, date(2022, 12, 1)),
+        (date(2023, 5, 9), 0, date(2023, 5, 1)),
+    ],
+)
+def test_add_months_gives_the_first_of_the_month_so_many_months_on(day, months, expected):
+    assert fiscal.add_months(day, months) == expected

@@ -25,6 +25,7 @@ from meetings.models import (
     StayBand,
 )
 from regions.models import HealthCentre, Region
+from tests.factories import owning_prefecture
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):
@@ -35,6 +36,8 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"圏域連絡調整会議 第{n}回")
     date = date(2022, 10, 5)
     region = factory.LazyFunction(lambda: Region.objects.get(code="3501"))
+    # As meetings.services sets it: the region's prefecture, or the portal's for a prefecture-wide meeting.
+    prefecture = factory.LazyAttribute(lambda o: owning_prefecture(o.region))
     organiser_centre = factory.LazyFunction(lambda: HealthCentre.objects.get(code="iwakuni"))
     organiser_division = ""
     place = "岩国健康福祉センター 会議室"

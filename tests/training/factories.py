@@ -11,6 +11,7 @@ import factory
 
 from core.fiscal import fiscal_year_of
 from regions.models import Region
+from tests.factories import owning_prefecture
 from training.models import Course, OrganiserKind, PeerSupportProgramme, TrainingAttendance, TrainingSession
 
 
@@ -26,6 +27,8 @@ class TrainingSessionFactory(factory.django.DjangoModelFactory):
     hours = Decimal("2.5")
     organiser_kind = OrganiserKind.DISABILITY_SUPPORT
     region = factory.LazyFunction(lambda: Region.objects.get(code="3501"))
+    # As training.services sets it: the region's prefecture, or the portal's for a prefecture-wide session.
+    prefecture = factory.LazyAttribute(lambda o: owning_prefecture(o.region))
     place = "岩国健康福祉センター 会議室"
     fiscal_year = factory.LazyAttribute(lambda o: fiscal_year_of(o.start_date))
 
