@@ -133,6 +133,7 @@ def _kwargs(name: str, converters, records) -> dict:
         "number": 1,
         "fmt": "csv",
         "key": "status",
+        "part": "part3",
     }
     return {c: samples[c] for c in converters}
 
