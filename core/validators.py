@@ -106,10 +106,13 @@ def filter_date(label: str) -> DateRangeValidator:
     return DateRangeValidator(label, ACTIVITY_START, years_ahead=1)
 
 
-# Indicator periods (observations, imports, the sheet's facts) and fiscal years of targets and plans:
-# statistics from 1950, targets and plan periods up to ten years ahead.
-INDICATOR_PERIODS = DateRangeValidator("時点", HISTORY_START, years_ahead=10)
-FISCAL_YEAR_MIN = HISTORY_START.year
+# Indicator periods (observations, imports, the sheet's facts): basic facts such as population reach
+# back to the early censuses; projections up to ten years ahead.
+STATISTICS_START = date(1900, 1, 1)
+INDICATOR_PERIODS = DateRangeValidator("時点", STATISTICS_START, years_ahead=10)
+FISCAL_YEAR_MIN = STATISTICS_START.year
+# Plans and their targets: the first 障害福祉計画 was FY2006; none can start before the portal's era.
+PLAN_YEAR_MIN = ACTIVITY_START.year
 
 
 def fiscal_year_max(today: date | None = None) -> int:
@@ -118,7 +121,7 @@ def fiscal_year_max(today: date | None = None) -> int:
 
 @deconstructible
 class FiscalYearRangeValidator:
-    """A 年度 (its starting Western year) within the indicator range: 1950 to ten years ahead."""
+    """A plan's or target's 年度 (its starting Western year): FY2000 to ten years ahead."""
 
     code = "fiscal_year_out_of_range"
 
@@ -126,14 +129,14 @@ class FiscalYearRangeValidator:
         self.label = label
 
     def message(self) -> str:
-        first, last = FISCAL_YEAR_MIN, fiscal_year_max()
+        first, last = PLAN_YEAR_MIN, fiscal_year_max()
         return (
             f"{self.label}は {first}年度（{fiscal.fiscal_year_label(first)}）から"
             f"{last}年度（{fiscal.fiscal_year_label(last)}）までの年度を入力してください。"
         )
 
     def __call__(self, value) -> None:
-        if value is not None and not FISCAL_YEAR_MIN <= value <= fiscal_year_max():
+        if value is not None and not PLAN_YEAR_MIN <= value <= fiscal_year_max():
             raise ValidationError(self.message(), code=self.code, params={"value": value})
 
     def __eq__(self, other) -> bool:

@@ -21,7 +21,7 @@ def _years_after(day, years):
         (validators.due_date("期限"), date(2000, 4, 1), 5),
         (validators.past_date("完了日"), date(2000, 4, 1), 0),
         (validators.filter_date("期間（から）"), date(2000, 4, 1), 1),
-        (validators.INDICATOR_PERIODS, date(1950, 1, 1), 10),
+        (validators.INDICATOR_PERIODS, date(1900, 1, 1), 10),
     ],
 )
 def test_the_range_is_inclusive_at_both_ends(validator, earliest, years_ahead):
@@ -78,15 +78,15 @@ def test_29_february_plus_years_lands_on_the_28th():
     assert validators._years_after(date(2024, 2, 29), 2) == date(2026, 2, 28)
 
 
-def test_fiscal_years_from_1950_to_ten_years_ahead():
+def test_plan_years_from_2000_to_ten_years_ahead():
     validator = validators.FiscalYearRangeValidator("目標年度")
     last = validators.fiscal_year_max()
-    validator(1950)
+    validator(2000)
     validator(last)
-    for year in (1949, last + 1, 0, 32767):
+    for year in (1999, last + 1, 0, 32767):
         with pytest.raises(ValidationError) as exc:
             validator(year)
-        assert exc.value.messages[0].startswith("目標年度は 1950年度（昭和25年度）から")
+        assert exc.value.messages[0].startswith("目標年度は 2000年度（平成12年度）から")
 
 
 @pytest.mark.parametrize("value", ["0001-01-01", "1867-12-31", "9999-12-31"])
