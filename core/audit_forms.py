@@ -1,6 +1,7 @@
 from django import forms
 
 from core.models import AuditEvent
+from core.validators import filter_date
 
 DATA_CHANGE = "data_change"
 KIND_CHOICES = [
@@ -14,10 +15,16 @@ class AuditFilterForm(forms.Form):
     """Filters of the audit screen; every field optional, bad values are reported, not guessed."""
 
     date_from = forms.DateField(
-        label="期間（から）", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="期間（から）",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[filter_date("期間（から）")],
     )
     date_to = forms.DateField(
-        label="期間（まで）", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="期間（まで）",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[filter_date("期間（まで）")],
     )
     username = forms.CharField(label="利用者名", required=False, max_length=150)
     kind = forms.ChoiceField(label="種類", required=False, choices=KIND_CHOICES)

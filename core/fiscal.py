@@ -34,6 +34,7 @@ ERAS = (
     Era("大正", "T", date(1912, 7, 30)),
     Era("明治", "M", date(1868, 10, 23)),
 )
+MEIJI_START = ERAS[-1].start  # 1868-10-23: no 和暦 name before it, so the Western form is shown
 _ERA_BY_KEY = {key: era for era in ERAS for key in (era.name, era.letter, era.letter.lower())}
 
 
@@ -81,14 +82,18 @@ def _era_year_text(era_year: int) -> str:
 
 
 def wareki_year(western_year: int, *, short: bool = False) -> str:
-    """2022 → 令和4年 (short: R4)."""
+    """2022 → 令和4年 (short: R4); before 明治 the Western year (1867年)."""
+    if western_year < MEIJI_START.year:
+        return f"{western_year}" if short else f"{western_year}年"
     era = era_for_year(western_year)
     era_year = era.year_of(western_year)
     return f"{era.letter}{era_year}" if short else f"{era.name}{_era_year_text(era_year)}年"
 
 
 def fiscal_year_label(fiscal_year: int, *, short: bool = False) -> str:
-    """2022 → 令和4年度 (short: R4年度); 2019 → 令和元年度; 2017 → 平成29年度."""
+    """2022 → 令和4年度 (short: R4年度); 2019 → 令和元年度; 2017 → 平成29年度; before 明治 1867年度."""
+    if fiscal_year < MEIJI_START.year:
+        return f"{fiscal_year}年度"
     era = era_for_year(fiscal_year)
     era_year = era.year_of(fiscal_year)
     if short:
@@ -97,7 +102,13 @@ def fiscal_year_label(fiscal_year: int, *, short: bool = False) -> str:
 
 
 def wareki_date(day: date, *, short: bool = False) -> str:
-    """2022-04-01 → 令和4年4月1日 (short: R4.4.1). The era is the one in force on that day."""
+    """2022-04-01 → 令和4年4月1日 (short: R4.4.1). The era is the one in force on that day.
+
+    Before 明治 there is no era to name: the Western date (1867年1月1日, short 1867.1.1), so a stray
+    old row is shown rather than taking its page down.
+    """
+    if day < MEIJI_START:
+        return f"{day.year}.{day.month}.{day.day}" if short else f"{day.year}年{day.month}月{day.day}日"
     era = era_for_date(day)
     era_year = era.year_of(day.year)
     if short:
@@ -106,7 +117,9 @@ def wareki_date(day: date, *, short: bool = False) -> str:
 
 
 def wareki_month(day: date) -> str:
-    """2021-06-30 → 令和3年6月."""
+    """2021-06-30 → 令和3年6月; before 明治 1867年6月."""
+    if day < MEIJI_START:
+        return f"{day.year}年{day.month}月"
     era = era_for_date(day)
     return f"{era.name}{_era_year_text(era.year_of(day.year))}年{day.month}月"
 

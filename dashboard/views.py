@@ -6,6 +6,7 @@ on their own region) and by the deployment's prefecture.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import render
@@ -14,6 +15,8 @@ from django.utils import timezone
 from accounts import roles
 from core.exports import csv_response, xlsx_response
 from core.fiscal import fiscal_year_of
+from core.listing import bounded_int, id_param
+from core.validators import FISCAL_YEAR_MIN, fiscal_year_max
 from dashboard import forms, progress
 from dashboard.overview import UnknownRegion, dashboard_overview
 from indicators import values
@@ -92,14 +95,14 @@ def _overview_for(request):
     query = request.GET.copy()
     if "region" not in query:
         query["region"] = _own_region_code(request.user, prefecture)
-    fiscal_year = _int(query.get("fiscal_year")) or _current_fiscal_year()
+    fiscal_year = _fiscal_year(query.get("fiscal_year")) or _current_fiscal_year()
     try:
         overview = dashboard_overview(
             prefecture=prefecture,
             fiscal_year=fiscal_year,
             region_code=query.get("region") or None,
-            basis_plan_id=_int(query.get("basis")),
-            plan_ids=[i for i in (_int(v) for v in query.getlist("plans")) if i],
+            basis_plan_id=id_param(query.get("basis")),
+            plan_ids=[i for i in (id_param(v) for v in query.getlist("plans")[:MAX_PLANS]) if i],
         )
     except UnknownRegion as exc:
         raise Http404("その圏域はありません") from exc
@@ -113,11 +116,12 @@ def _overview_for(request):
     return overview, form, query
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+MAX_PLANS = 20  # more plans side by side than anyone compares; the rest of a crafted list is ignored
+
+
+def _fiscal_year(value) -> int | None:
+    """A 年度 the dashboard can show (core.validators' range), or None for the current one."""
+    return bounded_int(value, minimum=FISCAL_YEAR_MIN, maximum=fiscal_year_max())
 
 
 def _filter_data(overview, query) -> QueryDict:
@@ -133,6 +137,8 @@ def _filter_data(overview, query) -> QueryDict:
 def dashboard(request):
     """指標ダッシュボード: actual against target, pace, regions, 協議の場, activity — for one 年度 and area."""
     overview, form, query = _overview_for(request)
+    if query.get("fiscal_year") and _fiscal_year(query["fiscal_year"]) is None:
+        messages.warning(request, f"年度の指定が読めないため、{overview.fiscal_year}年度を表示しています。")
     export_query = _filter_data(overview, query)
     if query.get("basis"):
         export_query["basis"] = query["basis"]

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from core.fiscal import PeriodParseError, fiscal_year_label, parse_fiscal_year
+from core.validators import FiscalYearRangeValidator
 from indicators.areas import AreaIndex
 from indicators.importing import MAX_UPLOAD_BYTES
 from indicators.models import Indicator, Observation, Plan, Target
@@ -145,9 +146,11 @@ class TargetForm(_AreaMixin, forms.Form):
     def clean_fiscal_year(self):
         text = self.cleaned_data["fiscal_year"]
         try:
-            return parse_fiscal_year(text)
+            year = parse_fiscal_year(text)
         except PeriodParseError as exc:
             raise forms.ValidationError(str(exc)) from exc
+        FiscalYearRangeValidator("目標年度")(year)
+        return year
 
     def clean(self):
         data = super().clean()

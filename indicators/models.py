@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from core import fiscal
+from core import fiscal, validators
 from core.models import AuditedQuerySet
 from regions.models import Municipality, Prefecture, Region
 
@@ -145,8 +145,12 @@ class Plan(models.Model):
 
     name = models.CharField("計画名", max_length=120, unique=True)
     issuer = models.CharField("策定主体", max_length=12, choices=Issuer.choices)
-    first_fiscal_year = models.PositiveSmallIntegerField("計画期間（初年度）")
-    last_fiscal_year = models.PositiveSmallIntegerField("計画期間（最終年度）")
+    first_fiscal_year = models.PositiveSmallIntegerField(
+        "計画期間（初年度）", validators=[validators.FiscalYearRangeValidator("計画期間（初年度）")]
+    )
+    last_fiscal_year = models.PositiveSmallIntegerField(
+        "計画期間（最終年度）", validators=[validators.FiscalYearRangeValidator("計画期間（最終年度）")]
+    )
 
     class Meta:
         verbose_name = "計画"
@@ -229,7 +233,13 @@ class Observation(AreaFields, EditTracked):
     fiscal_year = models.PositiveSmallIntegerField(
         "年度", help_text="年度の値はその年度、時点の値は時点を含む年度、暦年の値はその年"
     )
-    as_of = models.DateField("時点", null=True, blank=True, help_text="年月時点は月末日で保存します")
+    as_of = models.DateField(
+        "時点",
+        null=True,
+        blank=True,
+        help_text="年月時点は月末日で保存します",
+        validators=[validators.INDICATOR_PERIODS],
+    )
     period_end = models.DateField("期間の終わり", editable=False, db_index=True)
     period_key = models.CharField("期間キー", max_length=20, editable=False)
     value = models.DecimalField("値", max_digits=14, decimal_places=3)
@@ -305,7 +315,9 @@ class Target(AreaFields, EditTracked):
         Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name="指標"
     )
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="targets", verbose_name="計画")
-    fiscal_year = models.PositiveSmallIntegerField("目標年度")
+    fiscal_year = models.PositiveSmallIntegerField(
+        "目標年度", validators=[validators.FiscalYearRangeValidator("目標年度")]
+    )
     value = models.DecimalField("目標値", max_digits=14, decimal_places=3)
     comparator = models.CharField("比較", max_length=3, choices=Comparator.choices)
     note = models.TextField("備考", blank=True)

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from core import fiscal
+from django.core.exceptions import ValidationError
+
+from core import fiscal, validators
 from indicators.models import Indicator, Observation, Plan, Target
 
 # --- periods -------------------------------------------------------------------------------------
@@ -35,9 +37,25 @@ class Period:
     key: str
 
 
+def _check_range(text: str, parsed: fiscal.ParsedPeriod) -> None:
+    """The period's first day within the indicator range (core.validators), else a PeriodParseError:
+    the forms, the imports' row errors and the sheet loader all report it as they report a typo."""
+    if parsed.kind == "fiscal_year":
+        first = fiscal.fiscal_year_range(parsed.year)[0]
+    elif parsed.kind == "year":
+        first = date(parsed.year, 1, 1)
+    else:
+        first = parsed.as_date()
+    try:
+        validators.INDICATOR_PERIODS(first)
+    except ValidationError as exc:
+        raise fiscal.PeriodParseError(f"「{text}」: {exc.messages[0]}") from exc
+
+
 def period_from_text(text: str) -> Period:
     """A typed period from the sheet's wording: H29年度, R3年6月, R3年6月30日, H26年 (PeriodParseError if not)."""
     parsed = fiscal.parse_period(text)
+    _check_range(text, parsed)
     if parsed.kind == "fiscal_year":
         return Period(
             "fiscal_year", parsed.year, None, fiscal.fiscal_year_range(parsed.year)[1], f"fy:{parsed.year}"
@@ -57,8 +75,11 @@ def period_text_of(observation: Observation) -> str:
     if observation.period_kind == "year":
         return f"{fiscal.wareki_year(observation.fiscal_year, short=True)}年"
     day = observation.as_of
-    era = fiscal.era_for_date(day)
-    base = f"{era.letter}{era.year_of(day.year)}年{day.month}月"
+    if day < fiscal.MEIJI_START:  # a row stored before periods were range-checked
+        base = f"{day.year}年{day.month}月"
+    else:
+        era = fiscal.era_for_date(day)
+        base = f"{era.letter}{era.year_of(day.year)}年{day.month}月"
     return base if observation.period_kind == "month" else f"{base}{day.day}日"
 
 

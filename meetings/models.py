@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from accounts import roles
-from core import search
+from core import search, validators
 from core.categories import OrganisationType
 from core.models import AuditedQuerySet
 from core.records import RecordQuerySet, RegionLabelMixin, SoftDeleteQuerySet, TrackedRecord
@@ -105,7 +105,7 @@ class Meeting(RegionLabelMixin, TrackedRecord):
 
     kind = models.CharField("種別", max_length=30, choices=MeetingKind.choices)
     title = models.CharField("会議名", max_length=200, validators=NO_IDENTIFIERS)
-    date = models.DateField("開催日")
+    date = models.DateField("開催日", validators=[validators.activity_date("開催日")])
     start_time = models.TimeField("開始時刻", null=True, blank=True)
     end_time = models.TimeField("終了時刻", null=True, blank=True)
     place = models.CharField("場所", max_length=200, blank=True, validators=NO_IDENTIFIERS)
@@ -255,11 +255,13 @@ class ActionItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
     description = models.CharField("対応事項", max_length=300, validators=NO_IDENTIFIERS)
     responsible = models.CharField("担当機関", max_length=100, validators=NO_IDENTIFIERS)
-    due_date = models.DateField("期限", null=True, blank=True)
+    due_date = models.DateField("期限", null=True, blank=True, validators=[validators.due_date("期限")])
     status = models.CharField(
         "状況", max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
     )
-    completed_on = models.DateField("完了日", null=True, blank=True)
+    completed_on = models.DateField(
+        "完了日", null=True, blank=True, validators=[validators.past_date("完了日")]
+    )
 
     objects = ActionItemQuerySet.as_manager()
 
@@ -402,7 +404,13 @@ class CaseReview(models.Model):
     barriers = models.JSONField("退院を妨げる要因", default=list, blank=True)
     supports = models.JSONField("予定する支援", default=list, blank=True)
     status = models.CharField("状況", max_length=20, choices=CaseStatus.choices, default=CaseStatus.REVIEWING)
-    discharge_month = models.DateField("退院年月", null=True, blank=True, help_text="月の1日で保存します")
+    discharge_month = models.DateField(
+        "退院年月",
+        null=True,
+        blank=True,
+        help_text="月の1日で保存します",
+        validators=[validators.past_month("退院年月")],
+    )
     summary = models.TextField("検討内容・経過", blank=True, validators=NO_IDENTIFIERS)
 
     objects = CaseReviewQuerySet.as_manager()

@@ -13,20 +13,13 @@ from accounts import roles
 from core import exports
 from core.audit import audit_list_view, audit_view
 from core.changes import history_for
-from core.listing import query_without_page
+from core.listing import id_param, page_number, query_without_page
 from meetings import services
 from meetings.forms import MeetingEditor, MeetingFilterForm, followup_forms
 from meetings.models import CaseReview, CaseStatus, Meeting
 from regions.models import Region
 
 PAGE_SIZE = 25
-
-
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
 
 
 def meeting_list(request):
@@ -38,7 +31,7 @@ def meeting_list(request):
     """
     filters = MeetingFilterForm(request.GET or None, user=request.user)
     filtered = filters.filter(Meeting.objects.visible_to(request.user)).newest_first()
-    page = _page_number(request)
+    page = page_number(request)
     offset = (page - 1) * PAGE_SIZE
     page_ids = filtered.values("pk")[offset : offset + PAGE_SIZE + 1]
     rows = list(Meeting.objects.filter(pk__in=page_ids).with_summary().newest_first())
@@ -262,8 +255,8 @@ def case_list(request):
     if region_ids is not None:
         regions = regions.filter(pk__in=region_ids)
     selected_region = request.GET.get("region", "")
-    if selected_region.isdigit():
-        cases = cases.filter(region_id=int(selected_region))
+    if region_id := id_param(selected_region):
+        cases = cases.filter(region_id=region_id)
     selected_status = request.GET.get("status", "")
     if selected_status in CaseStatus.values:
         cases = cases.filter(status=selected_status)

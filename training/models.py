@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 
 from accounts.roles import RegionScopedQuerySet
+from core import validators
 from core.categories import OrganisationType
 from core.fiscal import fiscal_year_label
 from core.models import AuditedQuerySet
@@ -101,8 +102,8 @@ class TrainingSession(RegionLabelMixin, TrackedRecord):
 
     course = models.CharField("研修区分", max_length=40, choices=Course.choices)
     title = models.CharField("研修名", max_length=200)
-    start_date = models.DateField("開始日")
-    end_date = models.DateField("終了日")
+    start_date = models.DateField("開始日", validators=[validators.activity_date("開始日")])
+    end_date = models.DateField("終了日", validators=[validators.activity_date("終了日")])
     hours = models.DecimalField(
         "研修時間（時間）",
         max_digits=5,
