@@ -21,11 +21,6 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
-def not_built(request, *, section: str, issue: str):
-    """A section whose feature has not landed yet says so plainly instead of pretending."""
-    return render(request, "not_built.html", {"section": section, "issue": issue})
-
-
 def server_error(request):
     """handler500: a database outage anywhere in the request becomes the 503 page, anything else 500."""
     from django.template.loader import render_to_string
