@@ -81,6 +81,18 @@ def _comparable(value):
     return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
+def changed_since(instance, loaded_version: int) -> set[str]:
+    """Change keys recorded on `instance` after the editor loaded `loaded_version` (0: loaded before it existed).
+
+    Every version step of a versioned record writes exactly one history record (a change, a delete, a
+    restore) and a save that changes nothing writes none and keeps the version, so the steps since
+    `loaded_version` are its newest `version - loaded_version` records. The `version` key itself is left out.
+    """
+    steps = max(instance.version - loaded_version, 0)
+    records = ChangeRecord.objects.for_object(instance).newest_first()[:steps] if steps else []
+    return {key for record in records for key in (record.changes or {}) if key != "version"}
+
+
 def conflict_rows(*, changed, current: dict, proposed: dict, labels: dict[str, str]) -> list[ConflictRow]:
     """Rows for the shared conflict table (`includes/conflict_table.html`).
 
