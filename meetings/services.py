@@ -417,7 +417,7 @@ def case_followups_update(
         item = stored.get(months) or CaseFollowUp(case=case, months=months)
         item.status = data["status"]
         item.note = data.get("note", "")
-        item.full_clean(validate_unique=False, validate_constraints=False)
+        item.full_clean()
         if item.pk is None:
             insert_or_conflict(item, stored=lambda: Meeting.objects.get(pk=meeting.pk))
         else:
