@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core import history
 from core.models import ChangeRecord
 
 
@@ -111,3 +112,14 @@ def conflict_rows(*, changed, current: dict, proposed: dict, labels: dict[str, s
                 )
             )
     return rows
+
+
+def record_conflict_rows(*, stored, loaded_version: int, draft) -> list[ConflictRow]:
+    """`conflict_rows` for one record edited alone: `stored` is the record now, `draft` an unsaved copy
+    carrying the editor's input; values are `core.history` snapshots, labels the model's field names."""
+    return conflict_rows(
+        changed=changed_since(stored, loaded_version),
+        current=history.snapshot(stored),
+        proposed=history.snapshot(draft),
+        labels=history.field_labels(type(stored)),
+    )
