@@ -314,7 +314,11 @@ def _save_observation(request, form, prefecture, title="値を登録する"):
         )
     except StaleVersionError as exc:
         draft = Observation.objects.get(pk=exc.instance.pk)
-        draft.value, draft.provenance, draft.note = data["value"], data["provenance"], data["note"]
+        draft.value, draft.provenance, draft.note = (
+            services.stored_value(data["value"]),
+            data["provenance"],
+            data["note"],
+        )
         conflict = record_conflict_rows(stored=exc.instance, loaded_version=loaded, draft=draft)
         form = _reloaded(
             forms.ObservationForm, exc, request.POST, prefecture=prefecture, instance=exc.instance
@@ -383,7 +387,11 @@ def _save_target(request, form, prefecture, title="目標値を登録する"):
         )
     except StaleVersionError as exc:
         draft = Target.objects.get(pk=exc.instance.pk)
-        draft.value, draft.comparator, draft.note = data["value"], data["comparator"], data["note"]
+        draft.value, draft.comparator, draft.note = (
+            services.stored_value(data["value"]),
+            data["comparator"],
+            data["note"],
+        )
         conflict = record_conflict_rows(stored=exc.instance, loaded_version=loaded, draft=draft)
         form = _reloaded(forms.TargetForm, exc, request.POST, prefecture=prefecture, instance=exc.instance)
         return render(

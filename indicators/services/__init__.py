@@ -92,7 +92,7 @@ def observation_record(
         "fiscal_year": period.fiscal_year,
         "as_of": period.as_of,
         "period_end": period.period_end,
-        "value": Decimal(value),
+        "value": stored_value(value),
         "provenance": provenance,
         "note": note,
     }
@@ -131,7 +131,7 @@ def target_update(
     target = Target.objects.select_for_update().select_related("indicator", "plan").get(pk=target.pk)
     check_version(target, version)
     before = history.snapshot(target)
-    target.value = Decimal(value)
+    target.value = stored_value(value)
     target.comparator = comparator
     if note is not None:
         target.note = note
@@ -267,6 +267,11 @@ def target_sum_mismatches(targets, indicators) -> list[str]:
 
 MAX_ABS_VALUE = Decimal("99999999999")  # Observation.value: 14 digits, 3 of them decimals
 VALUE_PLACES = 3
+
+
+def stored_value(value) -> Decimal:
+    """A value as the database gives it back (three decimals): 56 typed over a stored 56.000 is no change."""
+    return Decimal(value).quantize(Decimal(1).scaleb(-VALUE_PLACES))
 
 
 def value_error(indicator: Indicator, value: Decimal) -> str | None:
@@ -406,7 +411,7 @@ def target_record(
         municipality=municipality,
         area_key=area_key,
         fiscal_year=fiscal_year,
-        value=Decimal(value),
+        value=stored_value(value),
         comparator=comparator,
         note=note,
     )
