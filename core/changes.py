@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core import history
 from core.models import ChangeRecord
 
 
@@ -81,6 +82,18 @@ def _comparable(value):
     return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
+def changed_since(instance, loaded_version: int) -> set[str]:
+    """Change keys recorded on `instance` after the editor loaded `loaded_version` (0: loaded before it existed).
+
+    Every version step of a versioned record writes exactly one history record (a change, a delete, a
+    restore) and a save that changes nothing writes none and keeps the version, so the steps since
+    `loaded_version` are its newest `version - loaded_version` records. The `version` key itself is left out.
+    """
+    steps = max(instance.version - loaded_version, 0)
+    records = ChangeRecord.objects.for_object(instance).newest_first()[:steps] if steps else []
+    return {key for record in records for key in (record.changes or {}) if key != "version"}
+
+
 def conflict_rows(*, changed, current: dict, proposed: dict, labels: dict[str, str]) -> list[ConflictRow]:
     """Rows for the shared conflict table (`includes/conflict_table.html`).
 
@@ -99,3 +112,14 @@ def conflict_rows(*, changed, current: dict, proposed: dict, labels: dict[str, s
                 )
             )
     return rows
+
+
+def record_conflict_rows(*, stored, loaded_version: int, draft) -> list[ConflictRow]:
+    """`conflict_rows` for one record edited alone: `stored` is the record now, `draft` an unsaved copy
+    carrying the editor's input; values are `core.history` snapshots, labels the model's field names."""
+    return conflict_rows(
+        changed=changed_since(stored, loaded_version),
+        current=history.snapshot(stored),
+        proposed=history.snapshot(draft),
+        labels=history.field_labels(type(stored)),
+    )

@@ -5,12 +5,16 @@
   participants with it, training counts attendees.
 - `VersionField` / `VersionedModelForm` / `StaleVersionError`: optimistic locking. The edit form carries
   the version it was loaded with; the service refuses to save when the stored version has moved on (the
-  error carries the stored record, for `core.changes.conflict_rows`).
+  error carries the stored record, for `core.changes.conflict_rows`). In a model formset each row is
+  a `VersionedModelForm`, so each row carries its own version.
+- `OwnRowsFormSetMixin`: a model formset that accepts only rows of the record being edited (a posted row
+  id of another record, or of a row deleted meanwhile, is refused instead of saved as a new row).
 """
 
 from __future__ import annotations
 
 from django import forms
+from django.forms import BaseInlineFormSet, BaseModelFormSet
 
 from core.categories import OrganisationType
 
@@ -87,3 +91,48 @@ class OrganisationCountsForm(forms.Form):
 
     def total(self) -> int:
         return sum(self.counts().values())
+
+
+FOREIGN_ROW_MESSAGE = (
+    "この画面で編集している記録のものではない行（または他の利用者が削除した行）が送信されました。"
+    "何も保存していません。画面を開き直してから、もう一度入力してください。"
+)
+
+
+class OwnRowsFormSetMixin:
+    """For model and inline formsets: every posted row id must be one of the formset's own rows.
+
+    Django checks a posted id only against the whole table and, when the row is not among the formset's
+    own, quietly builds a new row from the posted fields: a tampered `cases-0-id` of another region's
+    case (or a row someone deleted meanwhile) became a silent new record. Here the id must name a row
+    of the formset's queryset, an existing row must post its id, and an added row must post none;
+    otherwise the formset is invalid with `FOREIGN_ROW_MESSAGE` and nothing is saved.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        field = form.fields.get(self.model._meta.pk.name)
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = self.get_queryset()
+            field.error_messages = {
+                **field.error_messages,
+                "invalid_choice": FOREIGN_ROW_MESSAGE,
+                "required": FOREIGN_ROW_MESSAGE,
+            }
+
+    def clean(self):
+        super().clean()
+        name = self.model._meta.pk.name
+        foreign = any(name in form.errors for form in self.forms) or any(
+            form.cleaned_data.get(name) is not None for form in self.extra_forms if form.is_valid()
+        )
+        if foreign:
+            raise forms.ValidationError(FOREIGN_ROW_MESSAGE, code="foreign_row")
+
+
+class OwnRowsInlineFormSet(OwnRowsFormSetMixin, BaseInlineFormSet):
+    """An inline formset (a meeting's action items, its cases) that refuses rows of other records."""
+
+
+class OwnRowsModelFormSet(OwnRowsFormSetMixin, BaseModelFormSet):
+    """A model formset over a queryset (a sheet edition's rows) that refuses rows outside it."""

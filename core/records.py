@@ -9,13 +9,19 @@
   model stores deletion in `alive_lookup` (e.g. `{"deleted_at__isnull": True}` or `{"is_deleted": False}`).
 - `save_version_step()`: a service's save of a few fields (a soft delete, a restore) as a new version,
   recorded in the history in the same transaction.
+- `check_version()` / `insert_or_conflict()`: the optimistic-locking checks every edit service makes — a
+  stale version, or a first save that lost a unique race to someone else's, raises `StaleVersionError`
+  with the stored record (the view shows the conflict page, never a 500).
 """
 
 from __future__ import annotations
 
-from django.db import models
+from collections.abc import Callable
+
+from django.db import IntegrityError, models, transaction
 
 from core import history
+from core.forms import StaleVersionError
 
 PREFECTURE_WIDE_LABEL = "県全域"
 
@@ -64,3 +70,32 @@ def save_version_step(
     instance.version += 1
     instance.save(update_fields=[*fields, "version", "updated_at"])
     return history.record_change(by=by, instance=instance, action=action, changes=changes)
+
+
+def check_version(stored, loaded_version: int | None) -> None:
+    """Raise StaleVersionError(stored) unless the editor loaded the version that is stored now.
+
+    `loaded_version` None means the caller is not an editor (a script, an import): no check. 0 means the
+    editor loaded the page before the record existed, so any stored record is someone else's.
+    Call on a row the service has locked (`select_for_update`).
+    """
+    if loaded_version is not None and stored.version != loaded_version:
+        raise StaleVersionError(stored)
+
+
+def insert_or_conflict(instance: models.Model, *, stored: Callable[[], models.Model | None]) -> None:
+    """Insert `instance` in a savepoint; when a concurrent first save won a unique constraint, raise
+    StaleVersionError with that record (`stored()` finds it) instead of the database's IntegrityError.
+
+    Two editors saving the first version of the same record at once both see no row, and the loser's
+    INSERT fails on the unique index after the winner commits; the savepoint keeps the service's
+    transaction usable to read the winner's row, and the error rolls the rest of the service back.
+    """
+    try:
+        with transaction.atomic():
+            instance.save(force_insert=True)
+    except IntegrityError:
+        existing = stored()
+        if existing is None:  # another constraint: a real error, not a race
+            raise
+        raise StaleVersionError(existing) from None

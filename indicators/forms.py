@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from core.fiscal import PeriodParseError, fiscal_year_label, parse_fiscal_year
+from core.forms import VersionedModelForm, VersionField
 from core.validators import FiscalYearRangeValidator
 from indicators.areas import AreaIndex
 from indicators.importing import MAX_UPLOAD_BYTES
@@ -69,12 +70,14 @@ class ObservationForm(_AreaMixin, forms.Form):
         label="出典", max_length=200, required=False, help_text="例: NDB（R3年度）、630調査"
     )
     note = forms.CharField(label="備考", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = VersionField()
 
     def __init__(self, *args, prefecture, instance: Observation | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance = instance
         self._setup_area(prefecture)
         if instance is not None:
+            self.initial["version"] = instance.version
             from indicators.values import period_text_of
 
             self.fields["indicator"].disabled = True
@@ -122,12 +125,14 @@ class TargetForm(_AreaMixin, forms.Form):
         help_text="退院率は「以上」、長期在院者数や再入院率は「以下」",
     )
     note = forms.CharField(label="備考", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = VersionField()
 
     def __init__(self, *args, prefecture, instance: Target | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance = instance
         self._setup_area(prefecture, initial_code=prefecture.code)
         if instance is not None:
+            self.initial["version"] = instance.version
             for name in ("indicator", "plan", "area", "fiscal_year"):
                 self.fields[name].disabled = True
             area = self.areas.by_key.get(instance.area_key)
@@ -170,7 +175,7 @@ class TargetForm(_AreaMixin, forms.Form):
         return data
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(VersionedModelForm):
     class Meta:
         model = Indicator
         fields = [

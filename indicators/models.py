@@ -28,8 +28,11 @@ class EditTracked(models.Model):
     """Records loaded from the repo's data files remember whether a person changed them since.
 
     `edited_by` / `edited_at` are set by the service functions when a portal user saves the record;
-    the loaders leave such records alone unless asked to overwrite.
+    the loaders leave such records alone unless asked to overwrite. `version` is the optimistic-locking
+    counter of `core.records` (an edit form carries it; every write that changes the record bumps it).
     """
+
+    version = models.PositiveIntegerField("版", default=1, editable=False)
 
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -107,6 +110,7 @@ class Indicator(models.Model):
     )
     display_order = models.PositiveIntegerField("表示順", default=0)
     is_active = models.BooleanField("使用中", default=True)
+    version = models.PositiveIntegerField("版", default=1, editable=False)  # core.records.check_version
 
     class Meta:
         verbose_name = "指標"

@@ -265,6 +265,11 @@ MAX_ABS_VALUE = Decimal("99999999999")  # Observation.value: 14 digits, 3 of the
 VALUE_PLACES = 3
 
 
+def stored_value(value) -> Decimal:
+    """A value as the database gives it back (three decimals): 56 typed over a stored 56.000 is no change."""
+    return Decimal(value).quantize(Decimal(1).scaleb(-VALUE_PLACES))
+
+
 def value_error(indicator: Indicator, value: Decimal) -> str | None:
     """Why `value` cannot be a value of `indicator` (Japanese), or None when it can.
 

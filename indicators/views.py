@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import roles
+from core.changes import record_conflict_rows
 from core.exports import csv_response
+from core.forms import StaleVersionError
 from indicators import downloads, forms, importing, services, values
 from indicators.areas import VENUE, VENUE_MUNICIPALITIES, AreaIndex, portal_prefecture
 from indicators.models import ImportBatch, Indicator, Observation, Plan, Target
@@ -90,7 +92,11 @@ def indicator_detail(request, code: str):
 def indicator_create(request):
     form = forms.IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        indicator = services.indicator_create(by=request.user, **form.cleaned_data)
+        try:
+            indicator = services.indicator_create(by=request.user, **form.cleaned_data)
+        except StaleVersionError:  # the same code saved by someone else at the same moment
+            form.add_error("code", "このコードの指標は既にあります。")
+            return render(request, "indicators/form.html", {"form": form, "title": "指標を追加する"})
         messages.success(request, f"指標「{indicator.name_ja}」を追加しました。続けて目標値を登録できます。")
         return redirect("indicators:indicator_detail", code=indicator.code)
     return render(request, "indicators/form.html", {"form": form, "title": "指標を追加する"})
@@ -100,21 +106,51 @@ def indicator_create(request):
 def indicator_edit(request, code: str):
     indicator = get_object_or_404(Indicator, code=code)
     form = forms.IndicatorForm(request.POST or None, instance=indicator)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "code"}
-        services.indicator_update(by=request.user, indicator=Indicator.objects.get(pk=indicator.pk), **data)
-        messages.success(request, f"指標「{data['name_ja']}」を保存しました。")
-        return redirect("indicators:indicator_detail", code=indicator.code)
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("code", "version")}
+        loaded = form.loaded_version or 0
+        try:
+            services.indicator_update(by=request.user, indicator=indicator, version=loaded, **data)
+        except StaleVersionError as exc:
+            draft = Indicator.objects.get(pk=exc.instance.pk)
+            for name, value in data.items():
+                setattr(draft, name, value)
+            conflict = record_conflict_rows(stored=exc.instance, loaded_version=loaded, draft=draft)
+            form = _reloaded(forms.IndicatorForm, exc, request.POST, instance=exc.instance)
+        else:
+            messages.success(request, f"指標「{data['name_ja']}」を保存しました。")
+            return redirect("indicators:indicator_detail", code=indicator.code)
     return render(
-        request, "indicators/form.html", {"form": form, "title": f"指標「{indicator.name_ja}」を編集する"}
+        request,
+        "indicators/form.html",
+        {"form": form, "title": f"指標「{indicator.name_ja}」を編集する", "conflict_rows": conflict},
     )
+
+
+def _reloaded(form_class, conflict: StaleVersionError, data, **kwargs):
+    """The editor's input again, carrying the stored version: saving once more is a deliberate overwrite."""
+    data = data.copy()
+    data["version"] = str(conflict.instance.version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    form.add_error(
+        None,
+        "他の利用者が先にこの記録を保存したため、保存しませんでした。"
+        "上の表で相手の変更とあなたの入力を確認し、必要なら直してからもう一度保存してください。",
+    )
+    return form
 
 
 @roles.prefecture_required
 def plan_create(request):
     form = forms.PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        plan = services.plan_create(by=request.user, **form.cleaned_data)
+        try:
+            plan = services.plan_create(by=request.user, **form.cleaned_data)
+        except StaleVersionError:  # the same name saved by someone else at the same moment
+            form.add_error("name", "同じ名前の計画が既にあります。")
+            return render(request, "indicators/form.html", {"form": form, "title": "計画を追加する"})
         messages.success(request, f"計画「{plan.name}」を追加しました。")
         return redirect("indicators:definitions")
     return render(request, "indicators/form.html", {"form": form, "title": "計画を追加する"})
@@ -159,9 +195,10 @@ def observation_edit(request, pk: int):
     )
 
 
-def _save_observation(request, form, prefecture):
+def _save_observation(request, form, prefecture, title="値を登録する"):
     data = form.cleaned_data
     area = data["area"]
+    loaded = data.get("version") or 0
     try:
         observation = services.observation_record(
             by=request.user,
@@ -171,11 +208,26 @@ def _save_observation(request, form, prefecture):
             value=data["value"],
             provenance=data["provenance"],
             note=data["note"],
+            version=loaded if form.instance is not None else None,
             **_area_kwargs(area),
+        )
+    except StaleVersionError as exc:
+        draft = Observation.objects.get(pk=exc.instance.pk)
+        draft.value, draft.provenance, draft.note = (
+            values.stored_value(data["value"]),
+            data["provenance"],
+            data["note"],
+        )
+        conflict = record_conflict_rows(stored=exc.instance, loaded_version=loaded, draft=draft)
+        form = _reloaded(
+            forms.ObservationForm, exc, request.POST, prefecture=prefecture, instance=exc.instance
+        )
+        return render(
+            request, "indicators/form.html", {"form": form, "title": title, "conflict_rows": conflict}
         )
     except ValidationError as exc:
         form.add_error(None, exc)
-        return render(request, "indicators/form.html", {"form": form, "title": "値を登録する"})
+        return render(request, "indicators/form.html", {"form": form, "title": title})
     messages.success(
         request,
         f"{observation.indicator.name_ja}（{area.name}・{observation.period_label}）の値を保存しました。",
@@ -216,8 +268,9 @@ def target_edit(request, pk: int):
     )
 
 
-def _save_target(request, form, prefecture):
+def _save_target(request, form, prefecture, title="目標値を登録する"):
     data = form.cleaned_data
+    loaded = data.get("version") or 0
     try:
         target, created = services.target_record(
             by=request.user,
@@ -228,11 +281,24 @@ def _save_target(request, form, prefecture):
             value=data["value"],
             comparator=data["comparator"],
             note=data["note"],
+            version=loaded if form.instance is not None else None,
             **_area_kwargs(data["area"]),
+        )
+    except StaleVersionError as exc:
+        draft = Target.objects.get(pk=exc.instance.pk)
+        draft.value, draft.comparator, draft.note = (
+            values.stored_value(data["value"]),
+            data["comparator"],
+            data["note"],
+        )
+        conflict = record_conflict_rows(stored=exc.instance, loaded_version=loaded, draft=draft)
+        form = _reloaded(forms.TargetForm, exc, request.POST, prefecture=prefecture, instance=exc.instance)
+        return render(
+            request, "indicators/form.html", {"form": form, "title": title, "conflict_rows": conflict}
         )
     except ValidationError as exc:
         form.add_error(None, exc)
-        return render(request, "indicators/form.html", {"form": form, "title": "目標値を登録する"})
+        return render(request, "indicators/form.html", {"form": form, "title": title})
     messages.success(request, f"目標値を{'登録' if created else '更新'}しました（{target}）。")
     return redirect("indicators:indicator_detail", code=target.indicator.code)
 

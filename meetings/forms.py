@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts import roles
 from core import fiscal
-from core.forms import OrganisationCountsForm, VersionedModelForm
+from core.forms import OrganisationCountsForm, OwnRowsInlineFormSet, VersionedModelForm, VersionField
 from meetings.models import (
     DISCHARGED_STATUSES,
     ORGANISER_DIVISION_CHOICES,
@@ -184,10 +184,24 @@ class CaseReviewForm(forms.ModelForm):
 
 
 ActionItemFormSet = inlineformset_factory(
-    Meeting, ActionItem, form=ActionItemForm, extra=2, can_delete=True, max_num=50, validate_max=True
+    Meeting,
+    ActionItem,
+    form=ActionItemForm,
+    formset=OwnRowsInlineFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=50,
+    validate_max=True,
 )
 CaseReviewFormSet = inlineformset_factory(
-    Meeting, CaseReview, form=CaseReviewForm, extra=1, can_delete=True, max_num=30, validate_max=True
+    Meeting,
+    CaseReview,
+    form=CaseReviewForm,
+    formset=OwnRowsInlineFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
 )
 
 
@@ -320,6 +334,21 @@ class FollowUpForm(forms.Form):
         if data.get("note") and not data.get("status"):
             self.add_error("status", "備考を記録するときは状況も選んでください。")
         return data
+
+
+class FollowUpVersionForm(forms.Form):
+    """The meeting version the case page was loaded with (follow-ups are versioned with their meeting)."""
+
+    version = VersionField()
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["version"] = meeting.version
+
+    @property
+    def loaded_version(self) -> int:
+        """Only after is_valid(). A page posted without a version is treated as loaded before any save."""
+        return self.cleaned_data.get("version") or 0
 
 
 def followup_forms(case: CaseReview, data=None) -> list[tuple[int, str, FollowUpForm]]:

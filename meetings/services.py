@@ -19,11 +19,11 @@ from accounts import roles
 from accounts.roles import check_region
 from core import fiscal, history, search
 from core.categories import OrganisationType
-from core.changes import ConflictRow
+from core.changes import ConflictRow, changed_since
 from core.changes import conflict_rows as build_conflict_rows
 from core.forms import StaleVersionError
 from core.models import ChangeRecord
-from core.records import save_version_step
+from core.records import insert_or_conflict, save_version_step
 from meetings.models import (
     ActionItem,
     Barrier,
@@ -158,18 +158,39 @@ def proposed_state(
             continue
         case = CaseReview(pk=change.pk, case_number=stored_cases[change.pk].case_number, **change.fields)
         draft_cases.append(case)
-    return _state(draft, participants, draft_actions, draft_cases, {})[0]
+    # The meeting page does not edit follow-ups: the editor's save keeps the stored ones.
+    followups: dict[int, list] = {}
+    for item in CaseFollowUp.objects.filter(case__meeting=meeting).order_by("months"):
+        followups.setdefault(item.case_id, []).append(item)
+    return _state(draft, participants, draft_actions, draft_cases, followups)[0]
 
 
 def conflict_rows(*, meeting: Meeting, loaded_version: int, proposed: dict) -> list[ConflictRow]:
     """Fields others changed since `loaded_version`: label, their (stored) value, the editor's value."""
     current, labels = meeting_state(meeting)
-    changed: set[str] = set()
-    for record in ChangeRecord.objects.for_object(meeting):
-        new_version = (record.changes.get("version") or {}).get("new")
-        if isinstance(new_version, int) and new_version > loaded_version:
-            changed.update(k for k in record.changes if k != "version")
-    return build_conflict_rows(changed=changed, current=current, proposed=proposed, labels=labels)
+    return build_conflict_rows(
+        changed=changed_since(meeting, loaded_version), current=current, proposed=proposed, labels=labels
+    )
+
+
+def followup_conflict_rows(
+    *, case: CaseReview, meeting: Meeting, loaded_version: int, rows: dict[int, dict | None]
+) -> list[ConflictRow]:
+    """The case page's counterpart of `conflict_rows`: the editor's input is the case's follow-ups only."""
+    current, labels = meeting_state(meeting)
+    proposed = dict(current)
+    followup_labels = history.field_labels(CaseFollowUp)
+    for months, data in rows.items():
+        item = CaseFollowUp(months=months, **(data or {}))
+        for name in ("status", "note"):
+            key = f"case.{case.pk}.followup{months}.{name}"
+            labels.setdefault(
+                key, f"事例 {case.case_number}：追跡調査（{months}か月）{followup_labels[name]}"
+            )
+            proposed[key] = _value(item, name) if data is not None else None
+    return build_conflict_rows(
+        changed=changed_since(meeting, loaded_version), current=current, proposed=proposed, labels=labels
+    )
 
 
 def _record(*, by, meeting, action, before: dict, before_labels: dict) -> ChangeRecord | None:
@@ -360,13 +381,29 @@ def meeting_restore(*, by, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def case_followups_update(*, by, case: CaseReview, rows: dict[int, dict | None], today: date) -> CaseReview:
-    """Save the 3/6/12-month follow-ups of a case; a None row removes that follow-up."""
-    case = CaseReview.objects.select_related("meeting").get(pk=case.pk)
-    if case.meeting.is_deleted:
+def case_followups_update(
+    *,
+    by,
+    case: CaseReview,
+    rows: dict[int, dict | None],
+    today: date,
+    expected_version: int | None = None,
+) -> CaseReview:
+    """Save the 3/6/12-month follow-ups of a case; a None row removes that follow-up.
+
+    Follow-ups are part of the meeting's record (its history, its version): the meeting row is locked and
+    `expected_version` (the meeting's version the case page was loaded with) checked, so a stale page or
+    two first saves at once raise EditConflict instead of replacing the other's follow-ups.
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=case.meeting_id)
+    case = CaseReview.objects.get(pk=case.pk)
+    case.meeting = meeting
+    if meeting.is_deleted:
         raise ValidationError("削除された会議の事例は変更できません。")
     check_region(by, case.region)
-    before, before_labels = meeting_state(case.meeting)
+    if expected_version is not None and meeting.version != expected_version:
+        raise EditConflict(meeting)
+    before, before_labels = meeting_state(meeting)
     stored = {f.months: f for f in case.followups.all()}
     for months, data in rows.items():
         if months not in CaseFollowUp.Months.values:
@@ -383,12 +420,15 @@ def case_followups_update(*, by, case: CaseReview, rows: dict[int, dict | None],
         item.status = data["status"]
         item.note = data.get("note", "")
         item.full_clean()
-        item.save()
-    _record(
-        by=by,
-        meeting=case.meeting,
-        action=ChangeRecord.Action.UPDATE,
-        before=before,
-        before_labels=before_labels,
-    )
+        if item.pk is None:
+            insert_or_conflict(item, stored=lambda: Meeting.objects.get(pk=meeting.pk))
+        else:
+            item.save()
+    after, after_labels = meeting_state(meeting)
+    changes = history.diff(before, after, labels={**before_labels, **after_labels})
+    if changes:  # one version step, one history record (core.changes.changed_since)
+        meeting.version += 1
+        meeting.save(update_fields=["version", "updated_at"])
+        changes["version"] = {"label": "版", "old": meeting.version - 1, "new": meeting.version}
+        history.record_change(by=by, instance=meeting, action=ChangeRecord.Action.UPDATE, changes=changes)
     return case

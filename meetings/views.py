@@ -13,9 +13,10 @@ from accounts import roles
 from core import exports
 from core.audit import audit_list_view, audit_view
 from core.changes import history_for
+from core.forms import StaleVersionError
 from core.listing import id_param, page_number, query_without_page
 from meetings import services
-from meetings.forms import MeetingEditor, MeetingFilterForm, followup_forms
+from meetings.forms import FollowUpVersionForm, MeetingEditor, MeetingFilterForm, followup_forms
 from meetings.models import CaseReview, CaseStatus, Meeting
 from regions.models import Region
 
@@ -288,17 +289,37 @@ def case_detail(request, pk):
         CaseReview.objects.alive().select_related("region", "meeting"), request.user, action="case", pk=pk
     )
     audit_view(request, case)
-    rows = followup_forms(case, request.POST or None)
-    if request.method == "POST" and all(form.is_valid() for _, _, form in rows):
+    data = request.POST or None
+    rows = followup_forms(case, data)
+    version_form = FollowUpVersionForm(data, meeting=case.meeting)
+    conflict_rows = None
+    if request.method == "POST" and version_form.is_valid() and all(form.is_valid() for _, _, form in rows):
         updates = {
             months: ({"status": form.cleaned_data["status"], "note": form.cleaned_data["note"]})
             if form.cleaned_data["status"]
             else None
             for months, _, form in rows
         }
+        loaded = version_form.loaded_version
         try:
             services.case_followups_update(
-                by=request.user, case=case, rows=updates, today=timezone.localdate()
+                by=request.user, case=case, rows=updates, today=timezone.localdate(), expected_version=loaded
+            )
+        except StaleVersionError as conflict:
+            meeting = Meeting.objects.get(pk=conflict.instance.pk)
+            conflict_rows = services.followup_conflict_rows(
+                case=case, meeting=meeting, loaded_version=loaded, rows=updates
+            )
+            # The input stays, now carrying the stored version: saving again is a deliberate overwrite.
+            data = request.POST.copy()
+            data["version"] = str(meeting.version)
+            case = CaseReview.objects.select_related("region", "meeting").get(pk=pk)
+            rows = followup_forms(case, data)
+            version_form = FollowUpVersionForm(data, meeting=meeting)
+            messages.error(
+                request,
+                "他の利用者が先にこの事例の会議を保存したため、追跡調査を保存しませんでした。"
+                "下の表で相手の変更とあなたの入力を確認し、必要なら直してからもう一度保存してください。",
             )
         except ValidationError as exc:
             for message in exc.messages:
@@ -306,7 +327,11 @@ def case_detail(request, pk):
         else:
             messages.success(request, f"事例 {case.case_number} の追跡調査を保存しました。")
             return redirect("meetings:case_detail", pk=pk)
-    return render(request, "meetings/case_detail.html", {"case": case, "followup_rows": rows})
+    return render(
+        request,
+        "meetings/case_detail.html",
+        {"case": case, "followup_rows": rows, "version_form": version_form, "conflict_rows": conflict_rows},
+    )
 
 
 def success_list(request):

@@ -1,6 +1,7 @@
 from django import forms
 from django.forms import modelformset_factory
 
+from core.forms import OwnRowsModelFormSet, VersionedModelForm
 from indicators.forms import PeriodField
 from indicators.models import Observation, Target
 from sheets.models import (
@@ -18,7 +19,7 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 SHORT_TEXTAREA = forms.Textarea(attrs={"rows": 2})
 
 
-class HeaderForm(forms.ModelForm):
+class HeaderForm(VersionedModelForm):
     class Meta:
         model = Edition
         fields = ["title", "subtitle", "overview"]
@@ -42,7 +43,16 @@ class CopyForm(forms.Form):
 
 
 def _formset(model, fields, widgets=None, extra=1):
-    return modelformset_factory(model, fields=fields, widgets=widgets or {}, extra=extra, can_delete=True)
+    """Each row carries its version; rows must be the edition's own (core.forms)."""
+    return modelformset_factory(
+        model,
+        form=VersionedModelForm,
+        formset=OwnRowsModelFormSet,
+        fields=fields,
+        widgets=widgets or {},
+        extra=extra,
+        can_delete=True,
+    )
 
 
 InitiativeFormSet = _formset(
@@ -64,7 +74,7 @@ ScheduleFormSet = _formset(
 )
 
 
-class OutcomeRowForm(forms.ModelForm):
+class OutcomeRowForm(VersionedModelForm):
     class Meta:
         model = OutcomeRow
         fields = [
@@ -89,10 +99,12 @@ class OutcomeRowForm(forms.ModelForm):
             self.fields[name].queryset = targets
 
 
-OutcomeFormSet = modelformset_factory(OutcomeRow, form=OutcomeRowForm, extra=1, can_delete=True)
+OutcomeFormSet = modelformset_factory(
+    OutcomeRow, form=OutcomeRowForm, formset=OwnRowsModelFormSet, extra=1, can_delete=True
+)
 
 
-class ChallengeRoleForm(forms.ModelForm):
+class ChallengeRoleForm(VersionedModelForm):
     class Meta:
         model = ChallengeRole
         fields = ["challenge", "actor", "text", "same_as_above"]
@@ -103,7 +115,9 @@ class ChallengeRoleForm(forms.ModelForm):
         self.fields["challenge"].queryset = challenges
 
 
-ChallengeRoleFormSet = modelformset_factory(ChallengeRole, form=ChallengeRoleForm, extra=1, can_delete=True)
+ChallengeRoleFormSet = modelformset_factory(
+    ChallengeRole, form=ChallengeRoleForm, formset=OwnRowsModelFormSet, extra=1, can_delete=True
+)
 
 
 def observation_choices(prefecture):

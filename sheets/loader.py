@@ -83,6 +83,7 @@ def load_indicator_definitions(*, path: Path, report: LoadReport, overwrite: boo
             created.add(item["code"])
             report.created["indicator"] += 1
         elif overwrite and _apply(indicator, values):
+            indicator.version += 1
             indicator.save()
             report.updated["indicator"] += 1
         by_code[item["code"]] = indicator
@@ -94,7 +95,8 @@ def load_indicator_definitions(*, path: Path, report: LoadReport, overwrite: boo
         }
         # Definitions belong to the officials once loaded: links are set on creation or on --overwrite.
         if (item["code"] in created or overwrite) and _apply(indicator, links):
-            indicator.save(update_fields=["part_of", "denominator"])
+            indicator.version += 1
+            indicator.save(update_fields=["part_of", "denominator", "version"])
     for item in data["plans"]:
         values = {k: item[k] for k in ("issuer", "first_fiscal_year", "last_fiscal_year")}
         plan = Plan.objects.filter(name=item["name"]).first()
@@ -123,6 +125,7 @@ def _sync_tracked(model, lookup: dict, values: dict, *, kind: str, report: LoadR
         changed = True
     if changed:
         obj.full_clean()
+        obj.version += 1  # an edit form loaded before this load is now stale
         obj.save()
         report.updated[kind] += 1
     return obj
@@ -222,6 +225,7 @@ def sheet_load(*, path: Path, overwrite: bool = False, report: LoadReport | None
             edition.edited_parts = [p for p in edition.edited_parts if p != services.PART_HEADER]
             changed = True
         if changed:
+            edition.version += 1
             edition.save()
             report.updated["edition"] += 1
     else:

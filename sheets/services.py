@@ -9,11 +9,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from core import fiscal, history
+from core.changes import ConflictRow, changed_since, conflict_rows
+from core.forms import StaleVersionError
+from core.records import check_version, insert_or_conflict
 from indicators.checks import SumCheck, sum_checks, target_sum_mismatches
 from indicators.models import Indicator, Observation, Target
 from indicators.values import format_value, parts_by_total, share_percent, shortfall, target_text
@@ -89,26 +92,84 @@ def _mark_part_edited(*, by, edition: Edition, part: str) -> None:
 
 
 @transaction.atomic
-def edition_header_update(*, by, edition: Edition, title: str, subtitle: str, overview: str) -> bool:
-    """Change the sheet's title, subtitle and overview paragraphs; True when something changed."""
-    before = history.snapshot(edition)
-    edition.title, edition.subtitle, edition.overview = title, subtitle, overview
-    edition.full_clean()
-    if not history.diff(before, history.snapshot(edition)):
+def edition_header_update(
+    *, by, edition: Edition, title: str, subtitle: str, overview: str, version: int | None = None
+) -> bool:
+    """Change the sheet's title, subtitle and overview paragraphs; True when something changed.
+
+    `version`: the edition's version the form was loaded with (StaleVersionError when saved since).
+    """
+    locked = Edition.objects.select_for_update().get(pk=edition.pk)
+    check_version(locked, version)
+    before = history.snapshot(locked)
+    locked.title, locked.subtitle, locked.overview = title, subtitle, overview
+    locked.full_clean()
+    if not history.diff(before, history.snapshot(locked)):
         return False
-    edition.save(update_fields=["title", "subtitle", "overview"])
-    history.record_update(by=by, instance=edition, before=before)
-    _mark_part_edited(by=by, edition=edition, part=PART_HEADER)
+    locked.version += 1
+    locked.save(update_fields=["title", "subtitle", "overview", "version"])
+    history.record_update(by=by, instance=locked, before=before)
+    _mark_part_edited(by=by, edition=locked, part=PART_HEADER)
+    edition.version = locked.version
     return True
+
+
+class PartConflict(StaleVersionError):
+    """Rows of a part that someone else saved after the editor loaded them: [(form, stored row)]."""
+
+    def __init__(self, stale: list):
+        super().__init__(stale[0][1])
+        self.stale = stale
+
+
+def part_conflict_rows(conflict: PartConflict) -> list[ConflictRow]:
+    """The conflict table of a part: per stale row, what the other changed beside the editor's input."""
+    rows = []
+    for form, stored in conflict.stale:
+        deleting = form.cleaned_data.get("DELETE")
+        labels = {key: f"{stored}：{label}" for key, label in history.field_labels(type(stored)).items()}
+        rows += conflict_rows(
+            changed=changed_since(stored, form.cleaned_data.get("version") or 0),
+            current=history.snapshot(stored),
+            proposed={} if deleting else history.snapshot(form.instance),
+            labels=labels,
+        )
+    return rows
+
+
+def _unique_twin(obj):
+    """The stored row a new row collides with on a unique constraint (only a challenge's role has one)."""
+    if isinstance(obj, ChallengeRole):
+        return ChallengeRole.objects.filter(challenge_id=obj.challenge_id, actor=obj.actor).first()
+    return None
 
 
 @transaction.atomic
 def edition_part_save(*, by, edition: Edition, part: str, formset) -> int:
     """Save a validated formset of one part's ordered records (create, change, delete) with history.
 
-    Returns the number of records created, changed or deleted; the part counts as edited in the
-    portal (so `load_sheet` leaves it alone) only when something changed.
+    Every changed or deleted row must still be at the version its form was loaded with (PartConflict
+    lists those that are not, and nothing is saved). Returns the number of records created, changed
+    or deleted; the part counts as edited in the portal (so `load_sheet` leaves it alone) only when
+    something changed.
     """
+    model = formset.model
+    touched = [
+        form
+        for form in formset.forms
+        if form.instance.pk and (form in formset.deleted_forms or form.has_changed())
+    ]
+    stored = model.objects.select_for_update().in_bulk([form.instance.pk for form in touched])
+    stale = []
+    for form in touched:
+        current = stored.get(form.instance.pk)
+        if current is None:  # deleted meanwhile: nothing of it to keep, the editor's row is refused
+            raise PartConflict([(form, form.instance)])
+        if current.version != (form.cleaned_data.get("version") or 0):
+            stale.append((form, current))
+    if stale:
+        raise PartConflict(stale)
+
     changed = 0
     now = timezone.now()
     for form in formset.deleted_forms:
@@ -122,17 +183,21 @@ def edition_part_save(*, by, edition: Edition, part: str, formset) -> int:
             continue
         obj = form.save(commit=False)
         is_new = obj.pk is None
-        before = {} if is_new else history.snapshot(type(obj).objects.get(pk=obj.pk))
         if hasattr(obj, "edition_id") and not obj.edition_id:
             obj.edition = edition
         obj.edited_by, obj.edited_at = by, now
-        obj.save()
-        if hasattr(form, "save_m2m"):
-            form.save_m2m()
         if is_new:
+            insert_or_conflict(obj, stored=lambda obj=obj: _unique_twin(obj))
             history.record_create(by=by, instance=obj)
         else:
+            before = history.snapshot(stored[obj.pk])
+            if not history.diff(before, history.snapshot(obj)):
+                continue  # only the version field differed from its initial: nothing to save
+            obj.version = stored[obj.pk].version + 1
+            obj.save()
             history.record_update(by=by, instance=obj, before=before)
+        if hasattr(form, "save_m2m"):
+            form.save_m2m()
         changed += 1
     if changed:
         _mark_part_edited(by=by, edition=edition, part=part)
@@ -150,7 +215,7 @@ def _clone(obj, **overrides):
     data = {
         f.name: getattr(obj, f.name)
         for f in obj._meta.concrete_fields
-        if not f.primary_key and f.name not in {"edited_by", "edited_at"}
+        if not f.primary_key and f.name not in {"edited_by", "edited_at", "version"}
     }
     data.update(overrides)
     return type(obj)(**data)
@@ -168,7 +233,11 @@ def edition_copy_to_year(*, by, source: Edition, fiscal_year: int) -> Edition:
     edition = _clone(source, fiscal_year=fiscal_year, status=Edition.Status.DRAFT, copied_from=source)
     edition.edited_parts = []
     edition.full_clean()
-    edition.save()
+    try:
+        with transaction.atomic():  # another official copying into the same year at the same moment
+            edition.save(force_insert=True)
+    except IntegrityError:
+        raise EditionCopyError(f"{fiscal.fiscal_year_label(fiscal_year)}のシートは既にあります。") from None
     history.record_create(by=by, instance=edition)
     for model in (InitiativeHeading, HistoryEntry, OutcomeRow, Strength, ScheduleEntry):
         model.objects.bulk_create(

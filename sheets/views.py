@@ -2,6 +2,7 @@ import logging
 from decimal import Decimal
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_prefecture, prefecture_required
+from core.changes import record_conflict_rows
+from core.forms import StaleVersionError
 from core.pdf import PdfRenderError, pdf_error_response, pdf_response
 from indicators.models import Indicator
 from indicators.services import observation_record
@@ -97,11 +100,25 @@ PART_TITLES = {
 }
 
 
-def _render_edit(request, edition, part, formsets, status=200):
+CONFLICT_MESSAGE = (
+    "他の利用者が先にこの部分を保存したため、保存しませんでした。"
+    "上の表で相手の変更とあなたの入力を確認し、必要なら直してからもう一度保存してください。"
+)
+
+
+def _render_edit(request, edition, part, formsets, status=200, conflict_rows=None):
+    if conflict_rows is not None:
+        messages.error(request, CONFLICT_MESSAGE)
     return render(
         request,
         "sheets/sheet_edit.html",
-        {"edition": edition, "part": part, "part_title": PART_TITLES[part], "formsets": formsets},
+        {
+            "edition": edition,
+            "part": part,
+            "part_title": PART_TITLES[part],
+            "formsets": formsets,
+            "conflict_rows": conflict_rows,
+        },
         status=status,
     )
 
@@ -121,13 +138,25 @@ def edit_header(request, fiscal_year: int):
     form = forms.HeaderForm(request.POST or None, instance=Edition.objects.get(pk=edition.pk))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        changed = services.edition_header_update(
-            by=request.user,
-            edition=edition,
-            title=data["title"],
-            subtitle=data["subtitle"],
-            overview=data["overview"],
-        )
+        loaded = form.loaded_version or 0
+        try:
+            changed = services.edition_header_update(
+                by=request.user,
+                edition=edition,
+                title=data["title"],
+                subtitle=data["subtitle"],
+                overview=data["overview"],
+                version=loaded,
+            )
+        except StaleVersionError as exc:
+            draft = Edition.objects.get(pk=edition.pk)
+            draft.title, draft.subtitle, draft.overview = data["title"], data["subtitle"], data["overview"]
+            rows = record_conflict_rows(stored=exc.instance, loaded_version=loaded, draft=draft)
+            posted = request.POST.copy()
+            posted["version"] = str(exc.instance.version)
+            form = forms.HeaderForm(posted, instance=Edition.objects.get(pk=edition.pk))
+            form.is_valid()
+            return _render_edit(request, edition, services.PART_HEADER, [("", form)], 200, rows)
         return _saved(request, edition, int(changed))
     status = 400 if request.method == "POST" else 200
     return _render_edit(request, edition, services.PART_HEADER, [("", form)], status)
@@ -175,24 +204,33 @@ def edit_facts(request, fiscal_year: int):
 
 def _edit_formsets(request, edition, part, specs):
     """specs: [(title, FormSetClass, queryset, prefix, form_kwargs)] for one part's page."""
-    formsets = [
-        (
-            title,
-            cls(
-                request.POST or None,
-                queryset=queryset,
-                prefix=prefix,
-                form_kwargs=form_kwargs or {},
-            ),
-        )
-        for title, cls, queryset, prefix, form_kwargs in specs
-    ]
+
+    def build(data):
+        return [
+            (title, cls(data, queryset=queryset, prefix=prefix, form_kwargs=form_kwargs or {}))
+            for title, cls, queryset, prefix, form_kwargs in specs
+        ]
+
+    formsets = build(request.POST or None)
     if request.method == "POST":
         if all(fs.is_valid() for _, fs in formsets):
-            count = sum(
-                services.edition_part_save(by=request.user, edition=edition, part=part, formset=fs)
-                for _, fs in formsets
-            )
+            try:
+                with transaction.atomic():  # the part's formsets are saved together or not at all
+                    count = sum(
+                        services.edition_part_save(by=request.user, edition=edition, part=part, formset=fs)
+                        for _, fs in formsets
+                    )
+            except services.PartConflict as conflict:
+                rows = services.part_conflict_rows(conflict)
+                # The editor's input stays, its stale rows now at the stored versions: saving again
+                # is a deliberate overwrite.
+                posted = request.POST.copy()
+                for form, stored in conflict.stale:
+                    posted[f"{form.prefix}-version"] = str(stored.version)
+                formsets = build(posted)
+                for _, fs in formsets:
+                    fs.is_valid()
+                return _render_edit(request, edition, part, formsets, 200, rows)
             return _saved(request, edition, count)
         return _render_edit(request, edition, part, formsets, status=400)
     return _render_edit(request, edition, part, formsets)

@@ -18,11 +18,10 @@ from accounts import roles
 from accounts.roles import check_region
 from core import history
 from core.categories import OrganisationType
-from core.changes import ConflictRow, conflict_rows
+from core.changes import ConflictRow, changed_since, conflict_rows
 from core.fiscal import fiscal_year_of
-from core.forms import StaleVersionError
 from core.models import ChangeRecord
-from core.records import save_version_step
+from core.records import check_version, insert_or_conflict, save_version_step
 from regions.models import Region, owning_prefecture_id
 from training.models import PeerSupportProgramme, TrainingAttendance, TrainingSession, format_hours
 
@@ -140,8 +139,7 @@ def training_session_update(
     _check_region(by, locked.region)
     if locked.is_deleted:
         raise PermissionDenied("削除済みの研修は変更できません。")
-    if version is not None and locked.version != version:
-        raise StaleVersionError(locked)
+    check_version(locked, version)
     before = _session_snapshot(locked)
     _apply(locked, data)
     _check_region(by, locked.region)
@@ -157,14 +155,6 @@ def training_session_update(
     return locked
 
 
-def _changed_since(instance, loaded_version: int) -> set[str]:
-    """Change keys recorded after `loaded_version`. Every version step of a training record writes exactly
-    one history record (a change, a delete, a restore), so those are its newest `version - loaded` records."""
-    steps = max(instance.version - loaded_version, 0)
-    records = ChangeRecord.objects.for_object(instance).newest_first()[:steps] if steps else []
-    return {key for record in records for key in (record.changes or {})}
-
-
 def training_session_conflict_rows(
     *, session: TrainingSession, loaded_version: int, attendee_counts: dict[str, int] | None = None, **data
 ) -> list[ConflictRow]:
@@ -172,7 +162,7 @@ def training_session_conflict_rows(
     draft = TrainingSession.objects.get(pk=session.pk)
     _apply(draft, data)
     return conflict_rows(
-        changed=_changed_since(session, loaded_version),
+        changed=changed_since(session, loaded_version),
         current=_session_snapshot(session),
         proposed=_session_snapshot(draft, attendee_counts or {}),
         labels=_session_labels(),
@@ -188,7 +178,7 @@ def peer_support_conflict_rows(
         if name in data:
             setattr(draft, name, data[name])
     return conflict_rows(
-        changed=_changed_since(programme, loaded_version),
+        changed=changed_since(programme, loaded_version),
         current=history.snapshot(programme, exclude=_HISTORY_EXCLUDE),
         proposed=history.snapshot(draft, exclude=_HISTORY_EXCLUDE),
         labels=history.field_labels(PeerSupportProgramme),
@@ -223,7 +213,12 @@ def training_session_restore(*, by, session: TrainingSession) -> TrainingSession
 def peer_support_save(
     *, by, region: Region, fiscal_year: int, version: int | None = None, **data
 ) -> tuple[PeerSupportProgramme, bool]:
-    """Create or update the programme of `region` in `fiscal_year`; returns (programme, created)."""
+    """Create or update the programme of `region` in `fiscal_year`; returns (programme, created).
+
+    `version` is the version the editor loaded (0 when the page showed no programme yet): a programme
+    saved by someone else since — or created by someone else at the same moment, which the unique
+    constraint reveals — raises StaleVersionError. None (scripts) skips the check.
+    """
     _check_region(by, region)
     programme = (
         PeerSupportProgramme.objects.select_for_update()
@@ -236,15 +231,19 @@ def peer_support_save(
         programme = PeerSupportProgramme(region=region, fiscal_year=fiscal_year)
         before = None
     else:
-        if version is not None and programme.version != version:
-            raise StaleVersionError(programme)
+        check_version(programme, version)
         before = history.snapshot(programme, exclude=_HISTORY_EXCLUDE)
     for name in PEER_SUPPORT_FIELDS:
         if name in data:
             setattr(programme, name, data[name])
-    programme.full_clean()
     if created:
-        programme.save()
+        programme.full_clean()  # a first save racing another passes this; the INSERT then conflicts
+        insert_or_conflict(
+            programme,
+            stored=lambda: PeerSupportProgramme.objects.filter(
+                region=region, fiscal_year=fiscal_year
+            ).first(),
+        )
         history.record_change(
             by=by,
             instance=programme,
@@ -256,6 +255,7 @@ def peer_support_save(
             ),
         )
         return programme, True
+    programme.full_clean()
     changes = history.diff(
         before,
         history.snapshot(programme, exclude=_HISTORY_EXCLUDE),

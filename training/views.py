@@ -321,7 +321,7 @@ def peer_support_edit(request, region_code, fiscal_year):
                 by=request.user,
                 region=region,
                 fiscal_year=fiscal_year,
-                version=form.loaded_version,
+                version=form.loaded_version or 0,  # 0: the page showed no programme yet
                 **form.service_data(),
             )
         except StaleVersionError as exc:

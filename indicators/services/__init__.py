@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import history
+from core.records import check_version, insert_or_conflict
 from indicators.models import Indicator, Observation, Target, area_key_for
-from indicators.values import period_from_text
+from indicators.values import period_from_text, stored_value
 
 # --- writes -------------------------------------------------------------------------------------
 
@@ -36,11 +37,17 @@ def observation_record(
     note: str = "",
     region=None,
     municipality=None,
+    version: int | None = None,
 ) -> Observation:
-    """Create or update the value of `indicator` for one area and period (a person's save is tracked)."""
+    """Create or update the value of `indicator` for one area and period (a person's save is tracked).
+
+    `version`: what the edit form was loaded with (StaleVersionError when the value was saved since);
+    None for callers that record a value whatever is stored (the create form, imports of part 1).
+    """
     period = period_from_text(period_text)
     area_key = area_key_for(prefecture=prefecture, region=region, municipality=municipality)
-    obs = Observation.objects.filter(indicator=indicator, area_key=area_key, period_key=period.key).first()
+    stored = Observation.objects.filter(indicator=indicator, area_key=area_key, period_key=period.key)
+    obs = stored.select_for_update().first()
     values = {
         "prefecture": prefecture,
         "region": region,
@@ -49,7 +56,7 @@ def observation_record(
         "fiscal_year": period.fiscal_year,
         "as_of": period.as_of,
         "period_end": period.period_end,
-        "value": Decimal(value),
+        "value": stored_value(value),
         "provenance": provenance,
         "note": note,
     }
@@ -58,30 +65,44 @@ def observation_record(
         obs.created_by = by if getattr(by, "pk", None) else None
         _mark_edited(obs, by)
         obs.full_clean()
-        obs.save()
+        insert_or_conflict(obs, stored=stored.first)
         history.record_create(by=by, instance=obs)
         return obs
+    check_version(obs, version)
     before = history.snapshot(obs)
     for name, new in values.items():
         setattr(obs, name, new)
     if history.diff(before, history.snapshot(obs)):
         _mark_edited(obs, by)
         obs.full_clean()
+        obs.version += 1
         obs.save()
         history.record_update(by=by, instance=obs, before=before)
     return obs
 
 
 @transaction.atomic
-def target_update(*, by, target: Target, value: Decimal, comparator: str, note: str | None = None) -> Target:
+def target_update(
+    *,
+    by,
+    target: Target,
+    value: Decimal,
+    comparator: str,
+    note: str | None = None,
+    version: int | None = None,
+) -> Target:
+    """Change a target's value; `version` as in `observation_record`."""
+    target = Target.objects.select_for_update().select_related("indicator", "plan").get(pk=target.pk)
+    check_version(target, version)
     before = history.snapshot(target)
-    target.value = Decimal(value)
+    target.value = stored_value(value)
     target.comparator = comparator
     if note is not None:
         target.note = note
     if history.diff(before, history.snapshot(target)):
         _mark_edited(target, by)
         target.full_clean()
+        target.version += 1
         target.save()
         history.record_update(by=by, instance=target, before=before)
     return target
@@ -109,8 +130,12 @@ INDICATOR_FIELDS = (
 PLAN_FIELDS = ("name", "issuer", "first_fiscal_year", "last_fiscal_year")
 
 
-def _save_tracked(instance, *, by, fields, data) -> bool:
-    """Set `fields` from `data`, validate, save and record history; returns whether anything changed."""
+def _save_tracked(instance, *, by, fields, data, stored=None) -> bool:
+    """Set `fields` from `data`, validate, save and record history; returns whether anything changed.
+
+    A new record is inserted with `insert_or_conflict` (`stored` finds the row a racing save created);
+    a record with a `version` gets the next one when something changed.
+    """
     creating = instance.pk is None
     before = None if creating else history.snapshot(instance)
     for name in fields:
@@ -118,11 +143,13 @@ def _save_tracked(instance, *, by, fields, data) -> bool:
             setattr(instance, name, data[name])
     instance.full_clean()
     if creating:
-        instance.save()
+        insert_or_conflict(instance, stored=stored or (lambda: None))
         history.record_create(by=by, instance=instance)
         return True
     if not history.diff(before, history.snapshot(instance)):
         return False
+    if hasattr(instance, "version"):
+        instance.version += 1
     instance.save()
     history.record_update(by=by, instance=instance, before=before)
     return True
@@ -132,12 +159,16 @@ def _save_tracked(instance, *, by, fields, data) -> bool:
 def indicator_create(*, by, **data) -> Indicator:
     """A new indicator definition (e.g. 再入院率): it is data, the dashboard shows it once it has targets."""
     indicator = Indicator()
-    _save_tracked(indicator, by=by, fields=INDICATOR_FIELDS, data=data)
+    stored = Indicator.objects.filter(code=data.get("code")).first
+    _save_tracked(indicator, by=by, fields=INDICATOR_FIELDS, data=data, stored=stored)
     return indicator
 
 
 @transaction.atomic
-def indicator_update(*, by, indicator: Indicator, **data) -> Indicator:
+def indicator_update(*, by, indicator: Indicator, version: int | None = None, **data) -> Indicator:
+    """Change a definition; StaleVersionError when it was saved since the form loaded `version`."""
+    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    check_version(indicator, version)
     _save_tracked(indicator, by=by, fields=INDICATOR_FIELDS, data=data)
     return indicator
 
@@ -147,7 +178,9 @@ def plan_create(*, by, **data):
     from indicators.models import Plan
 
     plan = Plan()
-    _save_tracked(plan, by=by, fields=PLAN_FIELDS, data=data)
+    _save_tracked(
+        plan, by=by, fields=PLAN_FIELDS, data=data, stored=Plan.objects.filter(name=data.get("name")).first
+    )
     return plan
 
 
@@ -170,16 +203,20 @@ def target_record(
     note: str = "",
     region=None,
     municipality=None,
+    version: int | None = None,
 ) -> tuple[Target, bool]:
-    """Create the plan's target for one indicator, area and 年度, or update it; returns (target, created)."""
+    """Create the plan's target for one indicator, area and 年度, or update it; returns (target, created).
+
+    `version` as in `observation_record`; a first save racing another raises StaleVersionError.
+    """
     area_key = area_key_for(prefecture=prefecture, region=region, municipality=municipality)
-    target = (
-        Target.objects.select_for_update()
-        .filter(indicator=indicator, plan=plan, area_key=area_key, fiscal_year=fiscal_year)
-        .first()
-    )
+    stored = Target.objects.filter(indicator=indicator, plan=plan, area_key=area_key, fiscal_year=fiscal_year)
+    target = stored.select_for_update().first()
     if target is not None:
-        return target_update(by=by, target=target, value=value, comparator=comparator, note=note), False
+        updated = target_update(
+            by=by, target=target, value=value, comparator=comparator, note=note, version=version
+        )
+        return updated, False
     target = Target(
         indicator=indicator,
         plan=plan,
@@ -188,13 +225,13 @@ def target_record(
         municipality=municipality,
         area_key=area_key,
         fiscal_year=fiscal_year,
-        value=Decimal(value),
+        value=stored_value(value),
         comparator=comparator,
         note=note,
     )
     _mark_edited(target, by)
     target.full_clean()
-    target.save()
+    insert_or_conflict(target, stored=stored.first)
     history.record_create(by=by, instance=target)
     return target, True
 

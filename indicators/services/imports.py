@@ -153,6 +153,8 @@ def import_batch_apply(*, by, batch: ImportBatch) -> ImportBatch:
             setattr(observation, name, value)
         observation.edited_by, observation.edited_at = by, now
         observation.full_clean(exclude=_CHECKED_RELATIONS, validate_unique=False, validate_constraints=False)
+        if history.diff(before, history.snapshot(observation)):
+            observation.version += 1  # an edit form loaded before the import is now stale
         updated.append((row, observation, previous, before))
     Observation.objects.bulk_create([observation for _, observation in created], batch_size=1000)
     versions.changed(INDICATOR_DATA)  # bulk_create sends no signals
@@ -274,6 +276,8 @@ def import_batch_undo(*, by, batch: ImportBatch) -> ImportBatch:
         observation.note = previous["note"]
         observation.edited_by_id = previous["edited_by_id"]
         observation.edited_at = parse_datetime(previous["edited_at"]) if previous["edited_at"] else None
+        if history.diff(before, history.snapshot(observation)):
+            observation.version += 1
         observation.save()
         history.record_update(by=by, instance=observation, before=before)
     batch.status = ImportBatch.Status.UNDONE

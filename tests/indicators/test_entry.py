@@ -68,7 +68,8 @@ def test_a_value_is_recorded_for_a_region_and_edited_with_history(client, offici
     observation = Observation.objects.get(area_key="region:3508", period_key="fy:2021")
     assert observation.region.code == "3508" and observation.created_by == official
     response = client.post(
-        f"/indicators/values/{observation.pk}/edit/", {"value": "45.5", "provenance": "NDB 再集計"}
+        f"/indicators/values/{observation.pk}/edit/",
+        {"value": "45.5", "provenance": "NDB 再集計", "version": "1"},
     )
     assert response.status_code == 302
     observation.refresh_from_db()
@@ -104,7 +105,8 @@ def test_target_year_must_be_inside_the_plan(client):
 def test_a_target_is_updated_in_place(client):
     target = Target.objects.get(indicator=rate(), plan__name="山口県障害福祉サービス実施計画（第6期）")
     response = client.post(
-        f"/indicators/targets/{target.pk}/edit/", {"value": "58", "comparator": "gte", "note": "中間見直し"}
+        f"/indicators/targets/{target.pk}/edit/",
+        {"value": "58", "comparator": "gte", "note": "中間見直し", "version": str(target.version)},
     )
     assert response.status_code == 302
     target.refresh_from_db()
@@ -163,6 +165,7 @@ def test_indicator_edit_keeps_the_code(client):
             "chart_group": "退院率（NDB）",
             "display_order": 5,
             "is_active": "on",
+            "version": "1",
         },
     )
     assert response.status_code == 302

@@ -82,7 +82,7 @@ def official_posts(records):
         ),
         (
             f"/indicators/values/{records['observation'].pk}/edit/",
-            {"value": "47", "provenance": "x"},
+            {"value": "47", "provenance": "x", "version": str(records["observation"].version)},
         ),
         (
             "/indicators/targets/new/",

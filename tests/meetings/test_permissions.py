@@ -175,7 +175,13 @@ def test_anonymous_users_are_sent_to_login(client, meeting):
 
 def test_followups_are_saved_only_by_own_region(client_for, iwakuni_staff, hagi_staff, case):
     url = reverse("meetings:case_detail", args=[case.pk])
-    data = {"f3-status": "in_community", "f3-note": "GHで生活", "f6-status": "", "f12-status": ""}
+    data = {
+        "version": str(case.meeting.version),
+        "f3-status": "in_community",
+        "f3-note": "GHで生活",
+        "f6-status": "",
+        "f12-status": "",
+    }
     assert client_for(hagi_staff).post(url, data).status_code == 403
     assert not case.followups.exists()
     response = client_for(iwakuni_staff).post(url, data)
