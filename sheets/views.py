@@ -17,10 +17,11 @@ from indicators.models import Indicator
 from indicators.services import observation_record
 from indicators.values import period_text_of
 from regions.models import Region
-from sheets import forms, publication, reading, services
+from sheets import forms, reading, services
 from sheets import pdf as sheet_pdf_module
 from sheets.charts import sheet_charts
 from sheets.models import Challenge, ChallengeRole, Edition, PublishedEdition
+from sheets.publication import PublicationConflict, edition_publish
 from sheets.regional import region_sheet_for
 
 logger = logging.getLogger(__name__)
@@ -313,13 +314,11 @@ def sheet_publish(request, fiscal_year: int):
         context = _detail_context(request, edition, publish_form=form)
         return render(request, "sheets/sheet_detail.html", context, status=400)
     try:
-        published = publication.edition_publish(
-            by=request.user, edition=edition, note=form.cleaned_data["note"]
-        )
+        published = edition_publish(by=request.user, edition=edition, note=form.cleaned_data["note"])
     except PdfRenderError as exc:
         error = PdfRenderError(f"公開できませんでした（何も公開されていません）。{exc}", status=exc.status)
         return pdf_error_response(request, error, back_url=reverse("sheets:detail", args=[fiscal_year]))
-    except publication.PublicationConflict as conflict:
+    except PublicationConflict as conflict:
         # The page as it is now (with the other official's edition listed), the note kept in the
         # form, which now asks for a revision's note.
         messages.error(request, str(conflict))
