@@ -15,6 +15,11 @@ from regions.models import Prefecture
 
 
 class EditionQuerySet(models.QuerySet):
+    def portal(self):
+        """Editions of the prefecture this deployment serves (settings.PORTAL_PREFECTURE_CODE), as
+        every indicators view is limited to it: another prefecture's rows are not this portal's."""
+        return self.filter(prefecture__code=settings.PORTAL_PREFECTURE_CODE)
+
     def for_list(self):
         return self.select_related("prefecture").order_by("-fiscal_year", "prefecture__code")
 
@@ -294,6 +299,10 @@ def published_pdf_path(instance, filename):
 class PublishedEditionQuerySet(AuditedQuerySet):
     def newest_first(self):
         return self.order_by("-number")
+
+    def next_number(self) -> int:
+        """The number the next publication gets: one past the highest published (1 for the first)."""
+        return (self.aggregate(last=models.Max("number"))["last"] or 0) + 1
 
 
 class PublishedEdition(models.Model):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from core import fiscal
 from core.pdf import find_static_file, render_pdf
 from sheets.charts import sheet_charts
+from sheets.reading import PublishedFileError, published_edition_bytes, sheet_context
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +66,6 @@ def sheet_filename(edition, *, number: int | None = None) -> str:
 
 def sheet_pdf_context(edition) -> dict:
     """What the sheet PDF template needs: the sheet page's own read model plus the charts."""
-    from sheets.services import sheet_context
-
     return {
         "sheet": sheet_context(edition),
         "charts": sheet_charts(prefecture=edition.prefecture, reference_date=edition.reference_date),
@@ -116,8 +115,6 @@ class LiveSheet:
 def sheet_live_pdf(edition) -> LiveSheet:
     """What `/sheets/<fy>.pdf` serves: the latest published edition's own file when the sheet has not
     changed since it was published, otherwise the live sheet marked 「案」."""
-    from sheets.services import PublishedFileError, published_edition_bytes
-
     context = _draft_context(edition)
     unstamped = render_to_string(SHEET_TEMPLATE, {**context, "generated_at": None})
     latest = edition.publications.newest_first().first()

@@ -17,30 +17,29 @@ from indicators.models import Indicator
 from indicators.services import observation_record
 from indicators.values import period_text_of
 from regions.models import Region
-from sheets import forms, services
+from sheets import forms, reading, services
 from sheets import pdf as sheet_pdf_module
 from sheets.charts import sheet_charts
 from sheets.models import Challenge, ChallengeRole, Edition, PublishedEdition
+from sheets.publication import PublicationConflict, edition_publish
 from sheets.regional import region_sheet_for
 
 logger = logging.getLogger(__name__)
 
 
 def _edition(fiscal_year: int) -> Edition:
-    edition = (
-        Edition.objects.select_related("prefecture")
-        .filter(fiscal_year=fiscal_year)
-        .order_by("prefecture__code")
-    )
-    edition = edition.first()
+    """The portal's own prefecture's edition of `fiscal_year` (404 for a year it has none of)."""
+    edition = Edition.objects.portal().select_related("prefecture").filter(fiscal_year=fiscal_year).first()
     if edition is None:
         raise Http404("この年度のシートはありません")
     return edition
 
 
 def sheet_list(request):
-    editions = Edition.objects.for_list().prefetch_related(
-        Prefetch("publications", queryset=PublishedEdition.objects.newest_first())
+    editions = (
+        Edition.objects.portal()
+        .for_list()
+        .prefetch_related(Prefetch("publications", queryset=PublishedEdition.objects.newest_first()))
     )
     return render(
         request,
@@ -53,7 +52,7 @@ def _detail_context(request, edition, **extra):
     publications = list(edition.publications.newest_first().select_related("published_by"))
     return {
         "edition": edition,
-        "sheet": services.sheet_context(edition),
+        "sheet": reading.sheet_context(edition),
         "charts": sheet_charts(prefecture=edition.prefecture, reference_date=edition.reference_date),
         "publications": publications,
         "can_edit": is_prefecture(request.user),
@@ -165,7 +164,7 @@ def edit_header(request, fiscal_year: int):
 @prefecture_required
 def edit_facts(request, fiscal_year: int):
     edition = _edition(fiscal_year)
-    sheet = services.sheet_context(edition)
+    sheet = reading.sheet_context(edition)
     initial = [
         {
             "code": code,
@@ -295,8 +294,8 @@ def published_pdf(request, fiscal_year: int, number: int):
     edition = _edition(fiscal_year)
     publication = get_object_or_404(edition.publications, number=number)
     try:
-        data = services.published_edition_bytes(publication)
-    except services.PublishedFileError as exc:
+        data = reading.published_edition_bytes(publication)
+    except reading.PublishedFileError as exc:
         logger.error("%s", exc)
         error = PdfRenderError(f"{exc} 県 障害者支援課へご連絡ください。", status=500)
         return pdf_error_response(request, error, back_url=reverse("sheets:detail", args=[fiscal_year]))
@@ -315,13 +314,18 @@ def sheet_publish(request, fiscal_year: int):
         context = _detail_context(request, edition, publish_form=form)
         return render(request, "sheets/sheet_detail.html", context, status=400)
     try:
-        publication = services.edition_publish(
-            by=request.user, edition=edition, note=form.cleaned_data["note"]
-        )
+        published = edition_publish(by=request.user, edition=edition, note=form.cleaned_data["note"])
     except PdfRenderError as exc:
         error = PdfRenderError(f"公開できませんでした（何も公開されていません）。{exc}", status=exc.status)
         return pdf_error_response(request, error, back_url=reverse("sheets:detail", args=[fiscal_year]))
-    messages.success(request, f"{publication}を公開しました。この版の PDF は今後も公開時のまま提供されます。")
+    except PublicationConflict as conflict:
+        # The page as it is now (with the other official's edition listed), the note kept in the
+        # form, which now asks for a revision's note.
+        messages.error(request, str(conflict))
+        publish_form = forms.PublishForm(initial={"note": form.cleaned_data["note"]}, revision=True)
+        context = _detail_context(request, edition, publish_form=publish_form)
+        return render(request, "sheets/sheet_detail.html", context, status=409)
+    messages.success(request, f"{published}を公開しました。この版の PDF は今後も公開時のまま提供されます。")
     return redirect("sheets:detail", fiscal_year=fiscal_year)
 
 

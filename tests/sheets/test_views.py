@@ -7,7 +7,8 @@ from core.models import ChangeRecord
 from indicators.models import Indicator, Observation
 from indicators.services import observation_record
 from sheets.models import Challenge, Edition, HistoryEntry, InitiativeHeading, ScheduleEntry, Strength
-from sheets.services import edition_copy_to_year, sheet_context
+from sheets.reading import sheet_context
+from sheets.services import edition_copy_to_year
 from tests.sheets.helpers import formset_post_data
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,278 @@
+"""The read model of the status sheet: what one edition shows (`sheet_context`, rendered by the sheet
+page and by the PDF alike) and a published edition's stored file as it was published.
+
+Reads only: the writes are in `sheets.services`, publication in `sheets.publication`. `sheets.pdf`
+imports this module and nothing that writes, so rendering never depends on the services.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from core import fiscal
+from indicators.checks import SumCheck, sum_checks, target_sum_mismatches
+from indicators.models import Indicator, Observation, Target
+from indicators.values import format_value, parts_by_total, share_percent, shortfall, target_text
+from sheets.models import (
+    ACTOR_ORDER,
+    Challenge,
+    Edition,
+    HistoryEntry,
+    InitiativeHeading,
+    OutcomeRow,
+    PublishedEdition,
+    ScheduleEntry,
+    Strength,
+)
+
+# The indicators part 1 shows (by code). Their names, units and values are data.
+BASIC_CODES = (
+    "population",
+    "municipality_count",
+    "region_count",
+    "psychiatric_hospitals",
+    "psychiatric_beds",
+    "health_centres",
+    "core_consultation_centres",
+    "general_consultation_offices",
+    "specific_consultation_offices",
+    "consultation_venue",
+    "consultation_venue_count",
+    "consultation_venue_regions",
+    "consultation_venue_municipalities",
+    "support_council_frequency",
+    "mental_health_subcommittee",
+    "inpatients_total",
+    "inpatients_under_3m",
+    "inpatients_3m_to_1y",
+    "inpatients_1y_plus",
+    "inpatients_1y_plus_65_over",
+    "inpatients_1y_plus_under_65",
+    "discharge_rate_3m",
+    "discharge_rate_6m",
+    "discharge_rate_12m",
+)
+
+
+@dataclass
+class Fact:
+    """One part-1 figure: the observation, its display and (where it has a denominator) its share."""
+
+    indicator: Indicator
+    observation: Observation | None = None
+    denominator: Observation | None = None
+    mismatch: bool = False
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.observation.value if self.observation else None
+
+    @property
+    def text(self) -> str:
+        return format_value(self.value, self.indicator) if self.observation else "未登録"
+
+    @property
+    def unit(self) -> str:
+        return self.indicator.unit
+
+    @property
+    def period_label(self) -> str:
+        return self.observation.period_label if self.observation else ""
+
+    @property
+    def share(self) -> Decimal | None:
+        """The share of the denominator (構成割合) computed from the counts: 728 / 5111 → 14.2."""
+        if self.denominator is None:
+            return None
+        return share_percent(self.value, self.denominator.value)
+
+    @property
+    def denominator_text(self) -> str:
+        return format_value(self.denominator.value, self.denominator.indicator) if self.denominator else ""
+
+    @property
+    def is_present(self) -> bool:
+        """有・無 read from a count: 有 when at least one."""
+        return bool(self.value and self.value > 0)
+
+
+@dataclass
+class OutcomeView:
+    row: OutcomeRow
+    target_text: str = ""
+    actual_text: str = ""
+    shortfall: Decimal | None = None  # indicators.values.shortfall: positive = short of the target
+    breakdown: list[dict] = field(default_factory=list)
+    breakdown_headers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SheetContext:
+    edition: Edition
+    facts: dict[str, Fact]
+    checks: list[SumCheck]
+    target_warnings: list[str]
+    initiatives: dict[str, list[InitiativeHeading]]
+    history_entries: list[HistoryEntry]
+    outcomes: list[OutcomeView]
+    strengths: list[Strength]
+    challenges: list[Challenge]
+    schedule: list[ScheduleEntry]
+
+    @property
+    def mismatches(self) -> list[SumCheck]:
+        return [c for c in self.checks if not c.ok]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [c.message for c in self.mismatches] + self.target_warnings
+
+    @property
+    def outcome_previous_year(self) -> int:
+        """Part 4 reports up to the previous fiscal year (R4 sheet: ＜令和3年度までの成果・効果＞)."""
+        return self.edition.fiscal_year - 1
+
+    @property
+    def outcome_previous_year_short(self) -> str:
+        """R3 (the sheet's 実績値（R3年）)."""
+        return fiscal.wareki_year(self.outcome_previous_year, short=True)
+
+    @property
+    def breakdowns(self) -> list[OutcomeView]:
+        return [view for view in self.outcomes if view.breakdown]
+
+
+def sheet_context(edition: Edition) -> SheetContext:
+    """Everything the sheet shows, in a fixed number of queries whatever the number of records."""
+    indicators = {i.pk: i for i in Indicator.objects.all()}
+    by_code = {i.code: i for i in indicators.values()}
+    observations = list(
+        Observation.objects.for_prefecture_area(edition.prefecture)
+        .up_to(edition.reference_date)
+        .latest_first()
+    )
+    for obs in observations:
+        obs.indicator = indicators[obs.indicator_id]
+    targets = list(Target.objects.for_prefecture_area(edition.prefecture).select_related("plan"))
+    for target in targets:
+        target.indicator = indicators[target.indicator_id]
+
+    latest: dict[int, Observation] = {}
+    for obs in observations:  # newest first per indicator
+        latest.setdefault(obs.indicator_id, obs)
+    obs_by_key = {(o.indicator_id, o.period_key): o for o in observations}
+    checks = sum_checks(observations, indicators.values())
+    mismatched = {(c.total.indicator_id, c.total.period_key) for c in checks if not c.ok}
+
+    facts = {}
+    for code in BASIC_CODES:
+        indicator = by_code.get(code)
+        if indicator is None:
+            continue
+        obs = latest.get(indicator.pk)
+        fact = Fact(indicator=indicator, observation=obs)
+        if obs and indicator.denominator_id:
+            fact.denominator = obs_by_key.get((indicator.denominator_id, obs.period_key)) or latest.get(
+                indicator.denominator_id
+            )
+        if obs and (indicator.pk, obs.period_key) in mismatched:
+            fact.mismatch = True
+        facts[code] = fact
+
+    outcomes = []
+    rows = OutcomeRow.objects.filter(edition=edition).select_related(
+        "target__plan", "actual", "reference_baseline", "reference_target__plan"
+    )
+    targets_by_key = {(t.indicator_id, t.fiscal_year, t.plan_id): t for t in targets}
+    parts_of = parts_by_total(indicators.values())
+    previous_achievement = ""
+    for row in rows:
+        row.effective_achievement = previous_achievement if row.achievement_same_as_above else row.achievement
+        if row.effective_achievement:
+            previous_achievement = row.effective_achievement
+        for name in ("target", "actual", "reference_baseline", "reference_target"):
+            related = getattr(row, name)
+            if related is not None:
+                related.indicator = indicators[related.indicator_id]
+        view = OutcomeView(row=row, target_text=target_text(row.target))
+        if row.actual:
+            view.actual_text = (
+                f"{format_value(row.actual.value, row.actual.indicator)}{row.actual.indicator.unit}"
+            )
+            if row.target is not None:
+                view.shortfall = shortfall(row.actual.value, row.target.value, row.target.comparator)
+        baseline, ref_target = row.reference_baseline, row.reference_target
+        if baseline or ref_target:
+            total_indicator = (baseline or ref_target).indicator
+            children = parts_of.get(total_indicator.pk, [])
+            view.breakdown_headers = [total_indicator.name_ja] + [c.name_ja for c in children]
+            if baseline:
+                cells = [baseline] + [obs_by_key.get((c.pk, baseline.period_key)) for c in children]
+                view.breakdown.append(
+                    {
+                        "label": f"{baseline.period_label}時点",
+                        "cells": [
+                            format_value(o.value, o.indicator) + o.indicator.unit if o else "" for o in cells
+                        ],
+                    }
+                )
+            if ref_target:
+                cells = [ref_target] + [
+                    targets_by_key.get((c.pk, ref_target.fiscal_year, ref_target.plan_id)) for c in children
+                ]
+                view.breakdown.append(
+                    {
+                        "label": f"{fiscal.fiscal_year_label(ref_target.fiscal_year, short=True)}末（目標値）",
+                        "cells": [
+                            format_value(t.value, t.indicator) + t.indicator.unit if t else "" for t in cells
+                        ],
+                    }
+                )
+        outcomes.append(view)
+
+    initiatives: dict[str, list[InitiativeHeading]] = {s.value: [] for s in InitiativeHeading.Section}
+    for heading in InitiativeHeading.objects.filter(edition=edition).order_by("order", "pk"):
+        initiatives[heading.section].append(heading)
+
+    challenges = list(Challenge.objects.filter(edition=edition).prefetch_related("roles"))
+    for challenge in challenges:
+        roles = sorted(challenge.roles.all(), key=lambda r: ACTOR_ORDER.index(r.actor))
+        previous = ""
+        for role in roles:
+            role.effective_text = previous if role.same_as_above else role.text
+            previous = role.effective_text
+        challenge.ordered_roles = roles
+
+    return SheetContext(
+        edition=edition,
+        facts=facts,
+        checks=checks,
+        target_warnings=target_sum_mismatches(targets, indicators.values()),
+        initiatives=initiatives,
+        history_entries=list(HistoryEntry.objects.filter(edition=edition)),
+        outcomes=outcomes,
+        strengths=list(Strength.objects.filter(edition=edition)),
+        challenges=challenges,
+        schedule=list(ScheduleEntry.objects.filter(edition=edition)),
+    )
+
+
+# --- published editions: the stored file ---------------------------------------------------------
+
+
+class PublishedFileError(Exception):
+    """A published edition's stored file is missing or no longer matches its checksum."""
+
+
+def published_edition_bytes(publication: PublishedEdition) -> bytes:
+    """The stored PDF exactly as published; PublishedFileError if it is gone or was altered."""
+    try:
+        with publication.pdf.open("rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, ValueError, OSError) as exc:
+        raise PublishedFileError(f"{publication}のファイルが見つかりません。") from exc
+    if hashlib.sha256(data).hexdigest() != publication.sha256:
+        raise PublishedFileError(f"{publication}のファイルが公開時と一致しません（破損または改変）。")
+    return data
