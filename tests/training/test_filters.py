@@ -19,7 +19,7 @@ def sessions(reference_data):
 
 
 def _filter(user, data):
-    regions = list(region(code) for code in ("3501", "3508"))
+    regions = [region(code) for code in ("3501", "3508")]
     return SessionFilter(data, TrainingSession.objects.all(), years=[2022, 2023], regions=regions, user=user)
 
 
