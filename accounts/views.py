@@ -143,46 +143,33 @@ AUDIT_PAGE_SIZE = 50
 
 
 def _audit_filter(request):
-    from core.audit_forms import AuditFilterForm
-    from core.auditlog import AuditFilter
+    from accounts.filters import AuditLogFilter
 
-    form = AuditFilterForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        return form, AuditFilter(
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-            username=data["username"].strip(),
-            kind=data["kind"],
-        )
-    if form.is_bound:
-        return form, None
-    return form, AuditFilter()
+    return AuditLogFilter(request.GET or None)
 
 
 @roles.prefecture_required
 @require_GET
 def audit_log(request):
     """監査ログ: sign-ins, record views, downloads, rights and data changes in one list (officials only)."""
-    from core.auditlog import rows_for_keys
+    from core.auditlog import combined_keys, rows_for_keys
+    from core.listing import query_without_page
 
-    form, audit_filter = _audit_filter(request)
+    filters = _audit_filter(request)
     page = None
     rows = []
-    if audit_filter is not None:
-        paginator = Paginator(audit_filter.combined_keys(), AUDIT_PAGE_SIZE)
+    if not filters.is_bound or filters.is_valid():  # refused input lists nothing: the form says why
+        paginator = Paginator(combined_keys(filters.events(), filters.changes()), AUDIT_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         rows = rows_for_keys(list(page.object_list))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "accounts/audit_log.html",
         {
-            "form": form,
+            "form": filters.form,
             "page": page,
             "rows": rows,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "retention_days": settings.AUDIT_RETENTION_DAYS,
         },
     )
@@ -195,10 +182,11 @@ def audit_log_export(request):
     from core.auditlog import CSV_HEADER, csv_row, iter_rows
     from core.exports import csv_response
 
-    form, audit_filter = _audit_filter(request)
-    if audit_filter is None:
+    filters = _audit_filter(request)
+    if filters.is_bound and not filters.is_valid():
         return render(
-            request, "accounts/audit_log.html", {"form": form, "page": None, "rows": []}, status=400
+            request, "accounts/audit_log.html", {"form": filters.form, "page": None, "rows": []}, status=400
         )
     filename = f"監査ログ_{timezone.localdate():%Y%m%d}.csv"
-    return csv_response(filename, CSV_HEADER, (csv_row(row) for row in iter_rows(audit_filter)))
+    rows = iter_rows(filters.events(), filters.changes())
+    return csv_response(filename, CSV_HEADER, (csv_row(row) for row in rows))

@@ -6,66 +6,28 @@ from __future__ import annotations
 import heapq
 import json
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from django.db.models import CharField, Value
-from django.utils import timezone
 
-from core.audit_forms import DATA_CHANGE
 from core.models import AuditEvent, ChangeRecord
+
+# ChangeRecords (who changed what) appear in the log as one more kind beside AuditEvent's own.
+DATA_CHANGE = "data_change"
+KIND_CHOICES = [*AuditEvent.Kind.choices, (DATA_CHANGE, "データの変更（作成・変更・削除・復元）")]
 
 CSV_HEADER = ["日時", "利用者名", "IPアドレス", "種類", "対象の種類", "対象ID", "対象", "詳細"]
 
 
-@dataclass(frozen=True)
-class AuditFilter:
-    date_from: object = None
-    date_to: object = None
-    username: str = ""
-    kind: str = ""
-
-    def _bounds(self):
-        start = end = None
-        if self.date_from:
-            start = timezone.make_aware(datetime.combine(self.date_from, time.min))
-        if self.date_to:
-            end = timezone.make_aware(datetime.combine(self.date_to + timedelta(days=1), time.min))
-        return start, end
-
-    def _apply(self, queryset):
-        start, end = self._bounds()
-        if start:
-            queryset = queryset.filter(at__gte=start)
-        if end:
-            queryset = queryset.filter(at__lt=end)
-        if self.username:
-            queryset = queryset.filter(username__icontains=self.username)
-        return queryset
-
-    def events(self):
-        if self.kind == DATA_CHANGE:
-            return AuditEvent.objects.none()
-        queryset = self._apply(AuditEvent.objects.all())
-        return queryset.filter(kind=self.kind) if self.kind else queryset
-
-    def changes(self):
-        if self.kind and self.kind != DATA_CHANGE:
-            return ChangeRecord.objects.none()
-        return self._apply(ChangeRecord.objects.all())
-
-    def combined_keys(self):
-        """(at, source, pk) of both tables as one union query, newest first — what the paginator slices."""
-        events = (
-            self.events()
-            .annotate(source=Value("event", output_field=CharField()))
-            .values_list("at", "source", "pk")
-        )
-        changes = (
-            self.changes()
-            .annotate(source=Value("change", output_field=CharField()))
-            .values_list("at", "source", "pk")
-        )
-        return events.union(changes, all=True).order_by("-at", "-pk")
+def combined_keys(events, changes):
+    """(at, source, pk) of both tables as one union query, newest first — what the paginator slices."""
+    events = events.annotate(source=Value("event", output_field=CharField())).values_list(
+        "at", "source", "pk"
+    )
+    changes = changes.annotate(source=Value("change", output_field=CharField())).values_list(
+        "at", "source", "pk"
+    )
+    return events.union(changes, all=True).order_by("-at", "-pk")
 
 
 @dataclass(frozen=True)
@@ -127,15 +89,10 @@ def rows_for_keys(keys) -> list[AuditRow]:
     return rows
 
 
-def iter_rows(audit_filter: AuditFilter):
-    """Every matching row, newest first, streamed from both tables (for the CSV export)."""
-    events = (
-        _event_row(e) for e in audit_filter.events().select_related("content_type").newest_first().iterator()
-    )
-    changes = (
-        _change_row(c)
-        for c in audit_filter.changes().select_related("content_type").newest_first().iterator()
-    )
+def iter_rows(events, changes):
+    """Every row of the two (filtered) querysets, newest first, streamed (for the CSV export)."""
+    events = (_event_row(e) for e in events.select_related("content_type").newest_first().iterator())
+    changes = (_change_row(c) for c in changes.select_related("content_type").newest_first().iterator())
     return heapq.merge(events, changes, key=lambda row: row.at, reverse=True)
 
 

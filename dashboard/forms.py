@@ -1,30 +1,96 @@
 from django import forms
+from django.http import QueryDict
 
 from core.fiscal import fiscal_year_label
+from core.listing import MAX_ID, id_param
+from core.validators import FISCAL_YEAR_MIN, fiscal_year_max
 
 ALL_AREAS = ""
+MAX_PLANS = 20  # more plans side by side than anyone compares; the rest of a crafted list is ignored
+
+
+class IdListField(forms.Field):
+    """Row ids from a repeated parameter: the ones that can be ids, at most MAX_PLANS; never an error
+    (a plan that is gone or was never there is simply not shown side by side)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        return [i for i in (id_param(v) for v in values[:MAX_PLANS]) if i]
 
 
 class DashboardFilterForm(forms.Form):
-    """GET filters of the dashboard: 年度, area (the prefecture or a region), basis plan, plans side by side."""
+    """The dashboard's GET filters: 年度, area (the prefecture or a region), basis plan, plans side by side.
 
-    fiscal_year = forms.TypedChoiceField(label="年度", coerce=int)
-    region = forms.ChoiceField(label="地域", required=False)
-    basis = forms.TypedChoiceField(label="評価の基準とする計画", coerce=int, required=False, empty_value=None)
-    plans = forms.TypedMultipleChoiceField(
-        label="並べて表示する計画", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    One form parses the query string (`overview_arguments()`) and, once the overview says which
+    years, regions and plans there are, draws the selects (`shown()`). A 年度 it cannot read falls
+    back to the current one with a warning (`year_refused`); an unreadable basis is the automatic one.
+    """
+
+    fiscal_year = forms.IntegerField(
+        label="年度",
+        required=False,
+        widget=forms.Select,
+        error_messages={"invalid": "年度は西暦の数字で指定してください。"},
     )
+    # Not stripped: a code the prefecture does not have is a 404, as a wrong path is.
+    region = forms.CharField(label="地域", required=False, strip=False, widget=forms.Select)
+    basis = forms.IntegerField(
+        label="評価の基準とする計画", required=False, min_value=1, max_value=MAX_ID, widget=forms.Select
+    )
+    plans = IdListField(label="並べて表示する計画", required=False)
 
-    def __init__(self, *args, years, regions, plans, prefecture, **kwargs):
+    def __init__(self, *args, default_region: str = ALL_AREAS, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fiscal_year"].choices = [(y, fiscal_year_label(y)) for y in years]
-        self.fields["region"].choices = [
-            (ALL_AREAS, f"{prefecture.name}全体"),
-            *((r.code, r.full_name) for r in regions),
-        ]
-        plan_choices = [(p.pk, f"{p.name}（{p.period_label}）") for p in plans]
-        self.fields["basis"].choices = [("", "自動（県の計画）"), *plan_choices]
-        self.fields["plans"].choices = plan_choices
+        self.default_region = default_region
         for name in ("fiscal_year", "region", "basis"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
         self.fields["plans"].widget.attrs["class"] = "form-check-input"
+
+    def clean_fiscal_year(self):
+        year = self.cleaned_data["fiscal_year"]
+        last = fiscal_year_max()
+        if year is not None and not FISCAL_YEAR_MIN <= year <= last:
+            raise forms.ValidationError(f"年度は {FISCAL_YEAR_MIN}年度から{last}年度までで指定してください。")
+        return year
+
+    def clean_region(self):
+        # health-centre staff land on their own region unless they ask for another area
+        return self.cleaned_data["region"] if "region" in self.data else self.default_region
+
+    @property
+    def year_refused(self) -> bool:
+        return bool(self.data.get("fiscal_year")) and "fiscal_year" in self.errors
+
+    def overview_arguments(self, *, current_fiscal_year: int) -> dict:
+        """dashboard_overview's filters: what validated, the defaults for the rest."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "fiscal_year": data.get("fiscal_year") or current_fiscal_year,
+            "region_code": data.get("region", self.default_region) or None,
+            "basis_plan_id": data.get("basis"),
+            "plan_ids": data.get("plans", []),
+        }
+
+    def shown(self, overview) -> "DashboardFilterForm":
+        """The same filters as the overview applied them, with the overview's choices, for the page."""
+        data = QueryDict(mutable=True)
+        data["fiscal_year"] = str(overview.fiscal_year)
+        data["region"] = overview.region.code if overview.region else ALL_AREAS
+        if self.data.get("basis"):
+            data["basis"] = self.data["basis"]
+        data.setlist("plans", [str(p.pk) for p in overview.selected_plans])
+        form = DashboardFilterForm(data, default_region=self.default_region)
+        form.fields["fiscal_year"].widget.choices = [(y, fiscal_year_label(y)) for y in overview.years]
+        form.fields["region"].widget.choices = [
+            (ALL_AREAS, f"{overview.prefecture.name}全体"),
+            *((r.code, r.full_name) for r in overview.regions),
+        ]
+        plan_choices = [(p.pk, f"{p.name}（{p.period_label}）") for p in overview.plans]
+        form.fields["basis"].widget.choices = [("", "自動（県の計画）"), *plan_choices]
+        form.fields["plans"].widget.choices = plan_choices
+        return form

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts import roles
 from core.exports import csv_response, xlsx_response
 from core.fiscal import fiscal_year_of
-from core.listing import bounded_int, id_param
-from core.validators import FISCAL_YEAR_MIN, fiscal_year_max
 from dashboard import forms, progress
 from dashboard.overview import UnknownRegion, dashboard_overview
 from indicators import values
@@ -92,63 +90,29 @@ def _own_region_code(user, prefecture) -> str:
 def _overview_for(request):
     """The dashboard for the request's filters (health-centre staff default to their own region)."""
     prefecture = portal_prefecture()
-    query = request.GET.copy()
-    if "region" not in query:
-        query["region"] = _own_region_code(request.user, prefecture)
-    fiscal_year = _fiscal_year(query.get("fiscal_year")) or _current_fiscal_year()
+    form = forms.DashboardFilterForm(request.GET, default_region=_own_region_code(request.user, prefecture))
     try:
         overview = dashboard_overview(
-            prefecture=prefecture,
-            fiscal_year=fiscal_year,
-            region_code=query.get("region") or None,
-            basis_plan_id=id_param(query.get("basis")),
-            plan_ids=[i for i in (id_param(v) for v in query.getlist("plans")[:MAX_PLANS]) if i],
+            prefecture=prefecture, **form.overview_arguments(current_fiscal_year=_current_fiscal_year())
         )
     except UnknownRegion as exc:
         raise Http404("その圏域はありません") from exc
-    form = forms.DashboardFilterForm(
-        _filter_data(overview, query),
-        years=overview.years,
-        regions=overview.regions,
-        plans=overview.plans,
-        prefecture=prefecture,
-    )
-    return overview, form, query
-
-
-MAX_PLANS = 20  # more plans side by side than anyone compares; the rest of a crafted list is ignored
-
-
-def _fiscal_year(value) -> int | None:
-    """A 年度 the dashboard can show (core.validators' range), or None for the current one."""
-    return bounded_int(value, minimum=FISCAL_YEAR_MIN, maximum=fiscal_year_max())
-
-
-def _filter_data(overview, query) -> QueryDict:
-    data = QueryDict(mutable=True)
-    data["fiscal_year"] = str(overview.fiscal_year)
-    data["region"] = overview.region.code if overview.region else forms.ALL_AREAS
-    if query.get("basis"):
-        data["basis"] = query["basis"]
-    data.setlist("plans", [str(p.pk) for p in overview.selected_plans])
-    return data
+    return overview, form
 
 
 def dashboard(request):
     """指標ダッシュボード: actual against target, pace, regions, 協議の場, activity — for one 年度 and area."""
-    overview, form, query = _overview_for(request)
-    if query.get("fiscal_year") and _fiscal_year(query["fiscal_year"]) is None:
+    overview, form = _overview_for(request)
+    if form.year_refused:
         messages.warning(request, f"年度の指定が読めないため、{overview.fiscal_year}年度を表示しています。")
-    export_query = _filter_data(overview, query)
-    if query.get("basis"):
-        export_query["basis"] = query["basis"]
+    shown = form.shown(overview)
     return render(
         request,
         "dashboard/dashboard.html",
         {
             "overview": overview,
-            "filter_form": form,
-            "export_query": export_query.urlencode(),
+            "filter_form": shown,
+            "export_query": shown.data.urlencode(),
             "status_help": values.STATUS_HELP,
             "pace_help": progress.PACE_HELP,
             "is_prefecture": roles.is_prefecture(request.user),
@@ -160,7 +124,7 @@ def dashboard_export(request, key: str, fmt: str):
     """One of the dashboard's tables as CSV (UTF-8 with BOM) or Excel, for the same filters."""
     if fmt not in {"csv", "xlsx"}:
         raise Http404("その形式には対応していません")
-    overview, _, _ = _overview_for(request)
+    overview, _ = _overview_for(request)
     table = overview.tables.get(key)
     if table is None:
         raise Http404("その表はありません")

@@ -20,7 +20,6 @@ from meetings.models import (
     FollowUpStatus,
     Meeting,
     MeetingKind,
-    MeetingStatus,
     Support,
 )
 from meetings.services import ACTION_FIELDS, CASE_FIELDS, MEETING_FIELDS, ChildChange
@@ -271,50 +270,6 @@ class MeetingEditor:
     @property
     def loaded_version(self) -> int | None:
         return self.form.loaded_version
-
-
-class MeetingFilterForm(forms.Form):
-    fiscal_year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
-    region = forms.ChoiceField(label="圏域", required=False)
-    kind = forms.ChoiceField(
-        label="種別", required=False, choices=[("", "すべての種別"), *MeetingKind.choices]
-    )
-    status = forms.ChoiceField(label="状況", required=False, choices=[("", "すべて"), *MeetingStatus.choices])
-    q = forms.CharField(
-        label="検索（会議名・議題）",
-        required=False,
-        max_length=100,
-        help_text="スペースで区切った語をすべて含む会議を表示します（全角・半角、大文字・小文字は区別しません）",
-    )
-    deleted = forms.BooleanField(label="削除済みの会議を表示", required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["fiscal_year"].choices = fiscal_year_choices()
-        self.fields["region"].choices = [
-            ("", "すべての圏域"),
-            ("prefecture", "県全域"),
-            *Region.objects.order_by("display_order", "code").choices(),
-        ]
-        if not roles.is_prefecture(user):
-            del self.fields["deleted"]
-
-    def filter(self, queryset):
-        if not self.is_valid():
-            return queryset.alive()
-        data = self.cleaned_data
-        queryset = queryset.deleted() if data.get("deleted") else queryset.alive()
-        if data.get("fiscal_year"):
-            queryset = queryset.in_fiscal_year(data["fiscal_year"])
-        if data.get("region") == "prefecture":
-            queryset = queryset.for_region(None)
-        elif data.get("region"):
-            queryset = queryset.filter(region_id=int(data["region"]))
-        if data.get("kind"):
-            queryset = queryset.filter(kind=data["kind"])
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-        return queryset.search(data.get("q", ""))
 
 
 class FollowUpForm(forms.Form):

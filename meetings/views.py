@@ -14,10 +14,11 @@ from core import exports
 from core.audit import audit_list_view, audit_view
 from core.changes import history_for
 from core.forms import StaleVersionError
-from core.listing import id_param, page_number, query_without_page
+from core.listing import page_number, query_without_page
 from meetings import services
-from meetings.forms import FollowUpVersionForm, MeetingEditor, MeetingFilterForm, followup_forms
-from meetings.models import CaseReview, CaseStatus, Meeting
+from meetings.filters import CaseFilter, MeetingFilter
+from meetings.forms import FollowUpVersionForm, MeetingEditor, followup_forms
+from meetings.models import CaseReview, Meeting
 from regions.models import Region
 
 PAGE_SIZE = 25
@@ -30,8 +31,8 @@ def meeting_list(request):
     computed for those rows alone: an OFFSET over the rows with their summaries computed the
     summaries of every skipped row too (seconds on a deep page of 200,000 meetings).
     """
-    filters = MeetingFilterForm(request.GET or None, user=request.user)
-    filtered = filters.filter(Meeting.objects.visible_to(request.user)).newest_first()
+    filters = MeetingFilter(request.GET or None, Meeting.objects.visible_to(request.user), user=request.user)
+    filtered = filters.qs.newest_first()
     page = page_number(request)
     offset = (page - 1) * PAGE_SIZE
     page_ids = filtered.values("pk")[offset : offset + PAGE_SIZE + 1]
@@ -40,7 +41,7 @@ def meeting_list(request):
         request,
         "meetings/meeting_list.html",
         {
-            "filters": filters,
+            "filters": filters.form,
             "meetings": rows[:PAGE_SIZE],
             "page": page,
             "has_next": len(rows) > PAGE_SIZE,
@@ -94,8 +95,8 @@ def _export_rows(queryset):
 
 def meeting_export(request, fmt: str):
     """The filtered list as CSV (UTF-8 with BOM) or Excel; summaries only, never case details."""
-    filters = MeetingFilterForm(request.GET or None, user=request.user)
-    queryset = filters.filter(Meeting.objects.visible_to(request.user)).with_summary().newest_first()
+    filters = MeetingFilter(request.GET or None, Meeting.objects.visible_to(request.user), user=request.user)
+    queryset = filters.qs.with_summary().newest_first()
     stamp = timezone.localdate().strftime("%Y%m%d")
     return exports.export_response(
         fmt, f"会議一覧_{stamp}", EXPORT_HEADER, _export_rows(queryset), sheet_title="会議一覧"
@@ -255,18 +256,13 @@ def case_list(request):
     regions = Region.objects.order_by("display_order", "code")
     if region_ids is not None:
         regions = regions.filter(pk__in=region_ids)
-    selected_region = request.GET.get("region", "")
-    if region_id := id_param(selected_region):
-        cases = cases.filter(region_id=region_id)
-    selected_status = request.GET.get("status", "")
-    if selected_status in CaseStatus.values:
-        cases = cases.filter(status=selected_status)
-    shown = list(cases.order_by("region__display_order", "-fiscal_year", "-sequence")[:500])
+    filters = CaseFilter(request.GET or None, cases, regions=regions)
+    shown = list(filters.qs.order_by("region__display_order", "-fiscal_year", "-sequence")[:500])
     audit_list_view(
         request,
         "事例一覧",
         detail={
-            "filters": {"region": selected_region, "status": selected_status},
+            "filters": {"region": request.GET.get("region", ""), "status": request.GET.get("status", "")},
             "case_ids": [c.pk for c in shown],
         },
     )
@@ -275,10 +271,7 @@ def case_list(request):
         "meetings/case_list.html",
         {
             "cases": shown,
-            "regions": regions,
-            "statuses": CaseStatus.choices,
-            "selected_region": selected_region,
-            "selected_status": selected_status,
+            "filters": filters.form,
         },
     )
 

@@ -4,7 +4,7 @@ from accounts import roles
 from core.fiscal import fiscal_year_label
 from core.forms import VersionedModelForm
 from regions.models import HealthCentre, Region
-from training.models import MAX_SESSION_HOURS, Course, OrganiserKind, PeerSupportProgramme, TrainingSession
+from training.models import MAX_SESSION_HOURS, OrganiserKind, PeerSupportProgramme, TrainingSession
 from training.services import PEER_SUPPORT_FIELDS, SESSION_FIELDS
 
 PREFECTURE_WIDE = "pref"
@@ -12,40 +12,6 @@ PREFECTURE_WIDE = "pref"
 
 def fiscal_year_choices(years) -> list[tuple[str, str]]:
     return [(str(y), fiscal_year_label(y)) for y in sorted(set(years), reverse=True)]
-
-
-class SessionFilterForm(forms.Form):
-    """List filters (GET): 年度, 圏域 (or 県全域), 研修区分; officials may also look at deleted sessions."""
-
-    fiscal_year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
-    region = forms.ChoiceField(label="圏域", required=False)
-    course = forms.ChoiceField(label="研修区分", required=False, choices=[("", "すべて"), *Course.choices])
-    deleted = forms.BooleanField(label="削除済みを表示", required=False)
-
-    def __init__(self, *args, years, regions, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["fiscal_year"].choices = [("", "すべて"), *fiscal_year_choices(years)]
-        self.fields["region"].choices = [
-            ("", "すべて"),
-            (PREFECTURE_WIDE, "県全域"),
-            *((str(r.pk), r.full_name) for r in regions),
-        ]
-        if not roles.is_prefecture(user):
-            del self.fields["deleted"]
-
-    def filter(self, queryset):
-        """Apply the valid filters (invalid values are ignored, as the form shows them)."""
-        data = self.cleaned_data if self.is_valid() else {}
-        queryset = queryset.deleted() if data.get("deleted") else queryset.active()
-        if data.get("fiscal_year"):
-            queryset = queryset.in_fiscal_year(data["fiscal_year"])
-        if data.get("region") == PREFECTURE_WIDE:
-            queryset = queryset.for_region(None)
-        elif data.get("region"):
-            queryset = queryset.filter(region_id=int(data["region"]))
-        if data.get("course"):
-            queryset = queryset.filter(course=data["course"])
-        return queryset
 
 
 class TrainingSessionForm(VersionedModelForm):

@@ -15,7 +15,8 @@ from core.forms import OrganisationCountsForm, StaleVersionError
 from core.listing import query_without_page
 from regions.models import Region
 from training import services
-from training.forms import PeerSupportForm, SessionFilterForm, TrainingSessionForm, fiscal_year_choices
+from training.filters import SessionFilter
+from training.forms import PeerSupportForm, TrainingSessionForm, fiscal_year_choices
 from training.models import PeerSupportProgramme, TrainingSession
 
 PAGE_SIZE = 50
@@ -36,10 +37,14 @@ def _session_years() -> list[int]:
 
 
 def _filtered_sessions(request):
-    form = SessionFilterForm(
-        request.GET or None, years=_session_years(), regions=_regions(), user=request.user
+    filters = SessionFilter(
+        request.GET or None,
+        TrainingSession.objects.for_list(),
+        years=_session_years(),
+        regions=_regions(),
+        user=request.user,
     )
-    return form, form.filter(TrainingSession.objects.for_list())
+    return filters.form, filters.qs
 
 
 def session_list(request):

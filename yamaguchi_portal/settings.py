@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_filters",
     "csp",
     "axes",
     "django_otp",

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.filters import AuditLogFilter
 from core import validators
-from core.audit_forms import AuditFilterForm
 
 
 def _years_after(day, years):
@@ -91,7 +91,7 @@ def test_plan_years_from_2000_to_ten_years_ahead():
 
 @pytest.mark.parametrize("value", ["0001-01-01", "1867-12-31", "9999-12-31"])
 def test_the_audit_filter_refuses_implausible_dates(value):
-    form = AuditFilterForm({"date_from": value, "date_to": value})
+    form = AuditLogFilter({"date_from": value, "date_to": value}).form
     assert not form.is_valid()
     assert form.errors["date_from"][0].startswith("期間（から）は 2000年4月1日（平成12年）以降、")
     assert form.errors["date_to"][0].startswith("期間（まで）は 2000年4月1日（平成12年）以降、")

@@ -1,0 +1,67 @@
+"""The meeting list's and the case list's filters (GET), shared by the lists and their exports."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+
+from accounts import roles
+from core.filters import ListFilterSet, keep
+from meetings.forms import fiscal_year_choices
+from meetings.models import CaseStatus, MeetingKind, MeetingStatus
+from regions.models import Region
+
+PREFECTURE_WIDE = "prefecture"
+
+
+def _by_region(queryset, name, value):
+    if value == PREFECTURE_WIDE:
+        return queryset.for_region(None)
+    return queryset.filter(region_id=int(value))
+
+
+class MeetingFilter(ListFilterSet):
+    """年度 / 圏域 (or 県全域) / 種別 / 状況 / free text; officials may also list deleted meetings."""
+
+    fiscal_year = django_filters.ChoiceFilter(
+        label="年度",
+        choices=fiscal_year_choices,
+        empty_label=None,  # fiscal_year_choices starts with its own "すべての年度"
+        method=lambda queryset, name, value: queryset.in_fiscal_year(int(value)),
+    )
+    region = django_filters.ChoiceFilter(label="圏域", empty_label="すべての圏域", method=_by_region)
+    kind = django_filters.ChoiceFilter(label="種別", choices=MeetingKind.choices, empty_label="すべての種別")
+    status = django_filters.ChoiceFilter(label="状況", choices=MeetingStatus.choices, empty_label="すべて")
+    q = django_filters.CharFilter(
+        label="検索（会議名・議題）",
+        max_length=100,
+        help_text="スペースで区切った語をすべて含む会議を表示します（全角・半角、大文字・小文字は区別しません）",
+        # core.search over the normalised search_text column: every term, any width or case
+        method=lambda queryset, name, value: queryset.search(value),
+    )
+    deleted = django_filters.BooleanFilter(
+        label="削除済みの会議を表示", widget=forms.CheckboxInput, method=keep
+    )
+
+    def __init__(self, data=None, *args, user, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["region"].extra["choices"] = [
+            (PREFECTURE_WIDE, "県全域"),
+            *Region.objects.order_by("display_order", "code").choices(),
+        ]
+        if not roles.is_prefecture(user):
+            del self.filters["deleted"]
+
+    def base(self, queryset, data):
+        return queryset.deleted() if data.get("deleted") else queryset.alive()
+
+
+class CaseFilter(ListFilterSet):
+    """The case list: 圏域 (of the regions the user may see in detail) and 状況."""
+
+    region = django_filters.ChoiceFilter(label="圏域", empty_label="すべて", field_name="region_id")
+    status = django_filters.ChoiceFilter(label="状況", choices=CaseStatus.choices, empty_label="すべて")
+
+    def __init__(self, data=None, *args, regions, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["region"].extra["choices"] = [(str(r.pk), r.full_name) for r in regions]
