@@ -330,7 +330,7 @@ ROWS = [
         "training:session_edit",
         "GET",
         "/training/{session_deleted}/edit/",
-        (302, 403, 404, 403, 403),
+        (302, 403, 404, 404, 403),  # officials: restore it first; staff: deleted rows are hidden
         label="deleted",
     ),
     Row(
