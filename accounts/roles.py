@@ -21,6 +21,7 @@ from django.http import Http404
 from accounts.models import Role
 
 __all__ = [
+    "ACTIONS",
     "RegionScopedQuerySet",
     "Role",
     "can_edit_region",
@@ -118,31 +119,62 @@ def can_view_case_details(user, region) -> bool:
     return can_edit_region(user, region)
 
 
+ACTIONS = ("view", "view_case", "change", "delete")
+
+
+def _check_action(action: str) -> None:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}: use one of {', '.join(ACTIONS)}")
+
+
 class RegionScopedQuerySet(models.QuerySet):
-    """Scoping inside the queryset (as NetBox's restrict()): subclasses set `region_field`."""
+    """Scoping inside the queryset, as NetBox's `restrict(user, action)`: subclasses set `region_field`.
+
+    The rules, for every region-scoped model:
+    - "view": every signed-in user reads every region's summaries; soft-deleted rows only officials;
+    - "view_case": case details only officials and staff of the row's region (never viewers, and a
+      prefecture-wide row only officials);
+    - "change": rows not deleted, of a region the user writes to (officials: every region);
+    - "delete" (and its undo, restore): officials every row, deleted or not; others as "change", or
+      nothing where the model sets `delete_by_officials_only`.
+    """
 
     region_field = "region"
+    # Training sessions are deleted by officials only; a meeting by whoever may change it.
+    delete_by_officials_only = False
 
-    def editable_by(self, user):
+    def alive(self):
+        """Rows not soft-deleted; models without soft delete have none (SoftDeleteQuerySet overrides)."""
+        return self
+
+    def _in_regions_of(self, user):
         ids = editable_region_ids(user)
-        if ids is None:
-            return self
-        return self.filter(**{f"{self.region_field}__in": ids})
+        return self if ids is None else self.filter(**{f"{self.region_field}__in": ids})
 
-    def case_details_visible_to(self, user):
-        return self.editable_by(user)
+    def restrict(self, user, action: str):
+        """The rows `user` may act on by `action`; an unknown action is a programming error (ValueError)."""
+        _check_action(action)
+        official = is_prefecture(user)
+        if action == "view":
+            return self if official else self.alive()
+        if action == "view_case":
+            return self.restrict(user, "view")._in_regions_of(user)
+        if action == "delete" and official:
+            return self  # deleting, and restoring what was deleted
+        if action == "delete" and self.delete_by_officials_only:
+            return self.none()
+        return self.alive()._in_regions_of(user)
 
 
-def get_for_user(queryset, user, *, action: str = "view", **lookup):
-    """Fetch one object or raise 404; raise 403 when `action` ("view"/"edit"/"case") is not allowed."""
+def get_for_user(queryset, user, *, action: str, **lookup):
+    """The object `lookup` finds in `queryset` if `user` may `action` it: 404 when it does not exist or
+    is hidden from the user (a deleted row), 403 when it is visible but the action is not allowed."""
+    _check_action(action)
     try:
-        obj = queryset.get(**lookup)
+        obj = queryset.restrict(user, "view").get(**lookup)
     except (queryset.model.DoesNotExist, ValueError) as exc:
         raise Http404("見つかりません") from exc
-    if action == "view":
-        return obj
-    region = getattr(obj, "region_id", None)
-    if action in {"edit", "case"} and not can_edit_region(user, region):
+    if action != "view" and not queryset.restrict(user, action).filter(pk=obj.pk).exists():
         raise PermissionDenied("この記録を操作する権限がありません。")
     return obj
 

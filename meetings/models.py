@@ -52,10 +52,6 @@ class MeetingQuerySet(
     region_field = "region"
     alive_lookup = {"deleted_at__isnull": True}
 
-    def visible_to(self, user):
-        """Summaries are readable by every signed-in user; deleted meetings only by officials."""
-        return self if roles.is_prefecture(user) else self.alive()
-
     def search(self, text: str):
         """Meetings whose title or agenda contains every term of `text` (core.search)."""
         return search.search_filter(self, text, gram_index=SEARCH_GRAM_INDEX)

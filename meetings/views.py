@@ -31,7 +31,9 @@ def meeting_list(request):
     computed for those rows alone: an OFFSET over the rows with their summaries computed the
     summaries of every skipped row too (seconds on a deep page of 200,000 meetings).
     """
-    filters = MeetingFilter(request.GET or None, Meeting.objects.visible_to(request.user), user=request.user)
+    filters = MeetingFilter(
+        request.GET or None, Meeting.objects.restrict(request.user, "view"), user=request.user
+    )
     filtered = filters.qs.newest_first()
     page = page_number(request)
     offset = (page - 1) * PAGE_SIZE
@@ -95,7 +97,9 @@ def _export_rows(queryset):
 
 def meeting_export(request, fmt: str):
     """The filtered list as CSV (UTF-8 with BOM) or Excel; summaries only, never case details."""
-    filters = MeetingFilter(request.GET or None, Meeting.objects.visible_to(request.user), user=request.user)
+    filters = MeetingFilter(
+        request.GET or None, Meeting.objects.restrict(request.user, "view"), user=request.user
+    )
     queryset = filters.qs.with_summary().newest_first()
     stamp = timezone.localdate().strftime("%Y%m%d")
     return exports.export_response(
@@ -104,10 +108,8 @@ def meeting_export(request, fmt: str):
 
 
 def _meeting_for(request, pk, action="view"):
-    queryset = Meeting.objects.visible_to(request.user).select_related(
-        "region", "organiser_centre", "created_by", "deleted_by"
-    )
-    if action == "edit":
+    queryset = Meeting.objects.select_related("region", "organiser_centre", "created_by", "deleted_by")
+    if action != "view":  # a deleted meeting is not found for changing, even by officials: restore it first
         queryset = queryset.alive()
     return roles.get_for_user(queryset, request.user, action=action, pk=pk)
 
@@ -169,7 +171,7 @@ def meeting_create(request):
 
 @roles.writer_required
 def meeting_edit(request, pk):
-    meeting = _meeting_for(request, pk, action="edit")
+    meeting = _meeting_for(request, pk, action="change")
     editor = MeetingEditor(user=request.user, meeting=meeting, data=request.POST or None)
     if request.method == "POST" and editor.is_valid():
         kwargs = editor.service_kwargs()
@@ -204,7 +206,7 @@ def meeting_edit(request, pk):
 @require_POST
 @roles.writer_required
 def meeting_delete(request, pk):
-    meeting = _meeting_for(request, pk, action="edit")
+    meeting = _meeting_for(request, pk, action="delete")
     services.meeting_delete(by=request.user, meeting=meeting)
     messages.success(request, f"会議「{meeting.title}」を削除しました（県職員が復元できます）。")
     return redirect("meetings:index")
@@ -213,7 +215,7 @@ def meeting_delete(request, pk):
 @require_POST
 @roles.prefecture_required
 def meeting_restore(request, pk):
-    meeting = roles.get_for_user(Meeting.objects.deleted(), request.user, pk=pk)
+    meeting = roles.get_for_user(Meeting.objects.deleted(), request.user, action="delete", pk=pk)
     services.meeting_restore(by=request.user, meeting=meeting)
     messages.success(request, f"会議「{meeting.title}」を復元しました。")
     return redirect("meetings:detail", pk=pk)
@@ -248,7 +250,7 @@ def case_list(request):
     _require_case_reader(request.user)
     cases = (
         CaseReview.objects.alive()
-        .case_details_visible_to(request.user)
+        .restrict(request.user, "view_case")
         .select_related("region", "meeting")
         .prefetch_related("followups")
     )
@@ -278,8 +280,9 @@ def case_list(request):
 
 def case_detail(request, pk):
     _require_case_reader(request.user)
+    action = "change" if request.method == "POST" else "view_case"  # a POST saves its follow-ups
     case = roles.get_for_user(
-        CaseReview.objects.alive().select_related("region", "meeting"), request.user, action="case", pk=pk
+        CaseReview.objects.alive().select_related("region", "meeting"), request.user, action=action, pk=pk
     )
     audit_view(request, case)
     data = request.POST or None
@@ -335,7 +338,7 @@ def success_list(request):
     cases = None
     if roles.can_write(request.user):
         cases = (
-            successful.case_details_visible_to(request.user)
+            successful.restrict(request.user, "view_case")
             .select_related("region", "meeting")
             .prefetch_related("followups")
             .order_by("region__display_order", "-fiscal_year", "-sequence")

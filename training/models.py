@@ -59,6 +59,7 @@ class TrainingSessionQuerySet(
 ):
     region_field = "region"
     alive_lookup = {"is_deleted": False}
+    delete_by_officials_only = True
 
     def active(self):
         """Sessions not soft-deleted (the name the status sheet and dashboard call)."""

@@ -39,7 +39,7 @@ def _session_years() -> list[int]:
 def _filtered_sessions(request):
     filters = SessionFilter(
         request.GET or None,
-        TrainingSession.objects.for_list(),
+        TrainingSession.objects.restrict(request.user, "view").for_list(),
         years=_session_years(),
         regions=_regions(),
         user=request.user,
@@ -129,10 +129,7 @@ def session_export_xlsx(request):
 
 def _session_for(request, pk, *, action="view"):
     queryset = TrainingSession.objects.select_related("region", "organiser_health_centre")
-    session = roles.get_for_user(queryset, request.user, action=action, pk=pk)
-    if session.is_deleted and not roles.is_prefecture(request.user):
-        raise Http404("見つかりません")
-    return session
+    return roles.get_for_user(queryset, request.user, action=action, pk=pk)
 
 
 def session_detail(request, pk):
@@ -218,16 +215,14 @@ def session_create(request):
 
 @roles.writer_required
 def session_edit(request, pk):
-    session = _session_for(request, pk, action="edit")
-    if session.is_deleted:
-        raise PermissionDenied("削除済みの研修は変更できません。")
+    session = _session_for(request, pk, action="change")  # 403 for a deleted session: restore it first
     return _save_session(request, session=session)
 
 
 @require_POST
 @roles.prefecture_required
 def session_delete(request, pk):
-    session = _session_for(request, pk)
+    session = _session_for(request, pk, action="delete")
     services.training_session_delete(by=request.user, session=session)
     messages.success(request, "研修を削除しました（県職員は削除済み一覧から復元できます）。")
     return redirect("training:index")
@@ -236,7 +231,7 @@ def session_delete(request, pk):
 @require_POST
 @roles.prefecture_required
 def session_restore(request, pk):
-    session = _session_for(request, pk)
+    session = _session_for(request, pk, action="delete")
     services.training_session_restore(by=request.user, session=session)
     messages.success(request, "研修を復元しました。")
     return redirect("training:session_detail", pk=session.pk)
@@ -276,7 +271,9 @@ def peer_support_list(request):
     regions = _regions()
     programmes = {
         p.region_id: p
-        for p in PeerSupportProgramme.objects.in_fiscal_year(fiscal_year).select_related("region")
+        for p in PeerSupportProgramme.objects.restrict(request.user, "view")
+        .in_fiscal_year(fiscal_year)
+        .select_related("region")
     }
     editable = roles.editable_region_ids(request.user)
     rows = [
@@ -298,7 +295,11 @@ def peer_support_list(request):
 def peer_support_detail(request, region_code, fiscal_year):
     _check_year(fiscal_year)
     region = get_object_or_404(Region, code=region_code)
-    programme = PeerSupportProgramme.objects.filter(region=region, fiscal_year=fiscal_year).first()
+    programme = (
+        PeerSupportProgramme.objects.restrict(request.user, "view")
+        .filter(region=region, fiscal_year=fiscal_year)
+        .first()
+    )
     return render(
         request,
         "training/peer_support_detail.html",
@@ -317,7 +318,11 @@ def peer_support_edit(request, region_code, fiscal_year):
     region = get_object_or_404(Region, code=region_code)
     if not roles.can_edit_region(request.user, region):
         raise PermissionDenied("この圏域の記録を登録・変更する権限がありません。")
-    programme = PeerSupportProgramme.objects.filter(region=region, fiscal_year=fiscal_year).first()
+    programme = (
+        PeerSupportProgramme.objects.restrict(request.user, "change")
+        .filter(region=region, fiscal_year=fiscal_year)
+        .first()
+    )
     form = PeerSupportForm(request.POST if request.method == "POST" else None, instance=programme)
     conflict_rows = None
     if request.method == "POST" and form.is_valid():
@@ -356,8 +361,10 @@ def peer_support_edit(request, region_code, fiscal_year):
 
 def peer_support_history(request, region_code, fiscal_year):
     _check_year(fiscal_year)
-    programme = get_object_or_404(
+    programme = roles.get_for_user(
         PeerSupportProgramme.objects.select_related("region"),
+        request.user,
+        action="view",
         region__code=region_code,
         fiscal_year=fiscal_year,
     )

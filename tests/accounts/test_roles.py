@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from accounts import roles
 from regions.models import Region
@@ -45,14 +46,110 @@ def test_staff_of_a_shared_region_both_edit_it(reference_data):
     assert roles.can_edit_region(hofu, region)
 
 
-def test_editable_by_scopes_a_queryset(personas):
+def test_restrict_scopes_a_queryset(personas):
     class Scoped(roles.RegionScopedQuerySet):
         region_field = "pk"
 
     queryset = Scoped(model=Region)
-    assert queryset.editable_by(personas["official"]).count() == 8
-    assert list(queryset.editable_by(personas["iwakuni"]).values_list("name", flat=True)) == ["岩国"]
-    assert queryset.editable_by(personas["viewer"]).count() == 0
+    assert queryset.restrict(personas["official"], "change").count() == 8
+    assert list(queryset.restrict(personas["iwakuni"], "change").values_list("name", flat=True)) == ["岩国"]
+    assert queryset.restrict(personas["viewer"], "change").count() == 0
+    assert queryset.restrict(personas["viewer"], "view").count() == 8
+
+
+@pytest.fixture
+def meetings(reference_data):
+    """A live meeting with a case in 岩国 (3501), one in 萩 (3508), a prefecture-wide one, a deleted one in 岩国."""
+    from django.utils import timezone
+
+    from tests.meetings.factories import CaseReviewFactory, MeetingFactory
+
+    own = CaseReviewFactory().meeting
+    other = CaseReviewFactory(
+        meeting__region=Region.objects.get(code="3508"), region=Region.objects.get(code="3508")
+    )
+    pref = MeetingFactory(region=None, organiser_centre=None, organiser_division="disability_support")
+    deleted = MeetingFactory(deleted_at=timezone.now())
+    return {"own": own, "other": other.meeting, "pref": pref, "deleted": deleted}
+
+
+# persona → action → the meetings restrict() returns
+MEETING_RULES = {
+    "official": {
+        "view": {"own", "other", "pref", "deleted"},
+        "view_case": {"own", "other", "pref", "deleted"},
+        "change": {"own", "other", "pref"},
+        "delete": {"own", "other", "pref", "deleted"},
+    },
+    "iwakuni": {"view": {"own", "other", "pref"}, "view_case": {"own"}, "change": {"own"}, "delete": {"own"}},
+    "hagi": {
+        "view": {"own", "other", "pref"},
+        "view_case": {"other"},
+        "change": {"other"},
+        "delete": {"other"},
+    },
+    "viewer": {"view": {"own", "other", "pref"}, "view_case": set(), "change": set(), "delete": set()},
+}
+
+
+@pytest.mark.parametrize("persona", list(MEETING_RULES))
+@pytest.mark.parametrize("action", roles.ACTIONS)
+def test_restrict_encodes_the_soft_delete_and_case_rules(personas, meetings, persona, action):
+    from meetings.models import Meeting
+
+    pks = set(Meeting.objects.restrict(personas[persona], action).values_list("pk", flat=True))
+    assert pks == {meetings[key].pk for key in MEETING_RULES[persona][action]}
+
+
+@pytest.mark.parametrize("persona", list(MEETING_RULES))
+def test_training_sessions_are_deleted_and_restored_by_officials_only(personas, reference_data, persona):
+    from tests.training.factories import TrainingSessionFactory
+    from training.models import TrainingSession
+
+    region = Region.objects.get(code="3501")
+    live, deleted = (
+        TrainingSessionFactory(region=region),
+        TrainingSessionFactory(region=region, is_deleted=True),
+    )
+    expected = {live.pk, deleted.pk} if persona == "official" else set()
+    assert (
+        set(TrainingSession.objects.restrict(personas[persona], "delete").values_list("pk", flat=True))
+        == expected
+    )
+
+
+def test_an_unknown_action_is_a_programming_error(personas, meetings):
+    from meetings.models import Meeting
+
+    with pytest.raises(ValueError, match="unknown action"):
+        Meeting.objects.restrict(personas["official"], "edit")
+    with pytest.raises(ValueError, match="unknown action"):  # it used to return the object
+        roles.get_for_user(Meeting.objects.all(), personas["official"], action="edit", pk=meetings["own"].pk)
+
+
+@pytest.mark.parametrize(
+    ("persona", "key", "action", "outcome"),
+    [
+        ("iwakuni", "own", "change", "found"),
+        ("hagi", "own", "change", PermissionDenied),
+        ("hagi", "own", "view", "found"),
+        ("viewer", "own", "view_case", PermissionDenied),
+        ("iwakuni", "deleted", "view", Http404),  # a deleted meeting does not exist for staff
+        ("official", "deleted", "view", "found"),
+        ("official", "deleted", "change", PermissionDenied),  # restore it first
+        ("official", "missing", "view", Http404),
+    ],
+)
+def test_get_for_user_answers_404_or_403(personas, meetings, persona, key, action, outcome):
+    from meetings.models import Meeting
+
+    pk = meetings[key].pk if key in meetings else 999999
+    lookup = lambda: roles.get_for_user(Meeting.objects.all(), personas[persona], action=action, pk=pk)  # noqa: E731
+    if outcome == "found":
+        assert lookup().pk == pk
+    else:
+        with pytest.raises(outcome):
+            lookup()
 
 
 @pytest.mark.parametrize(("persona", "writer"), [("official", True), ("iwakuni", True), ("viewer", False)])

@@ -1,13 +1,13 @@
-"""Permission matrix: everyone signed in reads; only prefecture officials enter, import, undo, define."""
+"""What officials' entries, definitions and imports store, and the import services' own role check (the
+status of each URL for each persona, and refused writes changing nothing, are in tests/test_permissions.py)."""
 
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from core.models import ChangeRecord
 from indicators.importing import RawRow
-from indicators.models import ImportBatch, Indicator, Observation, Plan, Target
+from indicators.models import Indicator, Observation, Plan, Target
 from indicators.services import imports as import_services
 from regions.models import Prefecture
 from tests.indicators.helpers import csv_file
@@ -39,36 +39,6 @@ def records(official, sheet):
         "target": Target.objects.filter(indicator__code="discharge_rate_3m").first(),
         "batch": batch,
     }
-
-
-def read_urls(records):
-    return [
-        "/indicators/",
-        "/indicators/?region=3508",
-        "/indicators/?region=3501&fiscal_year=2022",
-        "/indicators/definitions/",
-        "/indicators/definitions/discharge_rate_3m/",
-        "/indicators/export/status.csv",
-        "/indicators/export/matrix.xlsx",
-        "/indicators/export/activity.csv",
-    ]
-
-
-def official_pages(records):
-    return [
-        "/indicators/values/new/",
-        f"/indicators/values/{records['observation'].pk}/edit/",
-        "/indicators/targets/new/",
-        f"/indicators/targets/{records['target'].pk}/edit/",
-        "/indicators/definitions/new/",
-        "/indicators/definitions/discharge_rate_3m/edit/",
-        "/indicators/plans/new/",
-        "/indicators/venues/",
-        "/indicators/imports/",
-        "/indicators/imports/template.csv",
-        "/indicators/imports/template.xlsx",
-        f"/indicators/imports/{records['batch'].pk}/",
-    ]
 
 
 def official_posts(records):
@@ -118,51 +88,12 @@ def official_posts(records):
     ]
 
 
-def database():
-    return (
-        list(Observation.objects.order_by("pk").values_list("pk", "value", "provenance")),
-        list(Target.objects.order_by("pk").values_list("pk", "value")),
-        Indicator.objects.count(),
-        Plan.objects.count(),
-        list(ImportBatch.objects.order_by("pk").values_list("pk", "status")),
-        ChangeRecord.objects.count(),
-    )
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_it_lets_everyone_signed_in_read(as_persona, records, persona):
-    _, client = as_persona(persona)
-    for url in read_urls(records):
-        assert client.get(url).status_code == 200, url
-
-
-def test_it_sends_anonymous_users_to_sign_in(client, records):
-    for url in [*read_urls(records), *official_pages(records)]:
-        response = client.get(url)
-        assert response.status_code == 302 and "/accounts/login/" in response.url, url
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_it_lets_only_officials_open_the_entry_and_import_pages(as_persona, records, persona):
-    _, client = as_persona(persona)
-    expected = 200 if persona == "official" else 403
-    for url in official_pages(records):
-        assert client.get(url).status_code == expected, url
-
-
-@pytest.mark.parametrize("persona", ["iwakuni_staff", "hagi_staff", "viewer"])
-def test_it_refuses_every_write_by_others_and_changes_nothing(as_persona, records, persona):
-    _, client = as_persona(persona)
-    before = database()
-    for url, data in official_posts(records):
-        assert client.post(url, data).status_code == 403, url
-    assert database() == before
-
-
 def test_it_lets_officials_write(as_persona, records):
     _, client = as_persona("official")
     for url, data in official_posts(records):
-        assert client.post(url, data).status_code in (200, 302, 409), url
+        # the batch was discarded just before: confirming it is a conflict, every other post saves
+        expected = 409 if url.endswith("/confirm/") else 302
+        assert client.post(url, data).status_code == expected, url
     assert Observation.objects.get(
         indicator__code="discharge_rate_6m", period_key="fy:2019"
     ).value == Decimal("60")
