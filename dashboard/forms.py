@@ -1,6 +1,9 @@
+from crispy_forms.bootstrap import InlineCheckboxes, StrictButton
+from crispy_forms.layout import Div, Field, Layout
 from django import forms
 
 from core.fiscal import fiscal_year_label
+from core.forms import inline_helper
 
 ALL_AREAS = ""
 
@@ -8,7 +11,7 @@ ALL_AREAS = ""
 class DashboardFilterForm(forms.Form):
     """GET filters of the dashboard: 年度, area (the prefecture or a region), basis plan, plans side by side."""
 
-    fiscal_year = forms.TypedChoiceField(label="年度", coerce=int)
+    fiscal_year = forms.TypedChoiceField(label="年度（この年度末までの値）", coerce=int)
     region = forms.ChoiceField(label="地域", required=False)
     basis = forms.TypedChoiceField(label="評価の基準とする計画", coerce=int, required=False, empty_value=None)
     plans = forms.TypedMultipleChoiceField(
@@ -25,6 +28,19 @@ class DashboardFilterForm(forms.Form):
         plan_choices = [(p.pk, f"{p.name}（{p.period_label}）") for p in plans]
         self.fields["basis"].choices = [("", "自動（県の計画）"), *plan_choices]
         self.fields["plans"].choices = plan_choices
-        for name in ("fiscal_year", "region", "basis"):
-            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
-        self.fields["plans"].widget.attrs["class"] = "form-check-input"
+        self.helper = inline_helper(
+            label_class="small mb-1",
+            layout=Layout(
+                Div(
+                    Field("fiscal_year", css_class="form-select-sm", wrapper_class="col-sm-6 col-lg-3"),
+                    Field("region", css_class="form-select-sm", wrapper_class="col-sm-6 col-lg-3"),
+                    Field("basis", css_class="form-select-sm", wrapper_class="col-sm-9 col-lg-4"),
+                    Div(
+                        StrictButton("表示", type="submit", css_class="btn-primary w-100"),
+                        css_class="col-sm-3 col-lg-2",
+                    ),
+                    css_class="row g-3 align-items-end filter-bar",
+                ),
+                Div(InlineCheckboxes("plans"), css_class="mt-3 small filter-bar"),
+            ),
+        )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
 
 from accounts import roles
 from core import fiscal
-from core.forms import OrganisationCountsForm, VersionedModelForm
+from core.forms import Cell, OrganisationCountsForm, VersionedModelForm, filter_bar_helper, inline_helper
 from meetings.models import (
     DISCHARGED_STATUSES,
     ORGANISER_DIVISION_CHOICES,
@@ -17,6 +18,7 @@ from meetings.models import (
     Barrier,
     CaseFollowUp,
     CaseReview,
+    CaseStatus,
     FollowUpStatus,
     Meeting,
     MeetingKind,
@@ -133,13 +135,13 @@ class ActionItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():  # shown as a table row: the column header is the visible label
-            css = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            field.widget.attrs.update({"class": css, "aria-label": field.label})
+        # Shown as a table row: the column header is the visible label. Only a stored row can be
+        # deleted (the formset adds DELETE after this, so the layout names it by name).
+        cells = [
+            Cell(name, css_class=_small(field), aria_label=field.label) for name, field in self.fields.items()
+        ]
+        delete = Cell("DELETE", aria_label="この対応事項を削除") if self.instance.pk else HTML("<td></td>")
+        self.helper = inline_helper(form_show_labels=False, layout=Layout(*cells, delete))
 
     def clean(self):
         data = super().clean()
@@ -181,6 +183,10 @@ class CaseReviewForm(forms.ModelForm):
         if data.get("status") in DISCHARGED_STATUSES and not data.get("discharge_month"):
             self.add_error("discharge_month", "退院した事例には退院年月を入力してください。")
         return data
+
+
+def _small(field) -> str:
+    return "form-select-sm" if isinstance(field.widget, forms.Select) else "form-control-sm"
 
 
 ActionItemFormSet = inlineformset_factory(
@@ -284,6 +290,7 @@ class MeetingFilterForm(forms.Form):
         ]
         if not roles.is_prefecture(user):
             del self.fields["deleted"]
+        self.helper = filter_bar_helper(self, col="col-6 col-md-2", search_col="col-6 col-md-3")
 
     def filter(self, queryset):
         if not self.is_valid():
@@ -303,6 +310,21 @@ class MeetingFilterForm(forms.Form):
         return queryset.search(data.get("q", ""))
 
 
+class CaseFilterForm(forms.Form):
+    """The case list's filter bar (GET): 圏域 (among the regions the user may read) and 状況.
+
+    Rendered unbound with the chosen values as initial: the view reads the query string itself."""
+
+    region = forms.ChoiceField(label="圏域", required=False)
+    status = forms.ChoiceField(label="状況", required=False, choices=[("", "すべて"), *CaseStatus.choices])
+
+    def __init__(self, *args, regions, **kwargs):
+        kwargs.setdefault("auto_id", "case-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "すべて"), *((str(r.pk), r.full_name) for r in regions)]
+        self.helper = filter_bar_helper(self, col="col-auto")
+
+
 class FollowUpForm(forms.Form):
     status = forms.ChoiceField(
         label="状況", required=False, choices=[("", "未記録"), *FollowUpStatus.choices]
@@ -314,6 +336,17 @@ class FollowUpForm(forms.Form):
         validators=[validate_no_identifiers],
         widget=forms.TextInput,
     )
+
+    def __init__(self, *args, period_label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # One row of the follow-up table: the row's <th> (the period) is the visible label.
+        self.helper = inline_helper(
+            form_show_labels=False,
+            layout=Layout(
+                Cell("status", css_class="form-select-sm", aria_label=f"{period_label}の状況"),
+                Cell("note", css_class="form-control-sm", aria_label=f"{period_label}の備考"),
+            ),
+        )
 
     def clean(self):
         data = super().clean()
@@ -328,5 +361,6 @@ def followup_forms(case: CaseReview, data=None) -> list[tuple[int, str, FollowUp
     for months, label in CaseFollowUp.Months.choices:
         item = stored.get(months)
         initial = {"status": item.status, "note": item.note} if item else {}
-        forms_.append((months, label, FollowUpForm(data, prefix=f"f{months}", initial=initial)))
+        form = FollowUpForm(data, prefix=f"f{months}", initial=initial, period_label=label)
+        forms_.append((months, label, form))
     return forms_

@@ -15,7 +15,7 @@ from core.audit import audit_list_view, audit_view
 from core.changes import history_for
 from core.listing import query_without_page
 from meetings import services
-from meetings.forms import MeetingEditor, MeetingFilterForm, followup_forms
+from meetings.forms import CaseFilterForm, MeetingEditor, MeetingFilterForm, followup_forms
 from meetings.models import CaseReview, CaseStatus, Meeting
 from regions.models import Region
 
@@ -281,10 +281,9 @@ def case_list(request):
         "meetings/case_list.html",
         {
             "cases": shown,
-            "regions": regions,
-            "statuses": CaseStatus.choices,
-            "selected_region": selected_region,
-            "selected_status": selected_status,
+            "filter_form": CaseFilterForm(
+                regions=regions, initial={"region": selected_region, "status": selected_status}
+            ),
         },
     )
 

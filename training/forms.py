@@ -2,7 +2,7 @@ from django import forms
 
 from accounts import roles
 from core.fiscal import fiscal_year_label
-from core.forms import VersionedModelForm
+from core.forms import VersionedModelForm, filter_bar_helper
 from regions.models import HealthCentre, Region
 from training.models import MAX_SESSION_HOURS, Course, OrganiserKind, PeerSupportProgramme, TrainingSession
 from training.services import PEER_SUPPORT_FIELDS, SESSION_FIELDS
@@ -32,6 +32,7 @@ class SessionFilterForm(forms.Form):
         ]
         if not roles.is_prefecture(user):
             del self.fields["deleted"]
+        self.helper = filter_bar_helper(self, col="col-sm-3 col-lg-2")
 
     def filter(self, queryset):
         """Apply the valid filters (invalid values are ignored, as the form shows them)."""
@@ -46,6 +47,18 @@ class SessionFilterForm(forms.Form):
         if data.get("course"):
             queryset = queryset.filter(course=data["course"])
         return queryset
+
+
+class YearForm(forms.Form):
+    """The 年度 picker (GET) of the summary and the peer-supporter list; the view reads the value itself."""
+
+    fiscal_year = forms.ChoiceField(label="年度", required=False)
+
+    def __init__(self, *args, choices, fiscal_year, **kwargs):
+        super().__init__(*args, initial={"fiscal_year": str(fiscal_year)}, **kwargs)
+        self.fields["fiscal_year"].choices = choices
+        self.fields["fiscal_year"].widget.attrs["id"] = "fiscal-year"
+        self.helper = filter_bar_helper(self, col="col-auto")
 
 
 class TrainingSessionForm(VersionedModelForm):
