@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from crispy_forms.layout import HTML, Layout
+from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 
 from accounts import roles
@@ -174,6 +174,26 @@ class CaseReviewForm(forms.ModelForm):
         fields = list(CASE_FIELDS)
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The formset adds DELETE after this; only a stored case can be deleted.
+        self.helper = inline_helper(
+            layout=Layout(
+                Div(
+                    Field("age_band", wrapper_class="col-md-3"),
+                    Field("stay_band", wrapper_class="col-md-3"),
+                    Field("diagnosis_group", wrapper_class="col-md-6"),
+                    Field("barriers", wrapper_class="col-md-6 checkbox-inline-group"),
+                    Field("supports", wrapper_class="col-md-6 checkbox-inline-group"),
+                    Field("status", wrapper_class="col-md-3"),
+                    Field("discharge_month", wrapper_class="col-md-3"),
+                    Field("summary", wrapper_class="col-12"),
+                    css_class="row",
+                ),
+                *([Field("DELETE")] if self.instance.pk else []),
+            )
+        )
+
     def clean_discharge_month(self):
         value = self.cleaned_data.get("discharge_month")
         return value.replace(day=1) if value else None
@@ -192,8 +212,24 @@ def _small(field) -> str:
 ActionItemFormSet = inlineformset_factory(
     Meeting, ActionItem, form=ActionItemForm, extra=2, can_delete=True, max_num=50, validate_max=True
 )
+
+
+class _CaseReviewBaseFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "この事例を削除する"
+
+
 CaseReviewFormSet = inlineformset_factory(
-    Meeting, CaseReview, form=CaseReviewForm, extra=1, can_delete=True, max_num=30, validate_max=True
+    Meeting,
+    CaseReview,
+    form=CaseReviewForm,
+    formset=_CaseReviewBaseFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
 )
 
 
