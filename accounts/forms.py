@@ -1,3 +1,4 @@
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -36,6 +37,16 @@ class LoginForm(AuthenticationForm):
     AuthenticationForm sets the user name's max_length on the widget only; a 10,000-character name
     would otherwise be authenticated and stored by django-axes (a 255-character column).
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "利用者名"
+        self.fields["password"].label = "パスワード"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        # The page shows one message for every failure: which of the two was wrong is not said.
+        self.helper.form_show_errors = False
 
     def clean_username(self):
         username = self.cleaned_data.get("username") or ""

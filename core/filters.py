@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import django_filters
 
+from core.forms import filter_bar_helper
+
 
 class ListFilterSet(django_filters.FilterSet):
     """A FilterSet whose invalid input filters nothing.
@@ -17,6 +19,21 @@ class ListFilterSet(django_filters.FilterSet):
     unfiltered one, as the hand-written filters before it did. `base()` gives the rows every filter
     starts from (the soft-delete rule lives there), valid or not.
     """
+
+    # The filter bar's columns (core.forms.filter_bar_helper): every field's, the text boxes', one field's.
+    bar_col = "col-auto"
+    bar_search_col: str | None = None
+    bar_cols: dict[str, str] = {}
+
+    @property
+    def form(self):
+        """The FilterSet's form, drawn as the list's crispy filter bar (`{% crispy filters %}`)."""
+        form = super().form
+        if not hasattr(form, "helper"):
+            form.helper = filter_bar_helper(
+                form, col=self.bar_col, search_col=self.bar_search_col, **self.bar_cols
+            )
+        return form
 
     def base(self, queryset, data: dict):
         """The rows before any filter: `data` is the cleaned input, empty when unbound or invalid."""

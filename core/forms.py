@@ -9,12 +9,20 @@
   a `VersionedModelForm`, so each row carries its own version.
 - `OwnRowsFormSetMixin`: a model formset that accepts only rows of the record being edited (a posted row
   id of another record, or of a row deleted meanwhile, is refused instead of saved as a new row).
+- crispy helpers, so every form renders one way (`{% crispy form %}`): `inline_helper` (a form inside the
+  page's own `<form>`), `filter_bar_helper` (a list's GET filter bar, with `QuickSelect`), `Cell` (a
+  field as a table cell), `counts_helper` (the counts form as a grid or as rows).
 """
 
 from __future__ import annotations
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import TEMPLATE_PACK, Div, Field, Layout
 from django import forms
 from django.forms import BaseInlineFormSet, BaseModelFormSet
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from core.categories import OrganisationType
 
@@ -66,7 +74,7 @@ class OrganisationCountsForm(forms.Form):
 
     error_css_class = "table-danger"
 
-    def __init__(self, *args, initial_counts: dict[str, int] | None = None, **kwargs):
+    def __init__(self, *args, initial_counts: dict[str, int] | None = None, layout: str = "grid", **kwargs):
         kwargs.setdefault("prefix", "counts")
         super().__init__(*args, **kwargs)
         initial_counts = initial_counts or {}
@@ -82,8 +90,10 @@ class OrganisationCountsForm(forms.Form):
                     "min_value": f"{label}の人数に負の数は入力できません。",
                     "max_value": f"{label}の人数が大きすぎます（{MAX_COUNT:,}人以下）。",
                 },
-                widget=forms.NumberInput(attrs={"min": 0, "step": 1, "class": "form-control text-end"}),
+                widget=forms.NumberInput(attrs={"min": 0, "step": 1}),
             )
+
+        self.helper = counts_helper(self, layout=layout)
 
     def counts(self) -> dict[str, int]:
         """Only call after is_valid(): the non-zero counts by organisation type value."""
@@ -136,3 +146,104 @@ class OwnRowsInlineFormSet(OwnRowsFormSetMixin, BaseInlineFormSet):
 
 class OwnRowsModelFormSet(OwnRowsFormSetMixin, BaseModelFormSet):
     """A model formset over a queryset (a sheet edition's rows) that refuses rows outside it."""
+
+
+class QuickSelect(forms.Select):
+    """A select whose <option>s are built in one pass rather than one template render each.
+
+    At national scale the meeting list's 圏域 select has 335 options and the per-option template cost
+    about 20 µs each (bench/CHANGES.md). Flat choices and one level of groups, as Django's Select."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = set(self.format_value(value))
+        parts = [f"<select{flatatt(final)}>"]
+        for group, options in self._grouped():
+            if group is not None:
+                parts.append(f'<optgroup label="{escape(group)}">')
+            parts.extend(
+                f'<option value="{escape(v)}"{" selected" if str(v) in chosen else ""}>{escape(label)}</option>'
+                for v, label in options
+            )
+            if group is not None:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))
+
+    def _grouped(self):
+        for value, label in self.choices:
+            if isinstance(label, list | tuple):
+                yield value, label
+            else:
+                yield None, [(value, label)]
+
+
+class Cell(Field):
+    """A field rendered as one table cell (`<td>`), for forms laid out as table rows: the column header
+    or the row's `<th>` is the visible label, so the helper hides labels and `aria_label` names it."""
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, extra_context=None, **kwargs):
+        extra_context = {**(extra_context or {}), "tag": "td"}
+        return super().render(form, context, template_pack, extra_context=extra_context, **kwargs)
+
+
+def inline_helper(**attributes) -> FormHelper:
+    """A helper for a form rendered inside a page's own `<form>` (with its CSRF token): no form tag."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.render_hidden_fields = True  # hidden fields a layout does not name (ids, versions) still post
+    for name, value in attributes.items():
+        setattr(helper, name, value)
+    return helper
+
+
+def counts_helper(form: forms.Form, *, layout: str) -> FormHelper:
+    """ "grid": four small columns (the meeting page); "rows": label left, number right (training)."""
+    if layout == "rows":
+        helper = inline_helper(
+            form_class="form-horizontal", label_class="col-8 fw-normal", field_class="col-4"
+        )
+        helper.layout = Layout(*(Field(name, css_class="text-end") for name in form.fields))
+        return helper
+    helper = inline_helper(label_class="small mb-1")
+    helper.layout = Layout(
+        Div(
+            *(Field(name, css_class="text-end", wrapper_class="col-6 col-md-3") for name in form.fields),
+            css_class="row g-2 dense-fields",
+        )
+    )
+    return helper
+
+
+def filter_bar_helper(
+    form: forms.Form, *, col: str, search_col: str | None = None, **cols: str
+) -> FormHelper:
+    """The crispy helper of a GET filter bar: one column per field, small controls, labels above.
+
+    `col` is every column's class, `search_col` the text boxes' (rendered as search boxes) and
+    `cols` one field's; with a `search_col`, text boxes are search boxes. The page wraps it in `<div class="row g-2 align-items-end filter-bar">`
+    (portal.css drops the fields' bottom margin there); its help texts become tooltips, so the bar
+    stays one line."""
+    helper = inline_helper(label_class="small mb-1")
+    items = []
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            items.append(Div(Field(name), css_class="col-auto ms-2"))
+            continue
+        if isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
+            field.widget = QuickSelect(attrs=widget.attrs, choices=field.choices)
+            field.widget.is_required = field.required
+            items.append(Field(name, css_class="form-select-sm", wrapper_class=cols.get(name, col)))
+            continue
+        if search_col and type(widget) is forms.TextInput:
+            widget.input_type = "search"
+        if field.help_text:
+            widget.attrs["title"] = field.help_text
+            field.help_text = ""
+        wrapper = cols.get(name) or (search_col if widget.input_type == "search" and search_col else col)
+        items.append(Field(name, css_class="form-control-sm", wrapper_class=wrapper))
+    helper.layout = Layout(*items)
+    return helper

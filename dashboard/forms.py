@@ -1,7 +1,10 @@
+from crispy_forms.bootstrap import InlineCheckboxes, StrictButton
+from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.http import QueryDict
 
 from core.fiscal import fiscal_year_label
+from core.forms import inline_helper
 from core.listing import MAX_ID, id_param
 from core.validators import FISCAL_YEAR_MIN, fiscal_year_max
 
@@ -31,7 +34,7 @@ class DashboardFilterForm(forms.Form):
     """
 
     fiscal_year = forms.IntegerField(
-        label="年度",
+        label="年度（この年度末までの値）",
         required=False,
         widget=forms.Select,
         error_messages={"invalid": "年度は西暦の数字で指定してください。"},
@@ -46,9 +49,6 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, default_region: str = ALL_AREAS, **kwargs):
         super().__init__(*args, **kwargs)
         self.default_region = default_region
-        for name in ("fiscal_year", "region", "basis"):
-            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
-        self.fields["plans"].widget.attrs["class"] = "form-check-input"
 
     def clean_fiscal_year(self):
         year = self.cleaned_data["fiscal_year"]
@@ -93,4 +93,25 @@ class DashboardFilterForm(forms.Form):
         plan_choices = [(p.pk, f"{p.name}（{p.period_label}）") for p in overview.plans]
         form.fields["basis"].widget.choices = [("", "自動（県の計画）"), *plan_choices]
         form.fields["plans"].widget.choices = plan_choices
+        form.helper = _helper()
         return form
+
+
+def _helper():
+    """The filter bar: three selects and the button on one row, the plans as inline checkboxes."""
+    return inline_helper(
+        label_class="small mb-1",
+        layout=Layout(
+            Div(
+                Field("fiscal_year", css_class="form-select-sm", wrapper_class="col-sm-6 col-lg-3"),
+                Field("region", css_class="form-select-sm", wrapper_class="col-sm-6 col-lg-3"),
+                Field("basis", css_class="form-select-sm", wrapper_class="col-sm-9 col-lg-4"),
+                Div(
+                    StrictButton("表示", type="submit", css_class="btn-primary w-100"),
+                    css_class="col-sm-3 col-lg-2",
+                ),
+                css_class="row g-3 align-items-end filter-bar",
+            ),
+            Div(InlineCheckboxes("plans"), css_class="mt-3 small filter-bar"),
+        ),
+    )

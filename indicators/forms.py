@@ -1,9 +1,11 @@
 from decimal import Decimal
 
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.layout import Div, Field, Layout
 from django import forms
 
 from core.fiscal import PeriodParseError, fiscal_year_label, parse_fiscal_year
-from core.forms import VersionedModelForm, VersionField
+from core.forms import VersionedModelForm, VersionField, filter_bar_helper, inline_helper
 from core.validators import FiscalYearRangeValidator
 from indicators.areas import AreaIndex
 from indicators.importing import MAX_UPLOAD_BYTES
@@ -257,15 +259,53 @@ class VenueStatusForm(forms.Form):
         for m in municipalities:
             value = current.get(m.pk)
             self.fields[f"m_{m.code}"] = forms.ChoiceField(
-                label=m.name,
+                label=f"{m.name}の協議の場",
                 choices=VENUE_CHOICES,
                 required=False,
                 widget=forms.RadioSelect,
                 initial="" if value is None else ("1" if value else "0"),
             )
 
+    def header_helper(self):
+        """時点 and 出典 side by side above the table."""
+        return inline_helper(
+            layout=Layout(
+                Div(
+                    Field("period", wrapper_class="col-md-4"),
+                    Field("provenance", wrapper_class="col-md-8"),
+                    css_class="row",
+                )
+            )
+        )
+
     def rows(self):
-        return [(m, self[f"m_{m.code}"]) for m in self.municipalities]
+        """(municipality, field, helper) per table row: the helper renders that row's radios inline,
+        the legend naming the municipality for screen readers (the row's <th> shows it)."""
+        return [
+            (
+                m,
+                self[f"m_{m.code}"],
+                inline_helper(
+                    label_class="visually-hidden",
+                    render_hidden_fields=False,
+                    layout=Layout(InlineRadios(f"m_{m.code}")),
+                ),
+            )
+            for m in self.municipalities
+        ]
+
+    def period_picker(self) -> "VenuePeriodForm":
+        return VenuePeriodForm(initial={"period": self["period"].value()})
+
+
+class VenuePeriodForm(forms.Form):
+    """The GET form switching the venue page to another 時点 (the view reads `period` itself)."""
+
+    period = forms.CharField(label="表示する時点", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="venue-%s", **kwargs)
+        self.helper = filter_bar_helper(self, col="col-auto")
 
     def statuses(self) -> dict:
         return {

@@ -23,6 +23,9 @@ def _by_region(queryset, name, value):
 class MeetingFilter(ListFilterSet):
     """年度 / 圏域 (or 県全域) / 種別 / 状況 / free text; officials may also list deleted meetings."""
 
+    bar_col = "col-6 col-md-2"
+    bar_search_col = "col-6 col-md-3"
+
     fiscal_year = django_filters.ChoiceFilter(
         label="年度",
         choices=fiscal_year_choices,
@@ -58,6 +61,8 @@ class MeetingFilter(ListFilterSet):
 
 class CaseFilter(ListFilterSet):
     """The case list: 圏域 (of the regions the user may see in detail) and 状況."""
+
+    bar_col = "col-auto"
 
     region = django_filters.ChoiceFilter(label="圏域", empty_label="すべて", field_name="region_id")
     status = django_filters.ChoiceFilter(label="状況", choices=CaseStatus.choices, empty_label="すべて")

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
 
 from accounts import roles
 from core import fiscal
-from core.forms import OrganisationCountsForm, OwnRowsInlineFormSet, VersionedModelForm, VersionField
+from core.forms import (
+    Cell,
+    OrganisationCountsForm,
+    OwnRowsInlineFormSet,
+    VersionedModelForm,
+    VersionField,
+    inline_helper,
+)
 from meetings.models import (
     DISCHARGED_STATUSES,
     ORGANISER_DIVISION_CHOICES,
@@ -132,13 +140,13 @@ class ActionItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():  # shown as a table row: the column header is the visible label
-            css = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            field.widget.attrs.update({"class": css, "aria-label": field.label})
+        # Shown as a table row: the column header is the visible label. Only a stored row can be
+        # deleted (the formset adds DELETE after this, so the layout names it by name).
+        cells = [
+            Cell(name, css_class=_small(field), aria_label=field.label) for name, field in self.fields.items()
+        ]
+        delete = Cell("DELETE", aria_label="この対応事項を削除") if self.instance.pk else HTML("<td></td>")
+        self.helper = inline_helper(form_show_labels=False, layout=Layout(*cells, delete))
 
     def clean(self):
         data = super().clean()
@@ -171,6 +179,26 @@ class CaseReviewForm(forms.ModelForm):
         fields = list(CASE_FIELDS)
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The formset adds DELETE after this; only a stored case can be deleted.
+        self.helper = inline_helper(
+            layout=Layout(
+                Div(
+                    Field("age_band", wrapper_class="col-md-3"),
+                    Field("stay_band", wrapper_class="col-md-3"),
+                    Field("diagnosis_group", wrapper_class="col-md-6"),
+                    Field("barriers", wrapper_class="col-md-6 checkbox-inline-group"),
+                    Field("supports", wrapper_class="col-md-6 checkbox-inline-group"),
+                    Field("status", wrapper_class="col-md-3"),
+                    Field("discharge_month", wrapper_class="col-md-3"),
+                    Field("summary", wrapper_class="col-12"),
+                    css_class="row",
+                ),
+                *([Field("DELETE")] if self.instance.pk else []),
+            )
+        )
+
     def clean_discharge_month(self):
         value = self.cleaned_data.get("discharge_month")
         return value.replace(day=1) if value else None
@@ -180,6 +208,10 @@ class CaseReviewForm(forms.ModelForm):
         if data.get("status") in DISCHARGED_STATUSES and not data.get("discharge_month"):
             self.add_error("discharge_month", "退院した事例には退院年月を入力してください。")
         return data
+
+
+def _small(field) -> str:
+    return "form-select-sm" if isinstance(field.widget, forms.Select) else "form-control-sm"
 
 
 ActionItemFormSet = inlineformset_factory(
@@ -192,11 +224,20 @@ ActionItemFormSet = inlineformset_factory(
     max_num=50,
     validate_max=True,
 )
+
+
+class _CaseReviewBaseFormSet(OwnRowsInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "この事例を削除する"
+
+
 CaseReviewFormSet = inlineformset_factory(
     Meeting,
     CaseReview,
     form=CaseReviewForm,
-    formset=OwnRowsInlineFormSet,
+    formset=_CaseReviewBaseFormSet,
     extra=1,
     can_delete=True,
     max_num=30,
@@ -284,6 +325,17 @@ class FollowUpForm(forms.Form):
         widget=forms.TextInput,
     )
 
+    def __init__(self, *args, period_label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # One row of the follow-up table: the row's <th> (the period) is the visible label.
+        self.helper = inline_helper(
+            form_show_labels=False,
+            layout=Layout(
+                Cell("status", css_class="form-select-sm", aria_label=f"{period_label}の状況"),
+                Cell("note", css_class="form-control-sm", aria_label=f"{period_label}の備考"),
+            ),
+        )
+
     def clean(self):
         data = super().clean()
         if data.get("note") and not data.get("status"):
@@ -312,5 +364,6 @@ def followup_forms(case: CaseReview, data=None) -> list[tuple[int, str, FollowUp
     for months, label in CaseFollowUp.Months.choices:
         item = stored.get(months)
         initial = {"status": item.status, "note": item.note} if item else {}
-        forms_.append((months, label, FollowUpForm(data, prefix=f"f{months}", initial=initial)))
+        form = FollowUpForm(data, prefix=f"f{months}", initial=initial, period_label=label)
+        forms_.append((months, label, form))
     return forms_

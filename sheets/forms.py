@@ -1,7 +1,9 @@
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.forms import modelformset_factory
 
-from core.forms import OwnRowsModelFormSet, VersionedModelForm
+from core.forms import OwnRowsModelFormSet, VersionedModelForm, inline_helper
 from indicators.forms import PeriodField
 from indicators.models import Observation, Target
 from sheets.models import (
@@ -40,6 +42,20 @@ FactFormSet = forms.formset_factory(FactForm, extra=0)
 
 class CopyForm(forms.Form):
     fiscal_year = forms.IntegerField(label="複製先の年度（西暦）", min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = inline_helper(
+            layout=Layout(
+                Field("fiscal_year", wrapper_class="col-auto"),
+                Div(
+                    StrictButton(
+                        "この内容で次の年度のシートを作る", type="submit", css_class="btn-outline-primary"
+                    ),
+                    css_class="col-auto",
+                ),
+            )
+        )
 
 
 def _formset(model, fields, widgets=None, extra=1):
@@ -136,7 +152,10 @@ class PublishForm(forms.Form):
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="例: 国への提出版。第2版以降は、前の版から何を直したかを書いてください。",
+        help_text=(
+            "例: 国への提出版。第2版以降は、前の版から何を直したかを書いてください。"
+            " 公開した PDF は保存され、その後データを直しても変わりません。"
+        ),
     )
 
     def __init__(self, *args, revision: bool = False, **kwargs):
@@ -147,6 +166,9 @@ class PublishForm(forms.Form):
             self.fields["note"].error_messages["required"] = (
                 "第2版以降は、前の版から何を直したかを書いてください。"
             )
+        else:
+            self.fields["note"].label += "（任意）"
+        self.helper = inline_helper()
 
     def clean_note(self):
         return self.cleaned_data["note"].strip()

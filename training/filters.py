@@ -20,6 +20,8 @@ def _by_region(queryset, name, value):
 class SessionFilter(ListFilterSet):
     """年度, 圏域 (or 県全域), 研修区分; officials may also look at deleted sessions."""
 
+    bar_col = "col-sm-3 col-lg-2"
+
     fiscal_year = django_filters.ChoiceFilter(
         label="年度",
         empty_label="すべて",

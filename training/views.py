@@ -16,7 +16,7 @@ from core.listing import query_without_page
 from regions.models import Region
 from training import services
 from training.filters import SessionFilter
-from training.forms import PeerSupportForm, TrainingSessionForm, fiscal_year_choices
+from training.forms import PeerSupportForm, TrainingSessionForm, YearForm, fiscal_year_choices
 from training.models import PeerSupportProgramme, TrainingSession
 
 PAGE_SIZE = 50
@@ -154,7 +154,7 @@ def _save_session(request, *, session=None):
     initial_counts = {} if is_new else {a.organisation_type: a.count for a in session.attendances.all()}
     data = request.POST if request.method == "POST" else None
     form = TrainingSessionForm(data, instance=session, user=request.user)
-    counts_form = OrganisationCountsForm(data, initial_counts=initial_counts)
+    counts_form = OrganisationCountsForm(data, initial_counts=initial_counts, layout="rows")
     conflict_rows = None
     if request.method == "POST":
         form_ok, counts_ok = form.is_valid(), counts_form.is_valid()
@@ -260,9 +260,10 @@ def _check_year(fiscal_year: int) -> None:
         raise Http404("年度が範囲外です")
 
 
-def _year_choices(extra_years) -> list[tuple[str, str]]:
+def _year_form(fiscal_year, extra_years) -> YearForm:
     current = _current_fiscal_year()
-    return fiscal_year_choices({*range(current - 5, current + 2), *extra_years})
+    choices = fiscal_year_choices({*range(current - 5, current + 2), *extra_years})
+    return YearForm(choices=choices, fiscal_year=fiscal_year)
 
 
 def peer_support_list(request):
@@ -288,7 +289,11 @@ def peer_support_list(request):
     return render(
         request,
         "training/peer_support_list.html",
-        {"rows": rows, "fiscal_year": fiscal_year, "year_choices": _year_choices([*years, fiscal_year])},
+        {
+            "rows": rows,
+            "fiscal_year": fiscal_year,
+            "year_form": _year_form(fiscal_year, [*years, fiscal_year]),
+        },
     )
 
 
@@ -391,6 +396,6 @@ def summary(request):
             "rows": rows,
             "total": total,
             "fiscal_year": fiscal_year,
-            "year_choices": _year_choices([*years, fiscal_year]),
+            "year_form": _year_form(fiscal_year, [*years, fiscal_year]),
         },
     )
