@@ -297,6 +297,12 @@ class VenueStatusForm(forms.Form):
     def period_picker(self) -> "VenuePeriodForm":
         return VenuePeriodForm(initial={"period": self["period"].value()})
 
+    def statuses(self) -> dict:
+        return {
+            m: {"1": True, "0": False}.get(self.cleaned_data.get(f"m_{m.code}") or "")
+            for m in self.municipalities
+        }
+
 
 class VenuePeriodForm(forms.Form):
     """The GET form switching the venue page to another 時点 (the view reads `period` itself)."""
@@ -306,9 +312,3 @@ class VenuePeriodForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="venue-%s", **kwargs)
         self.helper = filter_bar_helper(self, col="col-auto")
-
-    def statuses(self) -> dict:
-        return {
-            m: {"1": True, "0": False}.get(self.cleaned_data.get(f"m_{m.code}") or "")
-            for m in self.municipalities
-        }

@@ -64,6 +64,12 @@ class CaseFilter(ListFilterSet):
 
     bar_col = "col-auto"
 
+    @property
+    def form(self):
+        form = super().form
+        form.auto_id = "case-%s"  # the ids the case list has always had (another list's bar may share a page)
+        return form
+
     region = django_filters.ChoiceFilter(label="圏域", empty_label="すべて", field_name="region_id")
     status = django_filters.ChoiceFilter(label="状況", choices=CaseStatus.choices, empty_label="すべて")
 
