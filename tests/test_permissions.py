@@ -31,7 +31,7 @@ from indicators.services import imports as import_services
 from meetings.models import Meeting
 from regions.models import Prefecture
 from sheets import pdf as sheet_pdf
-from sheets import services as sheet_services
+from sheets import publication as sheet_publication
 from sheets.models import Edition
 from tests.factories import Role, make_user, region
 from tests.indicators.helpers import csv_file
@@ -100,7 +100,15 @@ def _session_create(ds):
 
 
 def _followups(ds):
-    return {"f3-status": "in_community", "f3-note": "GHで生活", "f6-status": "", "f12-status": ""}
+    # follow-ups are versioned with their meeting: the page posts the version it was loaded with
+    version = Meeting.objects.get(cases__pk=ds["case_own"]).version
+    return {
+        "version": version,
+        "f3-status": "in_community",
+        "f3-note": "GHで生活",
+        "f6-status": "",
+        "f12-status": "",
+    }
 
 
 def _observation_create(ds):
@@ -570,7 +578,7 @@ def dataset(django_db_setup, django_db_blocker, tmp_path_factory):
             file_format="csv",
             rows=[RawRow(line=2, indicator="discharge_rate_6m", area="350001", period="R2年度", value="70")],
         )
-        sheet_services.edition_publish(by=users["official"], edition=Edition.objects.get(fiscal_year=2022))
+        sheet_publication.edition_publish(by=users["official"], edition=Edition.objects.get(fiscal_year=2022))
         peer_own = PeerSupportProgrammeFactory(region=own, fiscal_year=2022)
         PeerSupportProgrammeFactory(region=other, fiscal_year=2022)
         ids = {
