@@ -195,6 +195,20 @@ def observation_edit(request, pk: int):
     )
 
 
+def _conflict_page(
+    request, exc: StaleVersionError, *, form_class, loaded: int, prefecture, title: str, **typed
+):
+    """Someone saved the record since the page was loaded: what they changed against what this user
+    typed (`typed`, as it would be stored), with the user's input kept in the form reloaded on the
+    stored version, so saving again overwrites on purpose."""
+    draft = type(exc.instance).objects.get(pk=exc.instance.pk)
+    for name, value in typed.items():
+        setattr(draft, name, value)
+    conflict = record_conflict_rows(stored=exc.instance, loaded_version=loaded, draft=draft)
+    form = _reloaded(form_class, exc, request.POST, prefecture=prefecture, instance=exc.instance)
+    return render(request, "indicators/form.html", {"form": form, "title": title, "conflict_rows": conflict})
+
+
 def _save_observation(request, form, prefecture, title="値を登録する"):
     data = form.cleaned_data
     area = data["area"]
@@ -212,18 +226,16 @@ def _save_observation(request, form, prefecture, title="値を登録する"):
             **_area_kwargs(area),
         )
     except StaleVersionError as exc:
-        draft = Observation.objects.get(pk=exc.instance.pk)
-        draft.value, draft.provenance, draft.note = (
-            values.stored_value(data["value"]),
-            data["provenance"],
-            data["note"],
-        )
-        conflict = record_conflict_rows(stored=exc.instance, loaded_version=loaded, draft=draft)
-        form = _reloaded(
-            forms.ObservationForm, exc, request.POST, prefecture=prefecture, instance=exc.instance
-        )
-        return render(
-            request, "indicators/form.html", {"form": form, "title": title, "conflict_rows": conflict}
+        return _conflict_page(
+            request,
+            exc,
+            form_class=forms.ObservationForm,
+            loaded=loaded,
+            prefecture=prefecture,
+            title=title,
+            value=values.stored_value(data["value"]),
+            provenance=data["provenance"],
+            note=data["note"],
         )
     except ValidationError as exc:
         form.add_error(None, exc)
@@ -285,16 +297,16 @@ def _save_target(request, form, prefecture, title="目標値を登録する"):
             **_area_kwargs(data["area"]),
         )
     except StaleVersionError as exc:
-        draft = Target.objects.get(pk=exc.instance.pk)
-        draft.value, draft.comparator, draft.note = (
-            values.stored_value(data["value"]),
-            data["comparator"],
-            data["note"],
-        )
-        conflict = record_conflict_rows(stored=exc.instance, loaded_version=loaded, draft=draft)
-        form = _reloaded(forms.TargetForm, exc, request.POST, prefecture=prefecture, instance=exc.instance)
-        return render(
-            request, "indicators/form.html", {"form": form, "title": title, "conflict_rows": conflict}
+        return _conflict_page(
+            request,
+            exc,
+            form_class=forms.TargetForm,
+            loaded=loaded,
+            prefecture=prefecture,
+            title=title,
+            value=values.stored_value(data["value"]),
+            comparator=data["comparator"],
+            note=data["note"],
         )
     except ValidationError as exc:
         form.add_error(None, exc)
