@@ -164,3 +164,12 @@ def test_a_pair_lock_is_audited_once(iwakuni_staff):
         attempt(attacker, "iwakuni-staff")
     locks = AuditEvent.objects.filter(kind=AuditEvent.Kind.LOGIN_LOCKOUT)
     assert [e.detail["scope"] for e in locks] == ["pair"]
+
+
+def test_the_locked_page_shows_each_list_once_under_its_own_title(client_for, official, iwakuni_staff):
+    add_failures("iwakuni-staff", 6)
+    page = client_for(official).get("/accounts/locked/").content.decode()
+    title = page[page.index("<title>") + len("<title>") : page.index("</title>")]
+    assert "ロック中のアカウント" in title and "<" not in title
+    for testid in ("locked-table", "locked-addresses", "delayed-usernames"):
+        assert page.count(f'data-testid="{testid}"') == 1
