@@ -43,3 +43,15 @@ def test_it_pages_deep_in_date_order_with_summaries_and_constant_queries(client_
     last, _ = _get(client, page=4)
     assert len(last.context["meetings"]) == 4 and not last.context["has_next"]
     assert "76〜79件目を表示" in last.content.decode()
+
+
+def test_a_page_past_the_end_says_so_and_links_back_to_the_first(client_for, viewer):
+    MeetingFactory(title="圏域連絡調整会議")
+    page = client_for(viewer).get(
+        "/meetings/", {"kind": "regional_coordination", "page": "99999999999999999999"}
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "このページに会議はありません（100000ページ目）" in html
+    assert 'href="?kind=regional_coordination&amp;page=1">1ページ目に戻る</a>' in html
+    assert "条件に合う会議はありません" not in html
