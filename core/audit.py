@@ -54,6 +54,18 @@ def _actor(request, user=None):
     return None, ""
 
 
+def _storable(value):
+    """`value` with NUL characters replaced: PostgreSQL refuses them in text and in jsonb, and a
+    detail often carries what a user typed (a list's filters), which may hold one."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(item) for item in value]
+    return value
+
+
 def audit_event(
     *, kind: str, request=None, user=None, username: str = "", target=None, detail: dict | None = None
 ) -> AuditEvent:
@@ -62,14 +74,14 @@ def audit_event(
     event = AuditEvent(
         kind=kind,
         user=actor,
-        username=(username or actor_name or "")[:150],
+        username=_storable(username or actor_name or "")[:150],
         ip=client_ip(request),
-        detail=detail or {},
+        detail=_storable(detail or {}),
     )
     if target is not None:
         event.content_type = ContentType.objects.get_for_model(type(target))
         event.object_id = str(target.pk)
-        event.object_repr = str(target)[:300]
+        event.object_repr = _storable(str(target))[:300]
     event.save()
     return event
 

@@ -160,6 +160,14 @@ def test_the_case_list_is_audited_with_what_it_showed(client_for, iwakuni_staff,
     assert event.detail["what"] == "事例一覧" and event.detail["case_ids"] == [case.pk]
 
 
+def test_a_nul_in_the_case_lists_filters_is_recorded_not_a_500(client_for, iwakuni_staff, case):
+    # PostgreSQL refuses NUL in text and jsonb: the filters the user typed are stored with it replaced
+    response = client_for(iwakuni_staff).get("/meetings/cases/", {"region": "1\x00", "status": "\x00"})
+    assert response.status_code == 200
+    event = reads(iwakuni_staff).get()
+    assert event.detail["filters"] == {"region": "1\ufffd", "status": "\ufffd"}
+
+
 def test_the_success_list_with_cases_is_audited(client_for, iwakuni_staff, case):
     CaseFollowUpFactory(case=case)
     client_for(iwakuni_staff).get("/meetings/success/")
