@@ -111,13 +111,15 @@ class PortalUser(HttpUser):
             "organiser": f"centre:{self.profile['centre']}"
             if self.profile["centre"]
             else "division:disability_support",
-            "agenda": "地域移行の取組状況について",
+            "agenda-0-position": "1",
+            "agenda-0-title": "地域移行の取組状況について",
             "minutes": "",
             "decisions": "",
             "status": "held",
             "version": "",
             **{f"p-{c}": str(self.rng.randint(1, 5)) for c in CATEGORIES},
         }
+        data.update({"agenda-TOTAL_FORMS": "1", "agenda-INITIAL_FORMS": "0", "agenda-MAX_NUM_FORMS": "40"})
         for prefix, maximum in (("actions", 50), ("cases", 30)):
             data.update(
                 {

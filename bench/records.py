@@ -167,6 +167,7 @@ class MeetingWriter(_Writer):
         from meetings.models import (
             ActionItem,
             AgeBand,
+            AgendaItem,
             Barrier,
             CaseFollowUp,
             CaseReview,
@@ -190,7 +191,7 @@ class MeetingWriter(_Writer):
         case_sequence = defaultdict(int)
         counts = defaultdict(int)
         for chunk in self.chunks(plans):
-            meetings = []
+            meetings, agenda_titles = [], []
             for plan in chunk:
                 region = plan.region
                 numbering[(region.pk if region else None, plan.fiscal_year, plan.kind)] += 1
@@ -213,7 +214,6 @@ class MeetingWriter(_Writer):
                     prefecture_id=self.prefecture_id(region),
                     organiser_centre=centre,
                     organiser_division="" if centre else rng.choice(PrefectureDivision.values),
-                    agenda="\n".join(rng.sample(texts.AGENDA, rng.randint(1, 3))),
                     minutes=" ".join(rng.sample(texts.MINUTES, rng.randint(2, 4))) if held else "",
                     decisions="\n".join(rng.sample(texts.DECISIONS, rng.randint(1, 2))) if held else "",
                     status=MeetingStatus.HELD if held else MeetingStatus.PLANNED,
@@ -225,9 +225,16 @@ class MeetingWriter(_Writer):
                     meeting.deleted_at = _aware(min(plan.day + timedelta(days=14), AS_OF))
                     meeting.deleted_by = self.official
                     meeting.version = 2
-                meeting.search_text = search_text(meeting.title, meeting.agenda)  # as the service derives it
+                agenda_titles.append(rng.sample(texts.AGENDA, rng.randint(1, 3)))
+                # as the service derives it: the title and the agenda items' titles (notes are empty)
+                meeting.search_text = search_text(meeting.title, *agenda_titles[-1])
                 meetings.append(meeting)
             Meeting.objects.bulk_create(meetings)
+            AgendaItem.objects.bulk_create(
+                AgendaItem(meeting=meeting, region=meeting.region, position=i, title=title)
+                for meeting, titles in zip(meetings, agenda_titles, strict=True)
+                for i, title in enumerate(titles, 1)
+            )
 
             participations, actions, cases = {}, {}, {}
             for plan, meeting in zip(chunk, meetings, strict=True):

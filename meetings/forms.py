@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
+from django.core.validators import MinValueValidator
+from django.db.models import Count
 from django.forms import inlineformset_factory
 from django.utils import timezone
 
@@ -17,11 +19,14 @@ from core.forms import (
     VersionField,
     inline_helper,
 )
+from core.listing import bounded_int
+from indicators.models import Indicator
 from meetings.models import (
     DISCHARGED_STATUSES,
     ORGANISER_DIVISION_CHOICES,
     ActionItem,
     ActionStatus,
+    AgendaItem,
     Barrier,
     CaseFollowUp,
     CaseReview,
@@ -30,7 +35,14 @@ from meetings.models import (
     MeetingKind,
     Support,
 )
-from meetings.services import ACTION_FIELDS, CASE_FIELDS, MEETING_FIELDS, ChildChange
+from meetings.services import (
+    ACTION_FIELDS,
+    ACTION_INPUT_FIELDS,
+    AGENDA_FIELDS,
+    CASE_FIELDS,
+    MEETING_FIELDS,
+    ChildChange,
+)
 from meetings.validators import validate_no_identifiers
 from regions.models import HealthCentre, PrefectureDivision, Region
 
@@ -59,7 +71,6 @@ class MeetingForm(VersionedModelForm):
             "date": DATE_INPUT,
             "start_time": TIME_INPUT,
             "end_time": TIME_INPUT,
-            "agenda": forms.Textarea(attrs={"rows": 3}),
             "minutes": forms.Textarea(attrs={"rows": 5}),
             "decisions": forms.Textarea(attrs={"rows": 3}),
         }
@@ -132,14 +143,97 @@ class ParticipantsForm(OrganisationCountsForm):
             field.error_messages["min_value"] = "人数は0以上で入力してください。"
 
 
+class AgendaItemForm(forms.ModelForm):
+    """One row of the agenda table: 順番, 議題, 関連する指標, 内容・メモ."""
+
+    class Meta:
+        model = AgendaItem
+        fields = list(AGENDA_FIELDS)
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "position": forms.NumberInput(attrs={"min": 1}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        indicator = self.fields["indicator"]
+        indicator.queryset = Indicator.objects.filter(is_active=True).order_by("display_order", "code")
+        indicator.empty_label = "（指標に関する議題ではない）"
+        position = self.fields["position"]
+        position.required = False  # a row added in the browser gets the next number when saved
+        position.min_value = 1
+        position.validators.append(MinValueValidator(1))
+        position.error_messages["min_value"] = "順番は1以上の数で入力してください。"
+        cells = [
+            Cell(name, css_class=_small(field), aria_label=field.label) for name, field in self.fields.items()
+        ]
+        delete = Cell("DELETE", aria_label="この議題を削除") if self.instance.pk else HTML("<td></td>")
+        self.helper = inline_helper(form_show_labels=False, layout=Layout(*cells, delete))
+
+    def has_changed(self):
+        # A blank extra row carries a pre-filled 順番 only: it is not an item the user entered.
+        return bool(set(self.changed_data) - {"position"}) or bool(self.instance.pk and self.changed_data)
+
+
+class _AgendaBaseFormSet(OwnRowsInlineFormSet):
+    def get_queryset(self):
+        return super().get_queryset().select_related("indicator").order_by("position", "pk")
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if form.instance.pk is None and not form.initial.get("position"):
+            form.initial["position"] = i + 1
+        return form
+
+    def clean(self):
+        super().clean()
+        positions = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            if form.instance.pk is None and not form.has_changed():
+                continue
+            position = form.cleaned_data.get("position")
+            if position is None:
+                continue
+            if position in positions:
+                form.add_error("position", f"順番 {position} が重複しています。")
+            positions[position] = form
+        for form in self.forms:  # rows without a number go after the numbered ones, in row order
+            data = getattr(form, "cleaned_data", None)
+            if data and not data.get("DELETE") and data.get("title") and data.get("position") is None:
+                data["position"] = max(positions, default=0) + 1
+                positions[data["position"]] = form
+        self.positions = set(positions)
+
+
+AgendaItemFormSet = inlineformset_factory(
+    Meeting,
+    AgendaItem,
+    form=AgendaItemForm,
+    formset=_AgendaBaseFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=40,
+    validate_max=True,
+)
+
+
 class ActionItemForm(forms.ModelForm):
+    agenda_position = forms.TypedChoiceField(label="議題", required=False, coerce=int, empty_value=None)
+
     class Meta:
         model = ActionItem
         fields = list(ACTION_FIELDS)
         widgets = {"due_date": DATE_INPUT, "completed_on": DATE_INPUT}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, agenda_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
+        field = self.fields.pop("agenda_position")
+        field.choices = [("", "（議題を指定しない）"), *agenda_choices]
+        if self.instance.pk and self.instance.agenda_item_id:
+            field.initial = self.instance.agenda_item.position
+        self.fields = {"agenda_position": field, **self.fields}
         # Shown as a table row: the column header is the visible label. Only a stored row can be
         # deleted (the formset adds DELETE after this, so the layout names it by name).
         cells = [
@@ -214,11 +308,23 @@ def _small(field) -> str:
     return "form-select-sm" if isinstance(field.widget, forms.Select) else "form-control-sm"
 
 
+class _ActionBaseFormSet(OwnRowsInlineFormSet):
+    def __init__(self, *args, agenda_choices=(), **kwargs):
+        self.agenda_choices = list(agenda_choices)
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("agenda_item")
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "agenda_choices": self.agenda_choices}
+
+
 ActionItemFormSet = inlineformset_factory(
     Meeting,
     ActionItem,
     form=ActionItemForm,
-    formset=OwnRowsInlineFormSet,
+    formset=_ActionBaseFormSet,
     extra=2,
     can_delete=True,
     max_num=50,
@@ -245,6 +351,25 @@ CaseReviewFormSet = inlineformset_factory(
 )
 
 
+def _agenda_choices(meeting: Meeting, data) -> list[tuple[int, str]]:
+    """The action rows' 議題 choices: the agenda rows by 順番 — as posted (a new meeting's rows have no pk
+    yet), else as stored."""
+    if data is not None:
+        total = bounded_int(data.get("agenda-TOTAL_FORMS"), minimum=0, maximum=AgendaItemFormSet.max_num) or 0
+        rows = []
+        for i in range(total):
+            title = (data.get(f"agenda-{i}-title") or "").strip()
+            position = bounded_int(data.get(f"agenda-{i}-position"), minimum=1, maximum=32_767)
+            if title and position:
+                rows.append((position, f"{position}. {title[:30]}"))
+        return sorted(set(rows))
+    if meeting.pk is None:
+        return []
+    return [
+        (a.position, f"{a.position}. {a.title[:30]}") for a in meeting.agenda_items.order_by("position", "pk")
+    ]
+
+
 def _changes(formset, fields) -> list[ChildChange]:
     rows = []
     for form in formset.forms:
@@ -262,6 +387,54 @@ def _changes(formset, fields) -> list[ChildChange]:
     return rows
 
 
+class AgendaOffersForm(forms.Form):
+    """What a new meeting is offered for its agenda: the proposals waiting on its region's list, and
+    the 「前回からの継続」 item listing the open action items of earlier meetings of the same kind."""
+
+    proposals = forms.TypedMultipleChoiceField(
+        label="提案されている議題", required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    carry_over = forms.BooleanField(
+        label="前回からの継続（未完了の対応事項）を議題に加える",
+        required=False,
+        initial=True,
+        help_text="同じ圏域・同じ種別のこれまでの会議で未完了の対応事項を一覧にした議題を加えます。",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        waiting = AgendaItem.objects.alive().waiting().restrict(user, "change").select_related("region")
+        self.waiting = list(waiting.order_by("region__display_order", "proposed_at", "pk"))
+        self.fields["proposals"].choices = [
+            (item.pk, f"{item.region.full_name}：{item.title}") for item in self.waiting
+        ]
+        self.fields["proposals"].initial = (
+            [item.pk for item in self.waiting] if len({item.region_id for item in self.waiting}) == 1 else []
+        )
+
+    def carry_over_preview(self) -> list[tuple[str, str, int]]:
+        """(region, kind, open action items) of the regions the user writes to: what 「前回からの継続」 lists."""
+        grouped = (
+            ActionItem.objects.alive()
+            .open()
+            .restrict(self.user, "change")
+            .filter(meeting__region__isnull=False)
+            .order_by()
+            .values("meeting__region__name", "meeting__kind")
+            .annotate(n=Count("pk"))
+            .order_by("meeting__region__name", "meeting__kind")
+        )
+        kinds = dict(MeetingKind.choices)
+        return [(row["meeting__region__name"], kinds[row["meeting__kind"]], row["n"]) for row in grouped]
+
+    def clean(self):
+        data = super().clean()
+        chosen = [item for item in self.waiting if item.pk in set(data.get("proposals") or [])]
+        self.chosen_regions = {item.region_id for item in chosen}
+        return data
+
+
 class MeetingEditor:
     """The meeting page's forms together: meeting, participant counts, action items, cases."""
 
@@ -270,19 +443,28 @@ class MeetingEditor:
         self.meeting = meeting
         self.form = MeetingForm(data, instance=meeting, user=user)
         self.participants = ParticipantsForm(data, meeting=meeting, prefix="p")
-        self.actions = ActionItemFormSet(data, instance=meeting, prefix="actions")
+        self.agenda = AgendaItemFormSet(data, instance=meeting, prefix="agenda")
+        self.actions = ActionItemFormSet(
+            data, instance=meeting, prefix="actions", agenda_choices=_agenda_choices(meeting, data)
+        )
         self.cases = CaseReviewFormSet(data, instance=meeting, prefix="cases")
+        # Offered only when a meeting is created: later, its agenda is edited row by row.
+        self.offers = None if meeting.pk else AgendaOffersForm(data, user=user, prefix="offer")
 
     def is_valid(self) -> bool:
         valid = all(
             [
                 self.form.is_valid(),
                 self.participants.is_valid(),
+                self.agenda.is_valid(),
                 self.actions.is_valid(),
                 self.cases.is_valid(),
+                self.offers is None or self.offers.is_valid(),
             ]
         )
         if not valid:
+            return False
+        if not self._agenda_references_valid():
             return False
         if any(not c.delete for c in self.case_changes()):
             data = self.form.cleaned_data
@@ -294,8 +476,26 @@ class MeetingEditor:
                 return False
         return True
 
+    def _agenda_references_valid(self) -> bool:
+        valid = True
+        for form in self.actions.forms:
+            position = form.cleaned_data.get("agenda_position") if hasattr(form, "cleaned_data") else None
+            if position and position not in self.agenda.positions:
+                form.add_error("agenda_position", f"議題 {position} は議題の表にありません。")
+                valid = False
+        region = self.form.cleaned_data.get("region")
+        if self.offers is not None and self.offers.chosen_regions - {getattr(region, "pk", None)}:
+            self.offers.add_error(
+                "proposals", "提案された議題は、その圏域の会議にだけ加えられます（圏域を確認してください）。"
+            )
+            valid = False
+        return valid
+
     def action_changes(self):
-        return _changes(self.actions, ACTION_FIELDS)
+        return _changes(self.actions, ACTION_INPUT_FIELDS)
+
+    def agenda_changes(self):
+        return _changes(self.agenda, AGENDA_FIELDS)
 
     def case_changes(self):
         return _changes(self.cases, CASE_FIELDS)
@@ -304,8 +504,17 @@ class MeetingEditor:
         return {
             "fields": self.form.service_fields(),
             "participants": self.participants.counts(),
+            "agenda": self.agenda_changes(),
             "actions": self.action_changes(),
             "cases": self.case_changes(),
+            **(
+                {
+                    "proposals": self.offers.cleaned_data["proposals"],
+                    "carry_over": self.offers.cleaned_data["carry_over"],
+                }
+                if self.offers is not None
+                else {}
+            ),
         }
 
     @property

@@ -19,6 +19,7 @@ from core import search, validators
 from core.categories import OrganisationType
 from core.models import AuditedQuerySet
 from core.records import RecordQuerySet, RegionLabelMixin, SoftDeleteQuerySet, TrackedRecord
+from indicators.standing import Standing
 from meetings.validators import validate_no_identifiers
 from regions.models import HealthCentre, Prefecture, PrefectureDivision, PrefectureRecordQuerySet, Region
 
@@ -53,7 +54,7 @@ class MeetingQuerySet(
     alive_lookup = {"deleted_at__isnull": True}
 
     def search(self, text: str):
-        """Meetings whose title or agenda contains every term of `text` (core.search)."""
+        """Meetings whose title or agenda items contain every term of `text` (core.search)."""
         return search.search_filter(self, text, gram_index=SEARCH_GRAM_INDEX)
 
     def with_summary(self):
@@ -128,7 +129,6 @@ class Meeting(RegionLabelMixin, TrackedRecord):
     organiser_division = models.CharField(
         "主催（県の課）", max_length=30, choices=ORGANISER_DIVISION_CHOICES, blank=True
     )
-    agenda = models.TextField("議題", blank=True, validators=NO_IDENTIFIERS)
     minutes = models.TextField("議事要旨", blank=True, validators=NO_IDENTIFIERS)
     decisions = models.TextField("決定事項", blank=True, validators=NO_IDENTIFIERS)
     status = models.CharField(
@@ -154,7 +154,8 @@ class Meeting(RegionLabelMixin, TrackedRecord):
         verbose_name="削除者",
         editable=False,
     )
-    # Title and agenda as the search compares them (core.search); derived by the service, as fiscal_year.
+    # Title and agenda items (titles, notes) as the search compares them (core.search); derived by the
+    # service, as fiscal_year.
     search_text = models.TextField("検索用の文字列", editable=False, default="")
 
     objects = MeetingQuerySet.as_manager()
@@ -223,6 +224,155 @@ class Participation(models.Model):
         return f"{self.get_category_display()} {self.count}人"
 
 
+class AgendaOrigin(models.TextChoices):
+    ENTERED = "entered", "会議で登録"
+    PROPOSED = "proposed", "ダッシュボードから提案"
+    CARRY_OVER = "carry_over", "前回からの継続"
+
+
+CARRY_OVER_TITLE = "前回からの継続"
+
+
+class AgendaItemQuerySet(AuditedQuerySet, roles.RegionScopedQuerySet):
+    """Agenda items; `region` is the area the item is about (a regional meeting's items: its region)."""
+
+    region_field = "region"
+
+    def alive(self):
+        return self.filter(Q(meeting__isnull=True) | Q(meeting__deleted_at__isnull=True))
+
+    def waiting(self):
+        """Proposals from the dashboard that wait for the region's next 圏域連絡調整会議 to be planned."""
+        return self.filter(meeting__isnull=True)
+
+    def on_meetings(self):
+        return self.filter(meeting__isnull=False, meeting__deleted_at__isnull=True)
+
+    def about_indicators(self):
+        return self.filter(indicator__isnull=False)
+
+
+class AgendaItem(models.Model):
+    """One item (議題) of a meeting's agenda, optionally about an indicator of an area.
+
+    While the meeting is 予定 the item shows the indicator's live standing (indicators.standing); when
+    the meeting is marked 開催済 the service freezes the `snapshot_*` fields, so a past meeting shows what
+    people saw then. A proposal from the dashboard has no meeting yet: it waits on its region's list
+    until a 圏域連絡調整会議 is planned there. Every change is recorded on the meeting's history.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="agenda_items"
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name="対象地域",
+        help_text="空欄は県全体",
+    )
+    position = models.PositiveSmallIntegerField("順番", default=1)
+    title = models.CharField("議題", max_length=200, validators=NO_IDENTIFIERS)
+    notes = models.TextField("内容・メモ", blank=True, validators=NO_IDENTIFIERS)
+    indicator = models.ForeignKey(
+        "indicators.Indicator",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name="関連する指標",
+    )
+    origin = models.CharField("登録の経緯", max_length=20, choices=AgendaOrigin.choices, default="entered")
+    carried_actions = models.ManyToManyField(
+        "ActionItem", blank=True, related_name="carried_in", verbose_name="継続する対応事項"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="提案者",
+        editable=False,
+    )
+    proposed_at = models.DateTimeField("提案日時", null=True, blank=True, editable=False)
+    # What people saw when the meeting was held (indicators.standing.Standing, frozen).
+    snapshot_taken_at = models.DateTimeField("記録日時", null=True, blank=True, editable=False)
+    snapshot_value = models.DecimalField(
+        "開催時の値", max_digits=14, decimal_places=3, null=True, editable=False
+    )
+    snapshot_period = models.CharField("開催時の値の時点", max_length=40, blank=True, editable=False)
+    snapshot_period_end = models.DateField("開催時の値の期間の終わり", null=True, editable=False)
+    snapshot_target = models.DecimalField(
+        "開催時の目標値", max_digits=14, decimal_places=3, null=True, editable=False
+    )
+    snapshot_comparator = models.CharField("開催時の目標の比較", max_length=3, blank=True, editable=False)
+    snapshot_plan = models.CharField("開催時の基準計画", max_length=120, blank=True, editable=False)
+    snapshot_status = models.CharField("開催時の状況", max_length=20, blank=True, editable=False)
+    snapshot_inherited = models.BooleanField("県の目標を適用", default=False, editable=False)
+
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "議題"
+        verbose_name_plural = "議題"
+        ordering = ["meeting", "position", "pk"]
+        indexes = [
+            models.Index(fields=["indicator", "region"], name="agenda_indicator_region"),
+            models.Index(fields=["region"], condition=Q(meeting__isnull=True), name="agenda_waiting_region"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=False) | Q(region__isnull=False, origin="proposed"),
+                name="agenda_waiting_is_regional_proposal",
+                violation_error_message="会議のない議題は、圏域に提案された議題だけです。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.snapshot_taken_at is not None
+
+    def frozen_standing(self) -> Standing | None:
+        """The standing recorded when the meeting was held (None before, or for an item about no indicator)."""
+        if not self.is_frozen or self.indicator_id is None:
+            return None
+        return Standing(
+            indicator=self.indicator,
+            value=self.snapshot_value,
+            period_label=self.snapshot_period,
+            period_end=self.snapshot_period_end,
+            target_value=self.snapshot_target,
+            comparator=self.snapshot_comparator,
+            plan_name=self.snapshot_plan,
+            status=self.snapshot_status,
+            inherited=self.snapshot_inherited,
+        )
+
+    def freeze(self, standing: Standing, *, at) -> None:
+        self.snapshot_taken_at = at
+        self.snapshot_value = standing.value
+        self.snapshot_period = standing.period_label
+        self.snapshot_period_end = standing.period_end
+        self.snapshot_target = standing.target_value
+        self.snapshot_comparator = standing.comparator
+        self.snapshot_plan = standing.plan_name
+        self.snapshot_status = standing.status
+        self.snapshot_inherited = standing.inherited
+
+    def thaw(self) -> None:
+        """Back to the live standing (the meeting was set back to 予定)."""
+        self.snapshot_taken_at = None
+        self.snapshot_value = self.snapshot_target = self.snapshot_period_end = None
+        self.snapshot_period = self.snapshot_comparator = self.snapshot_plan = self.snapshot_status = ""
+        self.snapshot_inherited = False
+
+
 class ActionStatus(models.TextChoices):
     NOT_STARTED = "not_started", "未着手"
     IN_PROGRESS = "in_progress", "対応中"
@@ -249,6 +399,14 @@ class ActionItem(models.Model):
     """A thing a meeting decided someone will do, with who, by when, and whether it is done."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name="議題",
+    )
     description = models.CharField("対応事項", max_length=300, validators=NO_IDENTIFIERS)
     responsible = models.CharField("担当機関", max_length=100, validators=NO_IDENTIFIERS)
     due_date = models.DateField("期限", null=True, blank=True, validators=[validators.due_date("期限")])

@@ -12,7 +12,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts import roles
@@ -24,13 +24,17 @@ from core.changes import conflict_rows as build_conflict_rows
 from core.forms import StaleVersionError
 from core.models import ChangeRecord
 from core.records import insert_or_conflict, save_version_step
+from meetings import agenda as agenda_rules
 from meetings.models import (
     ActionItem,
+    AgendaItem,
+    AgendaOrigin,
     Barrier,
     CaseFollowUp,
     CaseReview,
     Meeting,
     MeetingKind,
+    MeetingStatus,
     Participation,
     Support,
     choice_labels,
@@ -47,12 +51,19 @@ MEETING_FIELDS = (
     "region",
     "organiser_centre",
     "organiser_division",
-    "agenda",
     "minutes",
     "decisions",
     "status",
 )
 ACTION_FIELDS = ("description", "responsible", "due_date", "status", "completed_on")
+# An action item's 議題 is given by the item's 順番 (`agenda_position`): rows of a new meeting have no pk yet.
+ACTION_INPUT_FIELDS = (*ACTION_FIELDS, "agenda_position")
+AGENDA_FIELDS = (
+    "position",
+    "title",
+    "notes",
+    "indicator",
+)  # the area is the meeting's (its region or 県全体)
 CASE_FIELDS = (
     "age_band",
     "stay_band",
@@ -98,9 +109,20 @@ def _value(instance, name):
     return history._display(instance, model_field)
 
 
-def _state(meeting, participants: dict[str, int], actions, cases, followups) -> tuple[dict, dict]:
+def _agenda_state(items, values: dict, labels: dict) -> None:
+    item_labels = history.field_labels(AgendaItem)
+    for item in items:
+        for name in ("position", "title", "notes", "indicator"):
+            key = f"agenda.{item.pk}.{name}"
+            values[key] = _value(item, name)
+            labels[key] = f"議題「{item.title[:20]}」：{item_labels[name]}"
+
+
+def _state(meeting, participants: dict[str, int], actions, cases, followups, agenda=()) -> tuple[dict, dict]:
     """(values, labels) keyed `title`, `participants.peer`, `action.12.status`, `case.3.followup6.status`…"""
     values, labels = {}, {}
+    _agenda_state(agenda, values, labels)
+    agenda_titles = {item.pk: f"{item.position}. {item.title}" for item in agenda}
     meta_labels = history.field_labels(Meeting)
     for name in MEETING_FIELDS:
         values[name] = _value(meeting, name)
@@ -118,6 +140,9 @@ def _state(meeting, participants: dict[str, int], actions, cases, followups) -> 
             key = f"action.{item.pk}.{name}"
             values[key] = _value(item, name)
             labels[key] = f"対応事項「{item.description[:20]}」：{action_labels[name]}"
+        key = f"action.{item.pk}.agenda_item"
+        values[key] = agenda_titles.get(item.agenda_item_id)
+        labels[key] = f"対応事項「{item.description[:20]}」：議題"
     case_labels = history.field_labels(CaseReview)
     followup_labels = history.field_labels(CaseFollowUp)
     for case in cases:
@@ -140,18 +165,38 @@ def meeting_state(meeting: Meeting) -> tuple[dict, dict]:
     followups: dict[int, list] = {}
     for item in CaseFollowUp.objects.filter(case__meeting=meeting).order_by("months"):
         followups.setdefault(item.case_id, []).append(item)
-    return _state(meeting, participants, list(meeting.action_items.order_by("pk")), cases, followups)
+    agenda = list(meeting.agenda_items.select_related("indicator").order_by("position", "pk"))
+    actions = list(meeting.action_items.order_by("pk"))
+    return _state(meeting, participants, actions, cases, followups, agenda)
 
 
 def proposed_state(
-    *, meeting: Meeting, fields: dict, participants: dict[str, int], actions: list[ChildChange], cases
+    *,
+    meeting: Meeting,
+    fields: dict,
+    participants: dict[str, int],
+    actions: list[ChildChange],
+    cases,
+    agenda: list[ChildChange] | None = None,
+    **_ignored,
 ) -> dict:
     """What the editor's (unsaved) input would store, in the same keys as `meeting_state`."""
     draft = Meeting(pk=meeting.pk, version=meeting.version, fiscal_year=meeting.fiscal_year)
     for name, value in fields.items():
         setattr(draft, name, value)
     stored_cases = {c.pk: c for c in meeting.cases.all()}
-    draft_actions = [ActionItem(pk=a.pk, **a.fields) for a in actions if not a.delete and a.pk]
+    draft_agenda = [AgendaItem(pk=a.pk, **a.fields) for a in agenda or [] if not a.delete and a.pk]
+    by_position = {item.position: item.pk for item in draft_agenda}
+    draft_actions = []
+    for change in actions:
+        if change.delete or not change.pk:
+            continue
+        data = {k: v for k, v in change.fields.items() if k != "agenda_position"}
+        draft_actions.append(
+            ActionItem(
+                pk=change.pk, agenda_item_id=by_position.get(change.fields.get("agenda_position")), **data
+            )
+        )
     draft_cases = []
     for change in cases:
         if change.delete or change.pk not in stored_cases:
@@ -162,7 +207,7 @@ def proposed_state(
     followups: dict[int, list] = {}
     for item in CaseFollowUp.objects.filter(case__meeting=meeting).order_by("months"):
         followups.setdefault(item.case_id, []).append(item)
-    return _state(draft, participants, draft_actions, draft_cases, followups)[0]
+    return _state(draft, participants, draft_actions, draft_cases, followups, draft_agenda)[0]
 
 
 def conflict_rows(*, meeting: Meeting, loaded_version: int, proposed: dict) -> list[ConflictRow]:
@@ -222,8 +267,33 @@ def _save_participants(meeting: Meeting, participants: dict[str, int]) -> None:
             row.save(update_fields=["count"])
 
 
+def _save_agenda(meeting: Meeting, items: list[ChildChange]) -> None:
+    """Add, change or remove the meeting's agenda items; they are about the meeting's area."""
+    stored = {a.pk: a for a in meeting.agenda_items.all()}
+    for change in items:
+        if change.pk is not None and change.pk not in stored:
+            raise ValidationError("この会議の議題ではありません。")
+        if change.delete:
+            if change.pk is not None:
+                stored[change.pk].delete()
+            continue
+        item = stored.get(change.pk) or AgendaItem(meeting=meeting, origin=AgendaOrigin.ENTERED)
+        indicator_before = item.indicator_id
+        for name, value in change.fields.items():
+            setattr(item, name, value)
+        item.region = meeting.region
+        if item.is_frozen and item.indicator_id != indicator_before:
+            item.thaw()  # about another indicator or area now: the snapshot is taken again below
+        item.full_clean()
+        item.save()
+    positions = list(meeting.agenda_items.values_list("position", flat=True))
+    if len(positions) != len(set(positions)):
+        raise ValidationError("議題の順番が重複しています。番号を付け直してください。")
+
+
 def _save_actions(meeting: Meeting, actions: list[ChildChange]) -> None:
     stored = {a.pk: a for a in meeting.action_items.all()}
+    agenda_by_position = {a.position: a for a in meeting.agenda_items.all()}
     for change in actions:
         if change.pk is not None and change.pk not in stored:
             raise ValidationError("この会議の対応事項ではありません。")
@@ -232,7 +302,15 @@ def _save_actions(meeting: Meeting, actions: list[ChildChange]) -> None:
                 stored[change.pk].delete()
             continue
         item = stored.get(change.pk) or ActionItem(meeting=meeting)
-        for name, value in change.fields.items():
+        fields = dict(change.fields)
+        if "agenda_position" in fields:
+            position = fields.pop("agenda_position")
+            if position and position not in agenda_by_position:
+                raise ValidationError(
+                    f"対応事項「{fields.get('description', item.description)}」の議題番号 {position} はありません。"
+                )
+            item.agenda_item = agenda_by_position.get(position) if position else None
+        for name, value in fields.items():
             setattr(item, name, value)
         item.full_clean()
         item.save()
@@ -283,7 +361,22 @@ def _apply_fields(meeting: Meeting, fields: dict) -> None:
         setattr(meeting, name, value)
     meeting.fiscal_year = fiscal.fiscal_year_of(meeting.date)
     meeting.prefecture_id = owning_prefecture_id(meeting.region)
-    meeting.search_text = search.search_text(meeting.title, meeting.agenda)
+
+
+def _refresh_search_text(meeting: Meeting) -> None:
+    """Title and every agenda item's title and notes, as the meeting search compares them."""
+    parts = [meeting.title]
+    for title, notes in meeting.agenda_items.order_by("position", "pk").values_list("title", "notes"):
+        parts += [title, notes]
+    text = search.search_text(*parts)
+    if text != meeting.search_text:
+        meeting.search_text = text
+        meeting.save(update_fields=["search_text"])
+
+
+def _after_children_saved(meeting: Meeting) -> None:
+    _refresh_search_text(meeting)
+    agenda_rules.sync_snapshots(meeting)
 
 
 @transaction.atomic
@@ -294,15 +387,25 @@ def meeting_create(
     participants: dict[str, int] | None = None,
     actions: list[ChildChange] | None = None,
     cases: list[ChildChange] | None = None,
+    agenda: list[ChildChange] | None = None,
+    proposals: list[int] | None = None,
+    carry_over: bool = False,
 ) -> Meeting:
+    """Create a meeting with its children; `proposals` are waiting dashboard proposals (ids) to put on
+    its agenda, `carry_over` adds the 「前回からの継続」 item listing the open actions of earlier meetings."""
     meeting = Meeting(created_by=by if getattr(by, "pk", None) else None)
     _apply_fields(meeting, fields)
     check_region(by, meeting.region)
     meeting.full_clean()
     meeting.save()
     _save_participants(meeting, participants or {})
+    _save_agenda(meeting, agenda or [])
+    agenda_rules.attach_proposals(meeting, proposals or [])
+    if carry_over:
+        agenda_rules.add_carry_over(meeting)
     _save_actions(meeting, actions or [])
     _save_cases(meeting, cases or [])
+    _after_children_saved(meeting)
     _record(by=by, meeting=meeting, action=ChangeRecord.Action.CREATE, before={}, before_labels={})
     return meeting
 
@@ -317,6 +420,8 @@ def meeting_update(
     participants: dict[str, int] | None = None,
     actions: list[ChildChange] | None = None,
     cases: list[ChildChange] | None = None,
+    agenda: list[ChildChange] | None = None,
+    **_create_only,
 ) -> Meeting:
     """Save an edit; raise EditConflict when the meeting was saved by someone else meanwhile."""
     meeting = Meeting.objects.select_for_update().alive().get(pk=meeting_id)
@@ -335,16 +440,25 @@ def meeting_update(
     meeting.save()
     if participants is not None:
         _save_participants(meeting, participants)
+    _save_agenda(meeting, agenda or [])
     _save_actions(meeting, actions or [])
     _save_cases(meeting, cases or [])
+    _after_children_saved(meeting)
+    _record_step(by=by, meeting=meeting, before=before, before_labels=before_labels)
+    return meeting
+
+
+def _record_step(*, by, meeting: Meeting, before: dict, before_labels: dict) -> bool:
+    """One version step and one history record for what changed since `before` (nothing when nothing did)."""
     after, after_labels = meeting_state(meeting)
     changes = history.diff(before, after, labels={**before_labels, **after_labels})
-    if changes:  # a save that changes nothing keeps its version and writes no history
-        meeting.version += 1
-        meeting.save(update_fields=["version", "updated_at"])
-        changes["version"] = {"label": "版", "old": meeting.version - 1, "new": meeting.version}
-        history.record_change(by=by, instance=meeting, action=ChangeRecord.Action.UPDATE, changes=changes)
-    return meeting
+    if not changes:  # a save that changes nothing keeps its version and writes no history
+        return False
+    meeting.version += 1
+    meeting.save(update_fields=["version", "updated_at"])
+    changes["version"] = {"label": "版", "old": meeting.version - 1, "new": meeting.version}
+    history.record_change(by=by, instance=meeting, action=ChangeRecord.Action.UPDATE, changes=changes)
+    return True
 
 
 @transaction.atomic
@@ -424,11 +538,100 @@ def case_followups_update(
             insert_or_conflict(item, stored=lambda: Meeting.objects.get(pk=meeting.pk))
         else:
             item.save()
-    after, after_labels = meeting_state(meeting)
-    changes = history.diff(before, after, labels={**before_labels, **after_labels})
-    if changes:  # one version step, one history record (core.changes.changed_since)
-        meeting.version += 1
-        meeting.save(update_fields=["version", "updated_at"])
-        changes["version"] = {"label": "版", "old": meeting.version - 1, "new": meeting.version}
-        history.record_change(by=by, instance=meeting, action=ChangeRecord.Action.UPDATE, changes=changes)
+    _record_step(by=by, meeting=meeting, before=before, before_labels=before_labels)
     return case
+
+
+# --- The PDCA loop: proposals from the dashboard, and closing an action item on its own -----------
+
+
+@dataclass
+class Proposal:
+    item: AgendaItem
+    meeting: Meeting | None  # None: waiting for the region's next 圏域連絡調整会議 to be planned
+    already: bool = False  # the indicator was already proposed and not yet discussed
+
+
+@transaction.atomic
+def agenda_propose(*, by, indicator, region: Region, today: date) -> Proposal:
+    """「次の会議の議題にする」: an indicator behind target goes on the region's next planned
+    圏域連絡調整会議, or waits on the region's list until one is planned. Proposing again what is
+    already waiting or on a planned meeting's agenda adds nothing."""
+    check_region(by, region)
+    Region.objects.select_for_update().filter(pk=region.pk).first()  # one proposal at a time per region
+    standing = agenda_rules.standings([(indicator, region)], on=today, basis=agenda_rules.basis_for())[
+        (indicator.pk, region.pk)
+    ]
+    if not standing.is_not_met:
+        raise ValidationError(
+            f"{region.full_name}の「{indicator.name_ja}」は目標を下回っていないため、議題として提案できません"
+            f"（現在の状況：{standing.status_label}）。"
+        )
+    pending = (
+        AgendaItem.objects.alive()
+        .filter(indicator=indicator, region=region)
+        .filter(Q(meeting__isnull=True) | Q(meeting__status=MeetingStatus.PLANNED))
+        .select_related("meeting")
+        .first()
+    )
+    if pending is not None:
+        return Proposal(item=pending, meeting=pending.meeting, already=True)
+    title = f"{indicator.name_ja}が目標に届いていない（{standing.value_text}、目標 {standing.target_text}）"
+    item = AgendaItem(
+        region=region,
+        indicator=indicator,
+        title=title[:200],
+        origin=AgendaOrigin.PROPOSED,
+        proposed_by=by,
+        proposed_at=timezone.now(),
+    )
+    meeting = agenda_rules.next_planned_meeting(region, today=today)
+    if meeting is None:
+        item.full_clean()
+        item.save()
+        history.record_create(by=by, instance=item)
+        return Proposal(item=item, meeting=None)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    before, before_labels = meeting_state(meeting)
+    item.meeting = meeting
+    item.position = agenda_rules.next_position(meeting)
+    item.full_clean()
+    item.save()
+    _after_children_saved(meeting)
+    _record_step(by=by, meeting=meeting, before=before, before_labels=before_labels)
+    return Proposal(item=item, meeting=meeting)
+
+
+@transaction.atomic
+def agenda_withdraw(*, by, item: AgendaItem) -> None:
+    """Withdraw a proposal still waiting for a meeting (one on a meeting is removed by editing it)."""
+    item = AgendaItem.objects.select_for_update().waiting().get(pk=item.pk)
+    check_region(by, item.region)
+    history.record_change(
+        by=by,
+        instance=item,
+        action=ChangeRecord.Action.DELETE,
+        changes={"deleted": {"label": "提案の取り下げ", "old": item.title, "new": None}},
+    )
+    item.delete()
+
+
+@transaction.atomic
+def action_update(*, by, action: ActionItem, fields: dict, expected_version: int) -> ActionItem:
+    """Change one action item's status, completion date or due date from its own page (closing an item
+    carried over to a later meeting happens here, on the item itself). Versioned with its meeting."""
+    unknown = set(fields) - {"status", "completed_on", "due_date"}
+    if unknown:
+        raise ValueError(f"unknown action fields: {sorted(unknown)}")
+    meeting = Meeting.objects.select_for_update().alive().get(pk=action.meeting_id)
+    check_region(by, meeting.region)
+    if meeting.version != expected_version:
+        raise EditConflict(meeting)
+    before, before_labels = meeting_state(meeting)
+    action = meeting.action_items.get(pk=action.pk)
+    for name, value in fields.items():
+        setattr(action, name, value)
+    action.full_clean()
+    action.save()
+    _record_step(by=by, meeting=meeting, before=before, before_labels=before_labels)
+    return action

@@ -15,7 +15,7 @@ from core.audit import audit_list_view, audit_view
 from core.changes import history_for
 from core.forms import StaleVersionError
 from core.listing import page_number, query_without_page
-from meetings import services
+from meetings import agenda, services
 from meetings.filters import CaseFilter, MeetingFilter
 from meetings.forms import FollowUpVersionForm, MeetingEditor, followup_forms
 from meetings.models import CaseReview, Meeting
@@ -88,7 +88,7 @@ def _export_rows(queryset):
             m.place,
             m.get_status_display(),
             m.participant_total,
-            m.agenda,
+            "\n".join(f"{a.position}. {a.title}" for a in m.agenda_items.all()),
             m.decisions,
             m.open_action_count,
             m.case_count,
@@ -100,7 +100,7 @@ def meeting_export(request, fmt: str):
     filters = MeetingFilter(
         request.GET or None, Meeting.objects.restrict(request.user, "view"), user=request.user
     )
-    queryset = filters.qs.with_summary().newest_first()
+    queryset = filters.qs.with_summary().prefetch_related("agenda_items").newest_first()
     stamp = timezone.localdate().strftime("%Y%m%d")
     return exports.export_response(
         fmt, f"会議一覧_{stamp}", EXPORT_HEADER, _export_rows(queryset), sheet_title="会議一覧"
@@ -118,7 +118,13 @@ def meeting_detail(request, pk):
     meeting = _meeting_for(request, pk)
     show_cases = roles.can_view_case_details(request.user, meeting.region_id)
     today = timezone.localdate()
-    actions = list(meeting.action_items.all())
+    actions = list(meeting.action_items.select_related("agenda_item"))
+    agenda_items = list(
+        meeting.agenda_items.select_related("indicator", "region").prefetch_related(
+            "carried_actions__meeting"
+        )
+    )
+    standings = agenda.item_standings(agenda_items, today=today)
     cases = list(meeting.cases.prefetch_related("followups")) if show_cases else None
     if cases:  # case details are on this page too: the access is recorded as for the case page
         audit_view(request, meeting, detail={"case_numbers": [c.case_number for c in cases]})
@@ -129,6 +135,10 @@ def meeting_detail(request, pk):
             "meeting": meeting,
             "participations": meeting.participations.order_by("pk"),
             "participant_total": sum(p.count for p in meeting.participations.all()),
+            "agenda_rows": [
+                (item, standings.get(item.pk), [a for a in actions if a.agenda_item_id == item.pk])
+                for item in agenda_items
+            ],
             "actions": [(a, a.is_overdue(today)) for a in actions],
             "show_cases": show_cases,
             "cases": cases,

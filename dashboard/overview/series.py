@@ -12,7 +12,8 @@ from datetime import date
 from decimal import Decimal
 
 from dashboard import progress
-from indicators.models import Indicator, Observation, Plan, Target, period_label
+from indicators.models import Indicator, Observation, period_label
+from indicators.standing import Targets  # noqa: F401  (the overview's modules import it from here)
 from indicators.values import format_value
 
 
@@ -79,20 +80,3 @@ def load_series(
     for series in values.values():
         series.sort(key=lambda v: v.when)
     return values
-
-
-class Targets:
-    """The final target of each plan for an indicator and area, with the rates' fall-back to the prefecture."""
-
-    def __init__(self, targets: list[Target], prefecture_key: str):
-        self.prefecture_key = prefecture_key
-        self.by_key: dict[tuple[int, int, str], Target] = {}
-        for target in sorted(targets, key=lambda t: t.fiscal_year):
-            self.by_key[(target.indicator_id, target.plan_id, target.area_key)] = target
-
-    def find(self, indicator: Indicator, plan: Plan, area_key: str) -> tuple[Target | None, bool]:
-        target = self.by_key.get((indicator.pk, plan.pk, area_key))
-        if target is not None or area_key == self.prefecture_key or not indicator.is_rate:
-            return target, False
-        target = self.by_key.get((indicator.pk, plan.pk, self.prefecture_key))
-        return target, target is not None

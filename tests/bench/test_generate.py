@@ -68,10 +68,12 @@ def test_its_rows_pass_validation_and_are_what_the_services_would_write(generate
         model = apps.get_model(label)
         for row in model.objects.order_by("pk")[:150]:
             row.full_clean()
-    for meeting in Meeting.objects.select_related("region"):
+    for meeting in Meeting.objects.select_related("region").prefetch_related("agenda_items"):
         assert meeting.fiscal_year == fiscal_year_of(meeting.date)
         assert meeting.version == (2 if meeting.deleted_at else 1)
-        assert meeting.search_text == search_text(meeting.title, meeting.agenda)  # as the service derives it
+        titles = [a.title for a in sorted(meeting.agenda_items.all(), key=lambda a: a.position)]
+        assert titles, "every generated meeting has an agenda"
+        assert meeting.search_text == search_text(meeting.title, *titles)  # as the service derives it
     # bulk_create sends no signals: the generator raises the dashboard's data versions itself
     assert all(versions.current(INDICATOR_DATA, ACTIVITY_DATA))
     for case in CaseReview.objects.select_related("region"):

@@ -89,11 +89,17 @@ def test_an_edit_through_the_service_is_searched_by_its_new_title(official):
         by=official,
         meeting_id=meeting.pk,
         expected_version=meeting.version,
-        fields={"title": "新しい会議名", "agenda": "ｸﾞﾙｰﾌﾟﾎｰﾑ"},
+        fields={"title": "新しい会議名"},
+        agenda=[
+            meeting_services.ChildChange(
+                pk=None, fields={"position": 1, "title": "住まい", "notes": "ｸﾞﾙｰﾌﾟﾎｰﾑ", "indicator": None}
+            )
+        ],
     )
     assert _found("新しい") == {meeting.pk}
     assert _found("旧い") == set()
-    assert _found("グループホーム") == {meeting.pk}
+    assert _found("グループホーム") == {meeting.pk}  # an agenda item's notes are searched too
+    assert _found("住まい") == {meeting.pk}
 
 
 # Any text, and any piece of it (after normalising) as the term: the meeting is found. On

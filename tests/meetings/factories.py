@@ -13,6 +13,7 @@ from meetings.models import (
     ActionItem,
     ActionStatus,
     AgeBand,
+    AgendaItem,
     CaseFollowUp,
     CaseReview,
     CaseStatus,
@@ -31,6 +32,7 @@ from tests.factories import owning_prefecture
 class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Meeting
+        skip_postgeneration_save = True  # the agenda hook saves what it changes
 
     kind = MeetingKind.REGIONAL_COORDINATION
     title = factory.Sequence(lambda n: f"圏域連絡調整会議 第{n}回")
@@ -41,10 +43,23 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     organiser_centre = factory.LazyFunction(lambda: HealthCentre.objects.get(code="iwakuni"))
     organiser_division = ""
     place = "岩国健康福祉センター 会議室"
-    agenda = "地域移行の進捗について"
     status = MeetingStatus.HELD
     fiscal_year = factory.LazyAttribute(lambda o: fiscal_year_of(o.date))
-    search_text = factory.LazyAttribute(lambda o: search_text(o.title, o.agenda))
+    search_text = factory.LazyAttribute(lambda o: search_text(o.title))
+
+    @factory.post_generation
+    def agenda(obj, create, extracted, **kwargs):
+        """`agenda="a\nb"`: one agenda item per line (as meetings.services stores them), search text updated."""
+        text = "地域移行の進捗について" if extracted is None else extracted
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if not create or not lines:
+            return
+        AgendaItem.objects.bulk_create(
+            AgendaItem(meeting=obj, region=obj.region, position=i, title=line)
+            for i, line in enumerate(lines, 1)
+        )
+        obj.search_text = search_text(obj.title, *lines)
+        obj.save(update_fields=["search_text"])
 
 
 class ParticipationFactory(factory.django.DjangoModelFactory):
@@ -54,6 +69,18 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     category = "health_centre"
     count = 3
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    """An item on a meeting's agenda (a waiting proposal: meeting=None, origin="proposed")."""
+
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory, agenda="")
+    region = factory.LazyAttribute(lambda o: o.meeting.region if o.meeting else None)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"議題 {n}")
 
 
 class ActionItemFactory(factory.django.DjangoModelFactory):
@@ -104,10 +131,12 @@ def meeting_form_data(
     actions: list[dict] | None = None,
     cases: list[dict] | None = None,
     participants: dict[str, int] | None = None,
+    agenda_items: list[dict] | None = None,
     **fields,
 ) -> dict:
     """POST data for the meeting page (meeting, participant counts, action item and case formsets).
 
+    `agenda="a\nb"` adds one agenda row per line (after the stored ones); `agenda_items` adds rows as dicts.
     `region=""` means prefecture-wide. With `meeting`, its current values, version and existing child rows (by id) are included, so a
     test changes only what it passes. `organiser` is "centre:<code>" or "division:<value>".
     """
@@ -123,12 +152,11 @@ def meeting_form_data(
         "place": "岩国健康福祉センター",
         "region": "" if region == "" else str((region or Region.objects.get(code="3501")).pk),
         "organiser": organiser,
-        "agenda": "長期入院者の地域移行について",
         "minutes": "",
         "decisions": "",
         "status": MeetingStatus.HELD,
     }
-    existing_actions, existing_cases = [], []
+    existing_actions, existing_cases, existing_agenda = [], [], []
     if meeting is not None:
         data.update(
             {
@@ -142,7 +170,6 @@ def meeting_form_data(
                 "organiser": f"centre:{meeting.organiser_centre_id}"
                 if meeting.organiser_centre_id
                 else f"division:{meeting.organiser_division}",
-                "agenda": meeting.agenda,
                 "minutes": meeting.minutes,
                 "decisions": meeting.decisions,
                 "status": meeting.status,
@@ -160,8 +187,19 @@ def meeting_form_data(
                 "due_date": a.due_date.isoformat() if a.due_date else "",
                 "status": a.status,
                 "completed_on": a.completed_on.isoformat() if a.completed_on else "",
+                "agenda_position": a.agenda_item.position if a.agenda_item else "",
             }
-            for a in meeting.action_items.order_by("pk")
+            for a in meeting.action_items.select_related("agenda_item").order_by("pk")
+        ]
+        existing_agenda = [
+            {
+                "id": a.pk,
+                "position": a.position,
+                "title": a.title,
+                "notes": a.notes,
+                "indicator": a.indicator_id or "",
+            }
+            for a in meeting.agenda_items.order_by("position", "pk")
         ]
         existing_cases = [
             {
@@ -177,6 +215,12 @@ def meeting_form_data(
             }
             for c in meeting.cases.order_by("pk")
         ]
+    agenda_text = fields.pop("agenda", None if meeting is not None else "長期入院者の地域移行について")
+    new_agenda = list(agenda_items or [])
+    if agenda_text:
+        start = max((a["position"] for a in existing_agenda), default=0)
+        lines = [line.strip() for line in agenda_text.splitlines() if line.strip()]
+        new_agenda += [{"position": start + i, "title": line} for i, line in enumerate(lines, 1)]
     data.update(fields)
     for category, count in (participants or {}).items():
         data[f"p-{category}"] = str(count)
@@ -196,6 +240,7 @@ def meeting_form_data(
                 else:
                     data[f"{prefix}-{index}-{name}"] = "" if value is None else str(value)
 
+    add_formset("agenda", existing_agenda + new_agenda, len(existing_agenda))
     add_formset("actions", existing_actions + (actions or []), len(existing_actions))
     add_formset("cases", existing_cases + (cases or []), len(existing_cases))
     return data

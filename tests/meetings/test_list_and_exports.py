@@ -126,7 +126,7 @@ def test_csv_export_is_utf8_with_bom_filtered_and_neutralised(client_for, viewer
     assert len(rows) == 2  # header + the one live meeting of 2022
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["会議名"] == '\'=HYPERLINK("http://example.invalid")'
-    assert row["議題"] == "'+1 議題"
+    assert row["議題"] == "1. +1 議題"  # the agenda items, numbered
     assert row["圏域"] == "岩国圏域"
     assert row["主催"] == "岩国健康福祉センター"
     assert row["開催日"] == "2022-06-01"
