@@ -6,13 +6,16 @@ themselves); the reads at the bottom serve the meeting pages, the PDCA page and 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 
+from core.fiscal import wareki_date
 from indicators.areas import portal_prefecture
+from indicators.models import Indicator
 from indicators.standing import Basis, Standing, standings
 from meetings.models import (
     CARRY_OVER_TITLE,
@@ -23,6 +26,7 @@ from meetings.models import (
     MeetingKind,
     MeetingStatus,
 )
+from regions.models import Region
 
 # The meetings a proposal from the dashboard goes to: the region's 圏域連絡調整会議.
 PROPOSAL_KIND = MeetingKind.REGIONAL_COORDINATION
@@ -151,3 +155,74 @@ def next_planned_meeting(region, *, today: date) -> Meeting | None:
         .order_by("date", "pk")
         .first()
     )
+
+
+@dataclass
+class IndicatorOnAgenda:
+    """An indicator not met in a region, and where it stands on the region's agendas."""
+
+    standing: Standing
+    region: Region
+    waiting: AgendaItem | None = None  # proposed from the dashboard, waiting for a meeting
+    planned: AgendaItem | None = None  # on the agenda of the region's next planned meeting
+    discussed: AgendaItem | None = None  # the latest held meeting (of the counted 年度) that discussed it
+
+    @property
+    def indicator(self):
+        return self.standing.indicator
+
+    @property
+    def on_agenda(self) -> bool:
+        return any((self.waiting, self.planned, self.discussed))
+
+    @property
+    def agenda_label(self) -> str:
+        if self.planned is not None:
+            day = self.planned.meeting.date
+            return f"{day.month}月{day.day}日の会議で議題予定"
+        if self.waiting is not None:
+            return "提案済み（会議の計画待ち）"
+        if self.discussed is not None:
+            return f"協議済み（{wareki_date(self.discussed.meeting.date)}）"
+        return "議題になっていない"
+
+
+def not_met_by_region(regions, *, today: date, since_fiscal_year: int) -> dict[int, list[IndicatorOnAgenda]]:
+    """{region id: the indicators not met there today (遅れ, 目標に近い), each with its agenda state}.
+
+    "Discussed" counts held meetings of `since_fiscal_year` or later (the PDCA page's 「議題になっていない
+    遅れ」 uses the current and previous 年度). A fixed number of queries, whatever the number of regions.
+    """
+    regions = list(regions)
+    basis = basis_for()
+    indicators = list(Indicator.objects.filter(is_active=True).order_by("display_order", "code"))
+    pairs = [(i, r) for r in regions for i in basis.indicators_for(r, indicators)]
+    found = standings(pairs, on=today, basis=basis)
+    rows: dict[int, list[IndicatorOnAgenda]] = {r.pk: [] for r in regions}
+    by_key: dict[tuple[int, int], IndicatorOnAgenda] = {}
+    for indicator, region in pairs:
+        standing = found[(indicator.pk, region.pk)]
+        if standing.is_not_met:
+            row = IndicatorOnAgenda(standing=standing, region=region)
+            rows[region.pk].append(row)
+            by_key[(indicator.pk, region.pk)] = row
+    if not by_key:
+        return rows
+    items = (
+        AgendaItem.objects.alive()
+        .filter(region__in=[r.pk for r in regions], indicator_id__in={i for i, _ in by_key})
+        .select_related("meeting")
+        .order_by("meeting__date", "pk")
+    )
+    for item in items:
+        row = by_key.get((item.indicator_id, item.region_id))
+        if row is None:
+            continue
+        meeting = item.meeting
+        if meeting is None:
+            row.waiting = row.waiting or item
+        elif meeting.status == MeetingStatus.PLANNED and meeting.date >= today:
+            row.planned = row.planned or item  # the earliest planned one
+        elif meeting.status == MeetingStatus.HELD and meeting.fiscal_year >= since_fiscal_year:
+            row.discussed = item  # ascending: the latest held one
+    return rows
