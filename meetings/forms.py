@@ -231,6 +231,7 @@ class ActionItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields.pop("agenda_position")
         field.choices = [("", "（議題を指定しない）"), *agenda_choices]
+        field.error_messages["invalid_choice"] = "議題 %(value)s は議題の表にありません。"
         if self.instance.pk and self.instance.agenda_item_id:
             field.initial = self.instance.agenda_item.position
         self.fields = {"agenda_position": field, **self.fields}
