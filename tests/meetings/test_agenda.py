@@ -297,3 +297,22 @@ def test_an_action_recorded_against_an_agenda_item_of_a_new_meeting(client_for, 
     assert linked == {"病院訪問": "退院率", "研修案内": None}
     detail = client_for(iwakuni_staff).get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert "1. 退院率" in detail
+
+
+def test_a_stale_agenda_edit_is_a_conflict_showing_both_versions(client, iwakuni_staff):
+    meeting = MeetingFactory(agenda="現状の共有")
+    item = meeting.agenda_items.get()
+    stale = meeting_form_data(meeting=meeting)  # both open the edit page at this version
+    mine = meeting_form_data(meeting=meeting)
+    client.force_login(iwakuni_staff)
+    mine["agenda-0-title"] = "現状の共有（保健所から）"
+    assert client.post(reverse("meetings:edit", args=[meeting.pk]), mine).status_code == 302
+
+    stale["agenda-0-title"] = "古い画面からの議題"
+    response = client.post(reverse("meetings:edit", args=[meeting.pk]), stale)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="conflict"' in page
+    assert "現状の共有（保健所から）" in page and "古い画面からの議題" in page
+    item.refresh_from_db()
+    assert item.title == "現状の共有（保健所から）"  # nothing of the stale page was saved
