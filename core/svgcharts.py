@@ -9,6 +9,8 @@ and every piece of text is escaped: labels may come from what users typed.
                       targets=[TargetSeries("R5年度目標", [56, 74, 85])], unit="%", y_max=100)
     line_chart(series=[LineSeries("1年以上", [(2014, 3906), (2021, 3496)])],
                targets=[TargetLine("R5年度末目標", 2855)], target_x=2023, x_label=…, unit="人")
+    line_chart(series=[LineSeries("岩国圏域", [(day.toordinal(), 48.6), …])], x_label=…,
+               marks=[XMark(date(2022, 10, 5).toordinal(), "R4.10.5")], marks_label="会議の開催日")
 """
 
 from __future__ import annotations
@@ -55,6 +57,18 @@ class LineSeries:
 class TargetLine:
     label: str
     value: float
+
+
+@dataclass(frozen=True)
+class XMark:
+    """An event on the x axis (a meeting on the day it was held): a vertical mark across the plot, labelled."""
+
+    x: int
+    label: str
+
+
+MARK_COLOUR = "#6f42c1"
+MARK_DASH = "4 2"
 
 
 @dataclass
@@ -140,6 +154,16 @@ def _legend(svg: _Svg, items: list[tuple[str, str, str]], *, x: float, y: float,
             cursor_x, cursor_y = x, cursor_y + 15
         if kind == "bar":
             svg.rect(cursor_x, cursor_y - 8, 14, 9, fill=colour)
+        elif kind == "mark":
+            svg.line(
+                cursor_x + 8,
+                cursor_y - 9,
+                cursor_x + 8,
+                cursor_y + 1,
+                stroke=colour,
+                width=1.5,
+                dash=MARK_DASH,
+            )
         elif kind.startswith("target"):
             dash = TARGET_DASHES[int(kind.partition(":")[2] or 0) % len(TARGET_DASHES)]
             svg.line(cursor_x, cursor_y - 4, cursor_x + 16, cursor_y - 4, stroke=colour, width=2, dash=dash)
@@ -271,13 +295,20 @@ def line_chart(
     unit: str = "",
     width: int = 460,
     height: int = 250,
+    marks: Sequence[XMark] = (),
+    marks_label: str = "",
+    decimals: int | None = None,
 ) -> SafeString:
-    """One line per series over integer x (years), dashed target lines and a target-year marker."""
+    """One line per series over integer x (years, or days as ordinals), dashed target lines, a
+    target-year marker and vertical `marks` (events such as meetings; they widen the x range but add
+    no tick). `decimals` fixes the places of the point labels (default: one unless whole)."""
     svg = _Svg(width, height, title)
     legend_items = [(s.label, PALETTE[i % len(PALETTE)], "line") for i, s in enumerate(series)]
     legend_items += [
         (t.label, TARGET_COLOURS[i % len(TARGET_COLOURS)], "target") for i, t in enumerate(targets)
     ]
+    if marks and marks_label:
+        legend_items.append((marks_label, MARK_COLOUR, "mark"))
     legend_rows = _legend_rows(legend_items, width - 50)
     left, right, top, bottom = 52, 16, 10 + 15 * legend_rows + 6, 26
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -285,7 +316,8 @@ def line_chart(
     xs = sorted({x for s in series for x, _ in s.points} | ({target_x} if target_x is not None else set()))
     values = [v for s in series for _, v in s.points] + [t.value for t in targets]
     top_value, step = nice_ceiling(max(values, default=0) * 1.1)
-    x_min, x_max = (xs[0], xs[-1]) if xs else (0, 1)
+    spread = xs + [m.x for m in marks]
+    x_min, x_max = (min(spread), max(spread)) if spread else (0, 1)
     span = max(x_max - x_min, 1)
     pad = plot_w * 0.06
 
@@ -309,6 +341,8 @@ def line_chart(
         svg.line(tx, top, tx, y_of(0), stroke=MUTED, width=1, dash="2 3")
         if target_x_label:
             svg.text(tx - 3, top + 10, target_x_label, size=9, anchor="end", fill=MUTED)
+
+    _marks(svg, marks, x_of=x_of, top=top, bottom=y_of(0), mid=left + plot_w / 2)
 
     for t_index, target in enumerate(targets):
         colour = TARGET_COLOURS[t_index % len(TARGET_COLOURS)]
@@ -341,8 +375,29 @@ def line_chart(
             svg.parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for x, v in points:
             svg.parts.append(f'<circle cx="{x_of(x):.1f}" cy="{y_of(v):.1f}" r="3.2" fill="{colour}"/>')
-            svg.text(x_of(x), y_of(v) - 7, format_number(v) + unit, size=9, anchor="middle")
+            svg.text(
+                x_of(x), y_of(v) - 7, format_number(v, decimals=decimals) + unit, size=9, anchor="middle"
+            )
     return svg.render()
+
+
+def _marks(svg: _Svg, marks: Sequence[XMark], *, x_of, top: float, bottom: float, mid: float) -> None:
+    """Each mark a dashed vertical line with its label at the top, labels staggered over two rows
+    (marks close together) and turned to the left of the line past the middle of the plot."""
+    for index, mark in enumerate(sorted(marks, key=lambda m: m.x)):
+        x = x_of(mark.x)
+        svg.parts.append('<g class="x-mark">')
+        svg.line(x, top, x, bottom, stroke=MARK_COLOUR, width=1.2, dash=MARK_DASH)
+        right_half = x > mid
+        svg.text(
+            x - 3 if right_half else x + 3,
+            top + 9 + 11 * (index % 2),
+            mark.label,
+            size=9,
+            anchor="end" if right_half else "start",
+            fill=MARK_COLOUR,
+        )
+        svg.parts.append("</g>")
 
 
 def _thin_ticks(xs: Sequence[int], plot_w: float, x_label: Callable[[int], str]) -> set[int]:

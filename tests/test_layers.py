@@ -16,9 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # app -> the apps it may import (itself always allowed). Read bottom-up:
 # core <- accounts, regions (accounts may import regions) <- indicators <- meetings, training
-# <- dashboard <- sheets; yamaguchi_portal (settings, root URLs) sits above them all.
+# <- pdca (the PDCA pages: reads meetings against indicators) <- dashboard <- sheets;
+# yamaguchi_portal (settings, root URLs) sits above them all.
 _BELOW_INDICATORS = {"core", "accounts", "regions"}
-_BELOW_DASHBOARD = _BELOW_INDICATORS | {"indicators", "meetings", "training"}
+_BELOW_PDCA = _BELOW_INDICATORS | {"indicators", "meetings", "training"}
+_BELOW_DASHBOARD = _BELOW_PDCA | {"pdca"}
 ALLOWED: dict[str, set[str]] = {
     "core": set(),
     "regions": {"core"},
@@ -26,6 +28,7 @@ ALLOWED: dict[str, set[str]] = {
     "indicators": _BELOW_INDICATORS,
     "meetings": _BELOW_INDICATORS | {"indicators"},
     "training": _BELOW_INDICATORS | {"indicators"},
+    "pdca": _BELOW_PDCA,
     "dashboard": _BELOW_DASHBOARD,
     "sheets": _BELOW_DASHBOARD | {"dashboard"},
     "yamaguchi_portal": _BELOW_DASHBOARD | {"dashboard", "sheets"},

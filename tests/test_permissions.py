@@ -457,6 +457,11 @@ ROWS = [
         data=_empty,
     ),
     Row("indicators:import_undo", "POST", "/indicators/imports/{batch}/undo/", POST_OFFICIALS, data=_empty),
+    # --- pdca: summaries of agendas, actions and values (no case detail): everyone signed in reads
+    Row("pdca:index", "GET", "/pdca/", SIGNED_IN),
+    Row("pdca:region", "GET", "/pdca/regions/3501/", SIGNED_IN),
+    Row("pdca:region", "GET", "/pdca/regions/3508/", SIGNED_IN, label="other region"),
+    Row("pdca:region", "GET", "/pdca/regions/9999/", (302, 404, 404, 404, 404), label="unknown region"),
     # --- sheets: everyone signed in reads and downloads; officials edit and publish
     Row("sheets:index", "GET", "/sheets/", SIGNED_IN),
     Row("sheets:detail", "GET", "/sheets/2022/", SIGNED_IN),

@@ -1,6 +1,7 @@
 """core.svgcharts: server-drawn SVG charts name the font on every text and escape every label."""
 
 import xml.etree.ElementTree as ET
+from datetime import date
 
 import pytest
 
@@ -10,6 +11,7 @@ from core.svgcharts import (
     LineSeries,
     TargetLine,
     TargetSeries,
+    XMark,
     format_number,
     grouped_bar_chart,
     line_chart,
@@ -98,6 +100,32 @@ def test_line_chart_marks_the_target_and_its_year():
     labels = [t.text for t in texts(root)]
     assert {"3,906人", "3,496人", "2,855人", "Y2014", "Y2021", "Y2023", "目標年"} <= set(labels)
     assert len(list(root.iter(f"{SVG}circle"))) == 2 + 1  # two points and the legend key
+
+
+def test_line_chart_marks_events_on_the_x_axis():
+    """Days as ordinals, a mark per meeting: the marks widen the x range (a meeting after the last
+    value still shows) but add no tick, and each is labelled."""
+    points = [(date(2021, 3, 31).toordinal(), 48.6), (date(2022, 3, 31).toordinal(), 53.0)]
+    svg = line_chart(
+        series=[LineSeries("岩国圏域", points)],
+        targets=[TargetLine("目標", 56)],
+        x_label=lambda x: {points[0][0]: "R2年度", points[1][0]: "R3年度"}[x],
+        marks=[
+            XMark(date(2021, 10, 5).toordinal(), "R3.10.5"),
+            XMark(date(2022, 11, 1).toordinal(), HOSTILE),
+        ],
+        marks_label="会議の開催日",
+        decimals=1,
+        unit="％",
+    )
+    root = parse(svg)
+    marks = [g for g in root.iter(f"{SVG}g") if g.get("class") == "x-mark"]
+    assert [m.find(f"{SVG}text").text for m in marks] == ["R3.10.5", HOSTILE]
+    xs = [float(m.find(f"{SVG}line").get("x1")) for m in marks]
+    circles = sorted(float(c.get("cx")) for c in root.iter(f"{SVG}circle"))[1:]  # the legend key first
+    assert circles[0] < xs[0] < circles[1] < xs[1]  # in date order, the later meeting past the last value
+    labels = [t.text for t in texts(root)]
+    assert {"48.6％", "53.0％", "R2年度", "R3年度", "会議の開催日"} <= set(labels)
 
 
 def test_labels_are_escaped():
