@@ -8,11 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core.fiscal import add_months, fiscal_year_of, fiscal_year_range, wareki_date
+from core.fiscal import add_months, fiscal_year_of, wareki_date
 from dashboard.home import follow_ups_due
-from indicators.models import Indicator, Observation, area_key_for
+from indicators.models import Indicator
 from meetings.models import AgendaOrigin, CaseReview, MeetingKind, MeetingStatus
-from regions.models import Prefecture, Region
+from regions.models import Region
+from tests.indicators.helpers import observe
 from tests.meetings.factories import (
     ActionItemFactory,
     AgendaItemFactory,
@@ -27,23 +28,6 @@ STAFF_QUERIES = 18  # centre's regions; prefecture, targets, indicators, values,
 # regions the user may see cases of, follow-ups (2); next meetings and their items (2); actions (2)
 OFFICIAL_QUERIES = 17  # regions with their next meeting; prefecture, targets, indicators, values, agenda
 # items (5); waiting proposals; action counts; follow-ups; the next prefecture-wide meeting
-
-
-def observe(code: str, region_code: str | None, value, *, fiscal_year: int) -> Observation:
-    """A 年度 value of an indicator for a region (None: the prefecture), as an import stores it."""
-    prefecture = Prefecture.objects.get(code="350001")
-    region = Region.objects.get(code=region_code) if region_code else None
-    return Observation.objects.create(
-        indicator=Indicator.objects.get(code=code),
-        prefecture=prefecture,
-        region=region,
-        area_key=area_key_for(prefecture=prefecture, region=region),
-        period_kind="fiscal_year",
-        fiscal_year=fiscal_year,
-        period_end=fiscal_year_range(fiscal_year)[1],
-        period_key=f"fy:{fiscal_year}",
-        value=value,
-    )
 
 
 def _region(code):
