@@ -6,6 +6,7 @@ app_name = "meetings"
 urlpatterns = [
     path("", views.meeting_list, name="index"),
     path("export.<str:fmt>", views.meeting_export, name="export"),
+    path("agenda-export.<str:fmt>", views.agenda_export, name="agenda_export"),
     path("new/", views.meeting_create, name="create"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),

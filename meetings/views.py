@@ -16,6 +16,7 @@ from core.changes import history_for
 from core.forms import StaleVersionError
 from core.listing import page_number, query_without_page
 from meetings import agenda, services
+from meetings import agenda_export as agenda_rows
 from meetings.filters import CaseFilter, MeetingFilter
 from meetings.forms import FollowUpVersionForm, MeetingEditor, followup_forms
 from meetings.models import CaseReview, Meeting
@@ -104,6 +105,22 @@ def meeting_export(request, fmt: str):
     stamp = timezone.localdate().strftime("%Y%m%d")
     return exports.export_response(
         fmt, f"会議一覧_{stamp}", EXPORT_HEADER, _export_rows(queryset), sheet_title="会議一覧"
+    )
+
+
+def agenda_export(request, fmt: str):
+    """The agenda items and action items of the filtered list, with their indicator (meetings.agenda_export)."""
+    filters = MeetingFilter(
+        request.GET or None, Meeting.objects.restrict(request.user, "view"), user=request.user
+    )
+    today = timezone.localdate()
+    meetings = agenda_rows.with_items(filters.qs.newest_first())
+    return exports.export_response(
+        fmt,
+        f"議題と対応事項_{today:%Y%m%d}",
+        agenda_rows.HEADER,
+        agenda_rows.rows(meetings, today=today),
+        sheet_title="議題と対応事項",
     )
 
 

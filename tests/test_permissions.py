@@ -183,6 +183,9 @@ ROWS = [
     Row("meetings:export", "GET", "/meetings/export.csv", SIGNED_IN),
     Row("meetings:export", "GET", "/meetings/export.xlsx", SIGNED_IN),
     Row("meetings:export", "GET", "/meetings/export.pdf", (302, 404, 404, 404, 404)),
+    Row("meetings:agenda_export", "GET", "/meetings/agenda-export.csv", SIGNED_IN),
+    Row("meetings:agenda_export", "GET", "/meetings/agenda-export.xlsx", SIGNED_IN),
+    Row("meetings:agenda_export", "GET", "/meetings/agenda-export.pdf", (302, 404, 404, 404, 404)),
     Row("meetings:create", "GET", "/meetings/new/", WRITERS),
     Row(
         "meetings:create",

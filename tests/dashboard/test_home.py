@@ -57,7 +57,8 @@ def test_staff_see_their_regions_open_and_overdue_items(client_for, iwakuni_staf
 def test_officials_see_counts_per_region(client_for, official, items):
     response, _ = _home(client_for(official))
     rows = {
-        (r.code if r else None): (open_, overdue) for r, open_, overdue in response.context["region_actions"]
+        (row.region.code if row.region else None): (row.open_actions, row.overdue_actions)
+        for row in response.context["region_rows"]
     }
     assert rows["3501"] == (2, 1)
     assert rows["3508"] == (1, 1)
@@ -69,7 +70,7 @@ def test_officials_see_counts_per_region(client_for, official, items):
 
 def test_viewers_see_no_action_panel(client_for, viewer, items):
     response, _ = _home(client_for(viewer))
-    assert "own_actions" not in response.context and "region_actions" not in response.context
+    assert "own_actions" not in response.context and "region_rows" not in response.context
 
 
 @pytest.mark.parametrize("persona", ["official", "iwakuni_staff"])

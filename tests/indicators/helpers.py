@@ -1,8 +1,12 @@
-"""Building upload files for the import tests."""
+"""Building upload files for the import tests, and values stored as an import stores them."""
 
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+
+from core.fiscal import fiscal_year_range
+from indicators.models import Indicator, Observation, area_key_for
+from regions.models import Prefecture, Region
 
 HEADER = "指標コード,地域コード,期間,値,出典,備考,更新"
 
@@ -29,3 +33,21 @@ def xlsx_bytes(rows: list[list], *, formulas: dict | None = None) -> bytes:
 
 def xlsx_file(rows: list[list], *, name: str = "data.xlsx", formulas: dict | None = None):
     return SimpleUploadedFile(name, xlsx_bytes(rows, formulas=formulas))
+
+
+def observe(code: str, region_code: str | None, value, *, fiscal_year: int):
+    """A 年度 value of an indicator for a region of Yamaguchi (None: the prefecture), stored as an
+    import stores it (the `sheet` fixture's indicators and targets judge it)."""
+    prefecture = Prefecture.objects.get(code="350001")
+    region = Region.objects.get(code=region_code) if region_code else None
+    return Observation.objects.create(
+        indicator=Indicator.objects.get(code=code),
+        prefecture=prefecture,
+        region=region,
+        area_key=area_key_for(prefecture=prefecture, region=region),
+        period_kind="fiscal_year",
+        fiscal_year=fiscal_year,
+        period_end=fiscal_year_range(fiscal_year)[1],
+        period_key=f"fy:{fiscal_year}",
+        value=value,
+    )
