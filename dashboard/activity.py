@@ -6,7 +6,10 @@
   living in the community at the 6- or 12-month follow-up (`CaseReview.objects.successful()`), out of
   those whose sixth month after discharge has come;
 - training sessions and attendees (`training.services.training_summary`);
-- overdue action items: open items past their due date today, whatever the 年度 of their meeting.
+- overdue action items: open items past their due date today, whatever the 年度 of their meeting;
+- 当事者 participation: of the held meetings of the kinds where 当事者・ピアサポーター are expected
+  (meetings.models.PEER_EXPECTED_KINDS: 圏域連絡調整会議, 協議の場), how many had 当事者 taking part
+  (`PeerShare`, the same figure on the dashboard and in the sheets).
 
 Each is one grouped query over the prefecture's regions (meetings without a region — prefecture-wide —
 are not a region's activity and are left out).
@@ -16,26 +19,73 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from core import fiscal
+from core.categories import OrganisationType
 from dashboard.figures import FigureCalls
-from dashboard.table import Table
+from dashboard.table import Table, plain_number
 from indicators import values
 from meetings.models import (
     DISCHARGED_STATUSES,
+    PEER_EXPECTED_KINDS,
     ActionItem,
     CaseReview,
     Meeting,
     MeetingKind,
     MeetingStatus,
+    took_part,
 )
 from regions.models import Prefecture, Region
 from training.services import training_summary
 
 EXPECTED_REGIONAL_MEETINGS = 2
+
+
+@dataclass(frozen=True)
+class PeerShare:
+    """当事者が参加した会議 n／m回（x％）: of `held` meetings of an expected kind, `attended` had 当事者."""
+
+    attended: int = 0
+    held: int = 0
+
+    @property
+    def percent(self) -> Decimal | None:
+        return values.share_percent(self.attended, self.held)
+
+    @property
+    def text(self) -> str:
+        """「2／3回（66.7％）」, or "—" when no such meeting was held."""
+        if not self.held:
+            return "—"
+        return f"{self.attended}／{self.held}回（{self.percent}％）"
+
+
+def _peer_counts() -> dict:
+    """The two counts of PeerShare, as aggregates over held, live meetings (any kinds: filtered here)."""
+    expected = Q(kind__in=PEER_EXPECTED_KINDS)
+    return {
+        "peer_held": Count("pk", filter=expected),
+        "peer_attended": Count("pk", filter=expected & took_part(OrganisationType.PEER)),
+    }
+
+
+def peer_share(
+    *, fiscal_year: int, prefecture: Prefecture | None = None, region: Region | None = None
+) -> PeerShare:
+    """The 年度's PeerShare of one region, or of all the prefecture's regions (as the dashboard's total:
+    prefecture-wide meetings, without a region, are not counted). One query."""
+    scope = {"region": region} if region else {"region__prefecture": prefecture}
+    counts = (
+        Meeting.objects.alive()
+        .in_fiscal_year(fiscal_year)
+        .filter(status=MeetingStatus.HELD, **scope)
+        .aggregate(**_peer_counts())
+    )
+    return PeerShare(attended=counts["peer_attended"], held=counts["peer_held"])
 
 
 @dataclass
@@ -50,7 +100,13 @@ class ActivityRow:
     training_sessions: int = 0
     training_attendees: int = 0
     overdue_actions: int = 0
+    peer_held: int = 0  # held meetings of a kind where 当事者 are expected
+    peer_attended: int = 0  # of which 当事者・ピアサポーター took part
     meeting_status: str = values.NO_DATA
+
+    @property
+    def peer(self) -> PeerShare:
+        return PeerShare(attended=self.peer_attended, held=self.peer_held)
 
     @property
     def label(self) -> str:
@@ -94,6 +150,8 @@ COUNTED = (
     "training_sessions",
     "training_attendees",
     "overdue_actions",
+    "peer_held",
+    "peer_attended",
 )
 
 
@@ -116,7 +174,10 @@ def region_activity(
         Meeting.objects.alive()
         .in_fiscal_year(fiscal_year)
         .filter(
-            status=MeetingStatus.HELD, kind__in=[MeetingKind.REGIONAL_COORDINATION, MeetingKind.CASE_REVIEW]
+            status=MeetingStatus.HELD,
+            kind__in=sorted(
+                {MeetingKind.REGIONAL_COORDINATION, MeetingKind.CASE_REVIEW, *PEER_EXPECTED_KINDS}
+            ),
         )
         .filter(**in_scope)
         .order_by()
@@ -124,11 +185,13 @@ def region_activity(
         .annotate(
             regional=Count("pk", filter=Q(kind=MeetingKind.REGIONAL_COORDINATION)),
             cases=Count("pk", filter=Q(kind=MeetingKind.CASE_REVIEW)),
+            **_peer_counts(),
         )
     )
     for item in meetings:
         if (row := rows.get(item["region_id"])) is not None:
             row.regional_meetings, row.case_meetings = item["regional"], item["cases"]
+            row.peer_held, row.peer_attended = item["peer_held"], item["peer_attended"]
 
     reviewed = CaseReview.objects.alive().filter(fiscal_year=fiscal_year, **in_scope)
     for item in reviewed.order_by().values("region_id").annotate(n=Count("pk")):
@@ -203,6 +266,9 @@ def _table(fiscal_year: int, rows: list[ActivityRow], total: ActivityRow) -> Tab
             "研修（回）",
             "研修参加者（人）",
             "期限を過ぎた対応事項（件・本日時点）",
+            "当事者が参加した会議（回）",
+            "当事者の参加が期待される会議（回・圏域連絡調整会議と協議の場）",
+            "当事者が参加した会議の割合（％）",
         ],
     )
     for row in rows:
@@ -219,6 +285,7 @@ def _table(fiscal_year: int, rows: list[ActivityRow], total: ActivityRow) -> Tab
                 row.training_sessions,
                 row.training_attendees,
                 row.overdue_actions if row.region else "",
+                *(_peer_cells(row) if row.region else ["", "", ""]),
             ]
         )
     if len(rows) > 1:
@@ -235,9 +302,15 @@ def _table(fiscal_year: int, rows: list[ActivityRow], total: ActivityRow) -> Tab
                 total.training_sessions,
                 total.training_attendees,
                 total.overdue_actions,
+                *_peer_cells(total),
             ]
         )
     return table
+
+
+def _peer_cells(row: ActivityRow) -> list:
+    percent = row.peer.percent
+    return [row.peer_attended, row.peer_held, plain_number(percent) if percent is not None else ""]
 
 
 def _figure(rows: list[ActivityRow]) -> dict:

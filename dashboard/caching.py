@@ -10,7 +10,7 @@ from indicators.versions import ACTIVITY_DATA, INDICATOR_DATA
 
 def track_dashboard_data() -> None:
     from indicators.models import Indicator, Observation, Plan, Target
-    from meetings.models import ActionItem, CaseFollowUp, CaseReview, Meeting
+    from meetings.models import ActionItem, CaseFollowUp, CaseReview, Meeting, Participation
     from regions.models import Municipality, Prefecture, Region
     from training.models import PeerSupportProgramme, TrainingAttendance, TrainingSession
 
@@ -20,6 +20,7 @@ def track_dashboard_data() -> None:
         Prefecture,
         Region,
         Meeting,
+        Participation,  # the share of meetings with 当事者
         ActionItem,
         CaseReview,
         CaseFollowUp,

@@ -21,7 +21,8 @@ def _by_region(queryset, name, value):
 
 
 class MeetingFilter(ListFilterSet):
-    """年度 / 圏域 (or 県全域) / 種別 / 状況 / free text; officials may also list deleted meetings."""
+    """年度 / 圏域 (or 県全域) / 種別 / 状況 / 当事者の参加なし / free text; officials may also list deleted
+    meetings."""
 
     bar_col = "col-6 col-md-2"
     bar_search_col = "col-6 col-md-3"
@@ -41,6 +42,13 @@ class MeetingFilter(ListFilterSet):
         help_text="スペースで区切った語をすべて含む会議を表示します（全角・半角、大文字・小文字は区別しません）",
         # core.search over the normalised search_text column: every term, any width or case
         method=lambda queryset, name, value: queryset.search(value),
+    )
+    no_peer = django_filters.BooleanFilter(
+        label="当事者の参加なし",
+        widget=forms.CheckboxInput(
+            attrs={"title": "開催済の圏域連絡調整会議・協議の場で、当事者・ピアサポーターの参加がない会議"}
+        ),
+        method=lambda queryset, name, value: queryset.without_peer() if value else queryset,
     )
     deleted = django_filters.BooleanFilter(
         label="削除済みの会議を表示", widget=forms.CheckboxInput, method=keep

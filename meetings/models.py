@@ -43,6 +43,22 @@ class MeetingStatus(models.TextChoices):
     HELD = "held", "開催済"
 
 
+# The kinds where the voice of 当事者・ピアサポーター and 家族 is expected (にも包括: the 圏域 meeting and the
+# 協議の場): a held one without 当事者 is flagged, and the share with 当事者 is an activity indicator.
+PEER_EXPECTED_KINDS = (
+    MeetingKind.REGIONAL_COORDINATION,
+    MeetingKind.VENUE_REGION,
+    MeetingKind.VENUE_MUNICIPALITY,
+)
+
+
+def took_part(category: str) -> Exists:
+    """Whether people of `category` (core.categories.OrganisationType) took part in the outer meeting."""
+    return Exists(
+        Participation.objects.filter(meeting=OuterRef("pk"), category=category, count__gt=0).order_by()
+    )
+
+
 # A meeting's organiser when no health centre runs it: one of the prefecture's divisions.
 ORGANISER_DIVISION_CHOICES = PrefectureDivision.choices_for("山口県")
 
@@ -86,6 +102,20 @@ class MeetingQuerySet(
             open_action_count=Coalesce(Subquery(open_actions), 0),
             case_count=Coalesce(Subquery(cases), 0),
         )
+
+    def with_participation_mix(self):
+        """`has_peer` / `has_family`: whether 当事者・ピアサポーター / 家族 took part (EXISTS, no row multiplication)."""
+        return self.annotate(
+            has_peer=took_part(OrganisationType.PEER), has_family=took_part(OrganisationType.FAMILY)
+        )
+
+    def peer_expected(self):
+        """Held meetings of a kind where 当事者 are expected (PEER_EXPECTED_KINDS)."""
+        return self.filter(status=MeetingStatus.HELD, kind__in=PEER_EXPECTED_KINDS)
+
+    def without_peer(self):
+        """Held meetings of an expected kind that no 当事者・ピアサポーター took part in (the flagged ones)."""
+        return self.peer_expected().filter(~took_part(OrganisationType.PEER))
 
     def newest_first(self):
         return self.order_by("-date", "-pk")
@@ -203,6 +233,24 @@ class Meeting(RegionLabelMixin, TrackedRecord):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def peer_expected(self) -> bool:
+        """A held meeting of a kind where 当事者・ピアサポーター and 家族 are expected."""
+        return self.status == MeetingStatus.HELD and self.kind in PEER_EXPECTED_KINDS
+
+    @property
+    def lacks_peer(self) -> bool:
+        """The flag 「当事者の参加がありません」: expected, and no 当事者 took part.
+
+        Reads the `has_peer` annotation (MeetingQuerySet.with_participation_mix); one query without it.
+        """
+        if not self.peer_expected:
+            return False
+        has_peer = getattr(self, "has_peer", None)
+        if has_peer is None:
+            has_peer = self.participations.filter(category=OrganisationType.PEER, count__gt=0).exists()
+        return not has_peer
 
 
 class Participation(models.Model):

@@ -39,7 +39,9 @@ def meeting_list(request):
     page = page_number(request)
     offset = (page - 1) * PAGE_SIZE
     page_ids = filtered.values("pk")[offset : offset + PAGE_SIZE + 1]
-    rows = list(Meeting.objects.filter(pk__in=page_ids).with_summary().newest_first())
+    rows = list(
+        Meeting.objects.filter(pk__in=page_ids).with_summary().with_participation_mix().newest_first()
+    )
     return render(
         request,
         "meetings/meeting_list.html",
@@ -125,7 +127,9 @@ def agenda_export(request, fmt: str):
 
 
 def _meeting_for(request, pk, action="view"):
-    queryset = Meeting.objects.select_related("region", "organiser_centre", "created_by", "deleted_by")
+    queryset = Meeting.objects.select_related(
+        "region", "organiser_centre", "created_by", "deleted_by"
+    ).with_participation_mix()
     if action != "view":  # a deleted meeting is not found for changing, even by officials: restore it first
         queryset = queryset.alive()
     return roles.get_for_user(queryset, request.user, action=action, pk=pk)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core import fiscal
+from dashboard.activity import PeerShare, peer_share
 from indicators.checks import SumCheck, sum_checks, target_sum_mismatches
 from indicators.models import Indicator, Observation, Target
 from indicators.values import format_value, parts_by_total, share_percent, shortfall, target_text
@@ -120,6 +121,8 @@ class SheetContext:
     strengths: list[Strength]
     challenges: list[Challenge]
     schedule: list[ScheduleEntry]
+    # 当事者が参加した会議 of the 年度 in the prefecture's regions (dashboard.activity: the same figure)
+    peer_share: PeerShare = field(default_factory=PeerShare)
 
     @property
     def mismatches(self) -> list[SumCheck]:
@@ -256,6 +259,7 @@ def sheet_context(edition: Edition) -> SheetContext:
         strengths=list(Strength.objects.filter(edition=edition)),
         challenges=challenges,
         schedule=list(ScheduleEntry.objects.filter(edition=edition)),
+        peer_share=peer_share(fiscal_year=edition.fiscal_year, prefecture=edition.prefecture),
     )
 
 

@@ -1,8 +1,9 @@
 """The region sheet: one 障害保健福祉圏域's page for its 圏域連絡調整会議, read from every app.
 
-For one region and one 年度: its municipalities and health centres, its meetings, case reviews and
-their outcomes, training and the peer-supporter programme, open action items, and its indicators
-where data exists. Only that region's records are read (every query filters on the region);
+For one region and one 年度: the indicators not met there with what its meetings decided about each
+and the open actions (the page the meeting works from), its municipalities and health centres, its
+meetings (and the share with 当事者 taking part), case reviews and their outcomes, training and the
+peer-supporter programme, open action items, and its indicators where data exists. Only that region's records are read (every query filters on the region);
 case details appear only for users who may see them (accounts.roles.can_view_case_details),
 everyone else sees counts.
 """
@@ -13,14 +14,26 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
+from django.utils import timezone
 
 from accounts.roles import can_view_case_details
 from core import fiscal
+from dashboard.activity import PeerShare, peer_share
 from indicators import values
 from indicators.models import Observation, Target, area_key_for
+from indicators.standing import Standing
 from indicators.values import format_value
-from meetings.models import ActionItem, CaseFollowUp, CaseReview, CaseStatus, Meeting
+from meetings.agenda import IndicatorOnAgenda, not_met_by_region
+from meetings.models import (
+    ActionItem,
+    AgendaItem,
+    CaseFollowUp,
+    CaseReview,
+    CaseStatus,
+    Meeting,
+    MeetingStatus,
+)
 from regions.models import Region
 from sheets.charts import SheetCharts, sheet_charts
 from training.models import PeerSupportProgramme, TrainingSession
@@ -33,6 +46,31 @@ class IndicatorLine:
     period_label: str
     provenance: str
     target_text: str = ""
+
+
+@dataclass
+class Discussion:
+    """An agenda item about the indicator on one of the region's held meetings (with its meeting)."""
+
+    item: AgendaItem
+    standing: Standing | None  # what the meeting saw (frozen when it was held)
+
+    @property
+    def meeting(self) -> Meeting:
+        return self.item.meeting
+
+
+@dataclass
+class NotMetLine:
+    """One indicator not met in the region: where it stands, what was decided, the open actions."""
+
+    on_agenda: IndicatorOnAgenda
+    discussions: list[Discussion] = field(default_factory=list)
+    actions: list[tuple[ActionItem, bool]] = field(default_factory=list)  # (item, overdue)
+
+    @property
+    def standing(self) -> Standing:
+        return self.on_agenda.standing
 
 
 @dataclass
@@ -50,6 +88,9 @@ class RegionSheet:
     peer_support: PeerSupportProgramme | None = None
     indicators: list[IndicatorLine] = field(default_factory=list)
     charts: SheetCharts | None = None
+    peer: PeerShare = field(default_factory=PeerShare)
+    as_of: date | None = None  # the day the PDCA section's values and overdue flags are taken on
+    not_met: list[NotMetLine] = field(default_factory=list)
 
     @property
     def fiscal_year_label(self) -> str:
@@ -70,7 +111,7 @@ class RegionSheet:
         return sum(s.attendees_total for s in self.training_sessions)
 
 
-def region_sheet_for(*, region: Region, fiscal_year: int, user) -> RegionSheet:
+def region_sheet_for(*, region: Region, fiscal_year: int, user, today: date | None = None) -> RegionSheet:
     last_day = fiscal.fiscal_year_range(fiscal_year)[1]
     sheet = RegionSheet(
         region=region,
@@ -78,8 +119,12 @@ def region_sheet_for(*, region: Region, fiscal_year: int, user) -> RegionSheet:
         show_case_details=can_view_case_details(user, region),
         municipalities=list(region.municipalities.order_by("code")),
         health_centres=list(region.health_centres.order_by("display_order", "code")),
+        # A past 年度's sheet is read as of its last day; the current one as of today.
+        as_of=min(today or timezone.localdate(), last_day),
     )
+    _add_not_met(sheet)
     _add_meetings(sheet, last_day=last_day)
+    sheet.peer = peer_share(fiscal_year=fiscal_year, region=region)
     sheet.training_sessions = list(
         TrainingSession.objects.active()
         .for_region(region)
@@ -92,6 +137,44 @@ def region_sheet_for(*, region: Region, fiscal_year: int, user) -> RegionSheet:
     sheet.indicators = _indicator_lines(region, last_day)
     sheet.charts = sheet_charts(prefecture=region.prefecture, reference_date=last_day, region=region)
     return sheet
+
+
+def _add_not_met(sheet: RegionSheet) -> None:
+    """The indicators not met in the region on `sheet.as_of` (meetings.agenda.not_met_by_region), each with
+    the agenda items about it on the region's meetings held this 年度 or the previous one, and the open
+    action items that belong to an agenda item about it. Agenda items and actions only: no case detail."""
+    region, as_of = sheet.region, sheet.as_of
+    since = sheet.fiscal_year - 1
+    rows = not_met_by_region([region], today=as_of, since_fiscal_year=since)[region.pk]
+    if not rows:
+        return
+    lines = {row.indicator.pk: NotMetLine(on_agenda=row) for row in rows}
+    items = (
+        AgendaItem.objects.on_meetings()
+        .filter(
+            region=region,
+            indicator_id__in=lines,
+            meeting__status=MeetingStatus.HELD,
+            meeting__fiscal_year__gte=since,
+            meeting__date__lte=as_of,
+        )
+        .select_related("meeting")
+        .order_by("meeting__date", "meeting_id", "position", "pk")
+    )
+    for item in items:
+        line = lines[item.indicator_id]
+        item.indicator = line.standing.indicator  # read once, above
+        line.discussions.append(Discussion(item=item, standing=item.frozen_standing()))
+    actions = (
+        ActionItem.objects.alive()
+        .open()
+        .filter(meeting__region=region, agenda_item__indicator_id__in=lines, meeting__date__lte=as_of)
+        .select_related("agenda_item")
+        .order_by(F("due_date").asc(nulls_last=True), "pk")
+    )
+    for action in actions:
+        lines[action.agenda_item.indicator_id].actions.append((action, action.is_overdue(as_of)))
+    sheet.not_met = list(lines.values())
 
 
 def _add_meetings(sheet: RegionSheet, *, last_day: date) -> None:
