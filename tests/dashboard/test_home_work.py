@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.fiscal import add_months, fiscal_year_of, wareki_date
-from dashboard.home import follow_ups_due
 from indicators.models import Indicator
+from meetings.followups import follow_ups_due
 from meetings.models import AgendaOrigin, CaseReview, MeetingKind, MeetingStatus
 from regions.models import Region
 from tests.indicators.helpers import observe

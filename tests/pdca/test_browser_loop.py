@@ -75,7 +75,10 @@ def test_behind_target_to_agenda_to_actions_to_the_next_value(
     page.get_by_role("link", name="編集").click()
     page.get_by_label("状況").select_option(label="開催済")
     for index, (description, responsible) in enumerate(
-        [("精神科病院を訪問して退院支援の流れを確認する", "岩国健康福祉センター"), ("ピアサポーターの体験談の場を設ける", "相談支援事業所")]
+        [
+            ("精神科病院を訪問して退院支援の流れを確認する", "岩国健康福祉センター"),
+            ("ピアサポーターの体験談の場を設ける", "相談支援事業所"),
+        ]
     ):
         page.locator(f"select[name='actions-{index}-agenda_position']").select_option(index=1)
         page.locator(f"input[name='actions-{index}-description']").fill(description)
