@@ -16,11 +16,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # app -> the apps it may import (itself always allowed). Read bottom-up:
 # core <- accounts, regions (accounts may import regions) <- indicators <- meetings, training
-# <- pdca (the PDCA pages: reads meetings against indicators) <- dashboard <- sheets;
+# <- pdca (the PDCA pages: reads meetings against indicators), reminders (due work by mail, count and
+# calendar) <- dashboard <- sheets;
 # yamaguchi_portal (settings, root URLs) sits above them all.
 _BELOW_INDICATORS = {"core", "accounts", "regions"}
 _BELOW_PDCA = _BELOW_INDICATORS | {"indicators", "meetings", "training"}
-_BELOW_DASHBOARD = _BELOW_PDCA | {"pdca"}
+_BELOW_DASHBOARD = _BELOW_PDCA | {"pdca", "reminders"}
 ALLOWED: dict[str, set[str]] = {
     "core": set(),
     "regions": {"core"},
@@ -29,6 +30,7 @@ ALLOWED: dict[str, set[str]] = {
     "meetings": _BELOW_INDICATORS | {"indicators"},
     "training": _BELOW_INDICATORS | {"indicators"},
     "pdca": _BELOW_PDCA,
+    "reminders": _BELOW_PDCA,
     "dashboard": _BELOW_DASHBOARD,
     "sheets": _BELOW_DASHBOARD | {"dashboard"},
     "yamaguchi_portal": _BELOW_DASHBOARD | {"dashboard", "sheets"},

@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "training",
     "indicators",
     "pdca",
+    "reminders",
     "dashboard",
     "sheets",
 ]
