@@ -1,18 +1,22 @@
 """「次の会議の議題にする」 on the dashboard: which cells of the status table and of the region matrix the
 signed-in user may propose for the agenda of the region's next 圏域連絡調整会議, and which are proposed.
 
-Why this is not cached with the rest of the page: a button is a form carrying the user's own CSRF token,
-and whether it shows depends on the user's regions and on the agendas now, none of which the dashboard's
-cached sections are keyed on (they are the same for every user until the indicator or activity data
-change). Keying those sections on the user as well would keep a copy of the whole page per user, and a
-token in cached HTML would fail for the next reader. So the two tables are drawn on every request from
-the cached overview (a loop over rows already computed) and the buttons beside them come from here: one
-query (the pending proposals of the regions the user edits), none for a user who edits no region.
+How it lives with the dashboard's cache: the sections are cached for everyone until the data they show
+change, and these buttons depend on the user's regions and on the agendas now. So the status table and
+the matrix are cached under one more key part, `signature` — the marks they carry (which cells have a
+button, which say 「提案済み」 and where) — computed on every request in one query (the pending proposals
+of the regions the user edits; none for a user who edits no region): a proposal changes the signature,
+so the tables are drawn again at once, and users with the same marks (every official; a region's staff)
+share one copy. A cached fragment cannot hold a form, whose CSRF token is the reader's own: the cells
+hold buttons (`<button form=…>`) and the forms they submit (token, indicator, region, `next`) are drawn
+outside the cached fragments, one per cell that may be proposed.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -38,6 +42,17 @@ class Mark:
     @property
     def meeting(self) -> Meeting | None:
         return self.pending.meeting if self.pending is not None else None
+
+    @property
+    def form_id(self) -> str:
+        return f"propose-{self.indicator_id}-{self.region.pk}"
+
+    @property
+    def key(self) -> tuple:
+        """What the cell shows: the button, or 「提案済み」 with the meeting (and its date) it went to."""
+        meeting = self.meeting
+        pending = None if self.pending is None else (meeting.pk, meeting.date) if meeting else "waiting"
+        return (self.indicator_id, self.region.pk, pending)
 
     @property
     def pending_label(self) -> str:
@@ -99,16 +114,14 @@ class ProposalMarks:
             return None
         return Mark(indicator_id, region, self.pending.get((indicator_id, region.pk)))
 
-    def status_table(self) -> list[tuple]:
-        """(status row, mark) for the selected region's status table (marks only when a region is shown)."""
+    def _status_table(self) -> list[tuple]:
         region = self.overview.region
         return [
             (row, self.mark(row.indicator.pk, region, row.basis.status) if row.basis else None)
             for row in self.overview.status_rows
         ]
 
-    def matrix(self) -> list[tuple]:
-        """(matrix row, [(cell, mark), …]) for the region × indicator matrix."""
+    def _matrix(self) -> list[tuple]:
         indicators = self.overview.matrix_indicators
         return [
             (
@@ -120,3 +133,33 @@ class ProposalMarks:
             )
             for row in self.overview.matrix
         ]
+
+    @cached_property
+    def status_table(self) -> list[tuple]:
+        """(status row, mark) for the selected region's status table (marks only when a region is shown)."""
+        return self._status_table()
+
+    @cached_property
+    def matrix(self) -> list[tuple]:
+        """(matrix row, [(cell, mark), …]) for the region × indicator matrix."""
+        return self._matrix()
+
+    def _marks(self) -> list[Mark]:
+        marks = [mark for _, mark in self.status_table if mark]
+        marks += [mark for _, cells in self.matrix for _, mark in cells if mark]
+        return marks
+
+    @cached_property
+    def open_marks(self) -> list[Mark]:
+        """One per (indicator, region) that may be proposed: the forms the cells' buttons submit."""
+        found = {}
+        for mark in self._marks():
+            if mark.pending is None:
+                found.setdefault(mark.form_id, mark)
+        return list(found.values())
+
+    @cached_property
+    def signature(self) -> str:
+        """The part of the tables' cache key that is the user's: every mark they carry, and the notes."""
+        parts = (self.status_column, self.available, self.judged_now, sorted(m.key for m in self._marks()))
+        return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -113,9 +113,9 @@ def dashboard(request):
         "dashboard/dashboard.html",
         {
             "overview": overview,
-            # Drawn outside the cached sections, per user (dashboard.proposals says why).
-            "status_table": marks.status_table(),
-            "matrix_table": marks.matrix(),
+            # The tables' marks, per user (dashboard.proposals: how they are cached).
+            "status_table": marks.status_table,
+            "matrix_table": marks.matrix,
             "proposals": marks,
             "filter_form": shown,
             "export_query": shown.data.urlencode(),
