@@ -201,9 +201,9 @@ def test_it_goes_back_only_to_a_page_of_this_site(client_for, iwakuni_staff, beh
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"indicator": "abc", "region": "1"}, "指標が見つかりません。"),
-        ({"indicator": "99999999999999999999", "region": "1"}, "指標が見つかりません。"),
-        ({"region": "1"}, "指標を指定してください。"),
+        ({"indicator": "abc", "region": "{region}"}, "指標が見つかりません。"),
+        ({"indicator": "99999999999999999999", "region": "{region}"}, "指標が見つかりません。"),
+        ({"region": "{region}"}, "指標を指定してください。"),
         ({"indicator": "{rate}", "region": "999999"}, "圏域が見つかりません。"),
         ({"indicator": "{rate}", "region": "\x00"}, "圏域が見つかりません。"),
     ],
@@ -211,7 +211,8 @@ def test_it_goes_back_only_to_a_page_of_this_site(client_for, iwakuni_staff, beh
 def test_an_unknown_indicator_or_region_is_said_and_nothing_is_saved(
     client_for, official, behind, data, message
 ):
-    data = {key: value.replace("{rate}", str(behind.pk)) for key, value in data.items()}
+    ids = {"{rate}": str(behind.pk), "{region}": str(region("3501").pk)}
+    data = {key: ids.get(value, value) for key, value in data.items()}
     response = client_for(official).post(URL, data)
 
     assert response.status_code == 302
