@@ -114,14 +114,18 @@ class ProposalMarks:
             return None
         return Mark(indicator_id, region, self.pending.get((indicator_id, region.pk)))
 
-    def _status_table(self) -> list[tuple]:
+    @cached_property
+    def status_table(self) -> list[tuple]:
+        """(status row, mark) for the selected region's status table (marks only when a region is shown)."""
         region = self.overview.region
         return [
             (row, self.mark(row.indicator.pk, region, row.basis.status) if row.basis else None)
             for row in self.overview.status_rows
         ]
 
-    def _matrix(self) -> list[tuple]:
+    @cached_property
+    def matrix(self) -> list[tuple]:
+        """(matrix row, [(cell, mark), …]) for the region × indicator matrix."""
         indicators = self.overview.matrix_indicators
         return [
             (
@@ -133,16 +137,6 @@ class ProposalMarks:
             )
             for row in self.overview.matrix
         ]
-
-    @cached_property
-    def status_table(self) -> list[tuple]:
-        """(status row, mark) for the selected region's status table (marks only when a region is shown)."""
-        return self._status_table()
-
-    @cached_property
-    def matrix(self) -> list[tuple]:
-        """(matrix row, [(cell, mark), …]) for the region × indicator matrix."""
-        return self._matrix()
 
     def _marks(self) -> list[Mark]:
         marks = [mark for _, mark in self.status_table if mark]

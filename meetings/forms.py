@@ -327,7 +327,7 @@ class ProposalForm(forms.Form):
         queryset=Region.objects.all(),
         error_messages={"invalid_choice": "圏域が見つかりません。", "required": "圏域を指定してください。"},
     )
-    next = forms.CharField(required=False, max_length=2000)
+    # `next` (where to go back) is read by the view, which keeps it only when it is a page of this site.
 
     def __init__(self, *args, prefecture, **kwargs):
         super().__init__(*args, **kwargs)
