@@ -17,6 +17,7 @@ from core.fiscal import fiscal_year_of
 from dashboard import forms, progress
 from dashboard import home as home_page
 from dashboard.overview import UnknownRegion, dashboard_overview
+from dashboard.proposals import ProposalMarks
 from indicators import values
 from indicators.areas import portal_prefecture
 from regions.models import Region
@@ -76,11 +77,16 @@ def dashboard(request):
     if form.year_refused:
         messages.warning(request, f"年度の指定が読めないため、{overview.fiscal_year}年度を表示しています。")
     shown = form.shown(overview)
+    marks = ProposalMarks(user=request.user, overview=overview)
     return render(
         request,
         "dashboard/dashboard.html",
         {
             "overview": overview,
+            # The tables' marks, per user (dashboard.proposals: how they are cached).
+            "status_table": marks.status_table,
+            "matrix_table": marks.matrix,
+            "proposals": marks,
             "filter_form": shown,
             "export_query": shown.data.urlencode(),
             "status_help": values.STATUS_HELP,

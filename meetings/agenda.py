@@ -69,7 +69,10 @@ def attach_proposals(meeting: Meeting, proposal_ids: list[int]) -> list[AgendaIt
     """Put waiting proposals on `meeting`'s agenda (they must be of the meeting's region)."""
     if not proposal_ids:
         return []
-    waiting = list(AgendaItem.objects.waiting().filter(pk__in=proposal_ids).select_for_update())
+    # In id order, not the model's (which joins the meetings: PostgreSQL locks no outer join's rows)
+    waiting = list(
+        AgendaItem.objects.waiting().filter(pk__in=proposal_ids).order_by("pk").select_for_update()
+    )
     if len(waiting) != len(set(proposal_ids)):
         raise ValidationError("選んだ提案は既に他の会議の議題になったか、取り下げられました。")
     if meeting.region_id is None or any(item.region_id != meeting.region_id for item in waiting):

@@ -84,3 +84,37 @@ class CaseFilter(ListFilterSet):
     def __init__(self, data=None, *args, regions, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["region"].extra["choices"] = [(str(r.pk), r.full_name) for r in regions]
+
+
+OWN_REGIONS = "own"
+
+
+class ActionFilter(ListFilterSet):
+    """The open action items: 圏域 (health-centre staff start on their own) and 期限超過のみ."""
+
+    bar_col = "col-auto"
+
+    region = django_filters.ChoiceFilter(label="圏域", empty_label="すべての圏域", method="filter_region")
+    overdue = django_filters.BooleanFilter(
+        label="期限超過のみ", widget=forms.CheckboxInput, method="filter_overdue"
+    )
+
+    def __init__(self, data=None, *args, user, today, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.user, self.today = user, today
+        own = [(OWN_REGIONS, "担当圏域")] if roles.is_health_centre_staff(user) else []
+        self.filters["region"].extra["choices"] = [
+            *own,
+            (PREFECTURE_WIDE, "県全域"),
+            *Region.objects.order_by("display_order", "code").choices(),
+        ]
+
+    def filter_region(self, queryset, name, value):
+        if value == PREFECTURE_WIDE:
+            return queryset.filter(meeting__region__isnull=True)
+        if value == OWN_REGIONS:
+            return queryset.filter(meeting__region__in=roles.editable_region_ids(self.user) or [])
+        return queryset.filter(meeting__region_id=int(value))
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue(self.today) if value else queryset

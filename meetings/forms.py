@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
 from django.core.validators import MinValueValidator
@@ -19,8 +21,9 @@ from core.forms import (
     VersionField,
     inline_helper,
 )
-from core.listing import bounded_int
+from core.listing import bounded_int, id_param
 from indicators.models import Indicator
+from meetings import agenda as agenda_rules
 from meetings.models import (
     DISCHARGED_STATUSES,
     ORGANISER_DIVISION_CHOICES,
@@ -33,6 +36,7 @@ from meetings.models import (
     FollowUpStatus,
     Meeting,
     MeetingKind,
+    MeetingStatus,
     Support,
 )
 from meetings.services import (
@@ -44,7 +48,7 @@ from meetings.services import (
     ChildChange,
 )
 from meetings.validators import validate_no_identifiers
-from regions.models import HealthCentre, PrefectureDivision, Region
+from regions.models import HealthCentre, PrefectureDivision, Region, region_full_name
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH_INPUT = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -245,12 +249,90 @@ class ActionItemForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        status, completed_on = data.get("status"), data.get("completed_on")
-        if status == ActionStatus.DONE and not completed_on:
-            self.add_error("completed_on", "状況が「完了」のときは完了日を入力してください。")
-        if completed_on and status and status != ActionStatus.DONE:
-            self.add_error("completed_on", "完了日は状況が「完了」のときだけ入力してください。")
+        _check_completion(self, data)
         return data
+
+
+def _check_completion(form, data) -> None:
+    """完了 needs a 完了日, and only 完了 has one (the model's constraint, said beside the field)."""
+    status, completed_on = data.get("status"), data.get("completed_on")
+    if status == ActionStatus.DONE and not completed_on:
+        form.add_error("completed_on", "状況が「完了」のときは完了日を入力してください。")
+    if completed_on and status and status != ActionStatus.DONE:
+        form.add_error("completed_on", "完了日は状況が「完了」のときだけ入力してください。")
+
+
+class ActionUpdateForm(forms.ModelForm):
+    """An action item's own page: 状況, 完了日 and 期限 — closing an item carried over to later meetings
+    happens here. `version` is the meeting's (action items are versioned with their meeting)."""
+
+    version = VersionField()
+
+    class Meta:
+        model = ActionItem
+        fields = ["status", "completed_on", "due_date"]
+        widgets = {"due_date": DATE_INPUT, "completed_on": DATE_INPUT}
+        help_texts = {"completed_on": "状況を「完了」にするときに入力します。"}
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["version"] = meeting.version
+        self.helper = inline_helper(
+            layout=Layout(
+                Div(
+                    Field("status", wrapper_class="col-sm-4"),
+                    Field("completed_on", wrapper_class="col-sm-4"),
+                    Field("due_date", wrapper_class="col-sm-4"),
+                    css_class="row",
+                )
+            )
+        )
+
+    def clean(self):
+        data = super().clean()
+        _check_completion(self, data)
+        return data
+
+    @property
+    def loaded_version(self) -> int:
+        """Only after is_valid(). A page posted without a version is treated as loaded before any save."""
+        return self.cleaned_data.get("version") or 0
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class RowIdChoiceField(forms.ModelChoiceField):
+    """A row picked by id: anything that cannot be an id (text, a number past the table's ids, which
+    would overflow the query) is "not found", as a missing row is."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        row_id = id_param(value)
+        if row_id is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(row_id)
+
+
+class ProposalForm(forms.Form):
+    """「次の会議の議題にする」 as the dashboard posts it: the indicator, the region, and where to go back."""
+
+    indicator = RowIdChoiceField(
+        label="指標",
+        queryset=Indicator.objects.filter(is_active=True),
+        error_messages={"invalid_choice": "指標が見つかりません。", "required": "指標を指定してください。"},
+    )
+    region = RowIdChoiceField(
+        label="圏域",
+        queryset=Region.objects.all(),
+        error_messages={"invalid_choice": "圏域が見つかりません。", "required": "圏域を指定してください。"},
+    )
+    # `next` (where to go back) is read by the view, which keeps it only when it is a page of this site.
+
+    def __init__(self, *args, prefecture, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(prefecture=prefecture)
 
 
 class CaseReviewForm(forms.ModelForm):
@@ -390,7 +472,11 @@ def _changes(formset, fields) -> list[ChildChange]:
 
 class AgendaOffersForm(forms.Form):
     """What a new meeting is offered for its agenda: the proposals waiting on its region's list, and
-    the 「前回からの継続」 item listing the open action items of earlier meetings of the same kind."""
+    the 「前回からの継続」 item listing the open action items of earlier meetings of the same kind.
+
+    `region` and `kind` are the meeting's when the page knows them (a link's starting values, the
+    posted form, or the one region a health centre writes to): then only that region's proposals are
+    offered (and ticked) and the preview lists the very items the carry-over will hold."""
 
     proposals = forms.TypedMultipleChoiceField(
         label="提案されている議題", required=False, coerce=int, widget=forms.CheckboxSelectMultiple
@@ -399,35 +485,62 @@ class AgendaOffersForm(forms.Form):
         label="前回からの継続（未完了の対応事項）を議題に加える",
         required=False,
         initial=True,
-        help_text="同じ圏域・同じ種別のこれまでの会議で未完了の対応事項を一覧にした議題を加えます。",
+        help_text="同じ圏域・同じ種別のこれまでの会議（開催日まで）で未完了の対応事項を一覧にした議題を加えます。"
+        "対応事項を完了にするのは、それぞれの対応事項のページです。",
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, region: Region | None = None, kind: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        waiting = AgendaItem.objects.alive().waiting().restrict(user, "change").select_related("region")
-        self.waiting = list(waiting.order_by("region__display_order", "proposed_at", "pk"))
-        self.fields["proposals"].choices = [
-            (item.pk, f"{item.region.full_name}：{item.title}") for item in self.waiting
-        ]
-        self.fields["proposals"].initial = (
-            [item.pk for item in self.waiting] if len({item.region_id for item in self.waiting}) == 1 else []
+        self.region, self.kind = region, kind
+        waiting = (
+            AgendaItem.objects.alive()
+            .waiting()
+            .restrict(user, "change")  # staff: their regions' proposals only
+            .select_related("region", "indicator", "proposed_by")
         )
+        self.waiting = list(waiting.order_by("region__display_order", "proposed_at", "pk"))
+        # Posted: every proposal the user may attach is a valid choice, so that one of another region
+        # than the meeting's is refused with the reason (MeetingEditor) rather than "not a choice".
+        offered = self.waiting
+        if region is not None and not self.is_bound:
+            offered = [item for item in self.waiting if item.region_id == region.pk]
+        self.offered = offered
+        one_region = len({item.region_id for item in offered}) == 1
+        self.fields["proposals"].choices = [
+            (item.pk, item.title if one_region else f"{item.region.full_name}：{item.title}")
+            for item in offered
+        ]
+        self.fields["proposals"].initial = [item.pk for item in offered] if one_region else []
+
+    @property
+    def kind_label(self) -> str:
+        return dict(MeetingKind.choices).get(self.kind, "")
+
+    def carry_over_items(self):
+        """The open action items 「前回からの継続」 would list, when the meeting's region and kind are known."""
+        if self.region is None or not self.kind:
+            return None
+        return list(agenda_rules.open_actions_before(region=self.region, kind=self.kind, before=date.max))
 
     def carry_over_preview(self) -> list[tuple[str, str, int]]:
-        """(region, kind, open action items) of the regions the user writes to: what 「前回からの継続」 lists."""
+        """(region, kind, open action items) of the regions the user writes to, before the meeting's
+        region and kind are chosen: 「前回からの継続」 will list those of the chosen ones."""
         grouped = (
             ActionItem.objects.alive()
             .open()
             .restrict(self.user, "change")
             .filter(meeting__region__isnull=False)
             .order_by()
-            .values("meeting__region__name", "meeting__kind")
+            .values("meeting__region__display_order", "meeting__region__name", "meeting__kind")
             .annotate(n=Count("pk"))
-            .order_by("meeting__region__name", "meeting__kind")
+            .order_by("meeting__region__display_order", "meeting__kind")
         )
         kinds = dict(MeetingKind.choices)
-        return [(row["meeting__region__name"], kinds[row["meeting__kind"]], row["n"]) for row in grouped]
+        return [
+            (region_full_name(row["meeting__region__name"]), kinds[row["meeting__kind"]], row["n"])
+            for row in grouped
+        ]
 
     def clean(self):
         data = super().clean()
@@ -436,13 +549,32 @@ class AgendaOffersForm(forms.Form):
         return data
 
 
+def creation_initial(query, *, region_field) -> dict:
+    """The meeting page's starting values from a link (the proposals list's 「この圏域の会議を登録」):
+    `region`, `kind` and `status`, each kept only when it is one of the form's choices; anything else
+    in the query string is ignored."""
+    initial = {}
+    region_id = id_param(query.get("region"))
+    if region_id is not None:
+        region = region_field.queryset.filter(pk=region_id).first()
+        if region is not None:
+            initial["region"] = region
+    if query.get("kind") in MeetingKind.values:
+        initial["kind"] = query["kind"]
+    if query.get("status") in MeetingStatus.values:
+        initial["status"] = query["status"]
+    return initial
+
+
 class MeetingEditor:
     """The meeting page's forms together: meeting, participant counts, action items, cases."""
 
-    def __init__(self, *, user, meeting: Meeting | None = None, data=None):
+    def __init__(self, *, user, meeting: Meeting | None = None, data=None, query=None):
         meeting = meeting or Meeting()
         self.meeting = meeting
         self.form = MeetingForm(data, instance=meeting, user=user)
+        if meeting.pk is None and data is None and query:
+            self.form.initial.update(creation_initial(query, region_field=self.form.fields["region"]))
         self.participants = ParticipantsForm(data, meeting=meeting, prefix="p")
         self.agenda = AgendaItemFormSet(data, instance=meeting, prefix="agenda")
         self.actions = ActionItemFormSet(
@@ -450,7 +582,25 @@ class MeetingEditor:
         )
         self.cases = CaseReviewFormSet(data, instance=meeting, prefix="cases")
         # Offered only when a meeting is created: later, its agenda is edited row by row.
-        self.offers = None if meeting.pk else AgendaOffersForm(data, user=user, prefix="offer")
+        self.offers = None
+        if meeting.pk is None:
+            region, kind = self._region_and_kind(data)
+            self.offers = AgendaOffersForm(data, user=user, prefix="offer", region=region, kind=kind)
+
+    def _region_and_kind(self, data) -> tuple[Region | None, str | None]:
+        """The new meeting's region and kind as far as the page knows them (posted, or starting values;
+        a health centre writing to one region: that one)."""
+        field = self.form.fields["region"]
+        if data is not None:
+            region_id = id_param(data.get("region"))
+            region = field.queryset.filter(pk=region_id).first() if region_id else None
+            kind = data.get("kind")
+        else:
+            region, kind = self.form.initial.get("region"), self.form.initial.get("kind")
+            if region is None and not field.empty_label:
+                regions = list(field.queryset[:2])
+                region = regions[0] if len(regions) == 1 else None
+        return region, kind if kind in MeetingKind.values else None
 
     def is_valid(self) -> bool:
         valid = all(

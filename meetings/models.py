@@ -296,6 +296,11 @@ class AgendaItemQuerySet(AuditedQuerySet, roles.RegionScopedQuerySet):
     def on_meetings(self):
         return self.filter(meeting__isnull=False, meeting__deleted_at__isnull=True)
 
+    def pending(self):
+        """Proposed and not yet discussed: waiting for a meeting, or on the agenda of a meeting still 予定
+        (what 「次の会議の議題にする」 does not add again)."""
+        return self.alive().filter(Q(meeting__isnull=True) | Q(meeting__status=MeetingStatus.PLANNED))
+
     def about_indicators(self):
         return self.filter(indicator__isnull=False)
 

@@ -12,7 +12,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts import roles
@@ -34,7 +34,6 @@ from meetings.models import (
     CaseReview,
     Meeting,
     MeetingKind,
-    MeetingStatus,
     Participation,
     Support,
     choice_labels,
@@ -233,6 +232,21 @@ def followup_conflict_rows(
                 key, f"事例 {case.case_number}：追跡調査（{months}か月）{followup_labels[name]}"
             )
             proposed[key] = _value(item, name) if data is not None else None
+    return build_conflict_rows(
+        changed=changed_since(meeting, loaded_version), current=current, proposed=proposed, labels=labels
+    )
+
+
+def action_conflict_rows(
+    *, action: ActionItem, meeting: Meeting, loaded_version: int, fields: dict
+) -> list[ConflictRow]:
+    """The action page's counterpart of `conflict_rows`: the editor's input is this item's status, due
+    date and completion date; everything else is proposed as stored."""
+    current, labels = meeting_state(meeting)
+    proposed = dict(current)
+    draft = ActionItem(pk=action.pk, description=action.description, **fields)
+    for name in fields:
+        proposed[f"action.{action.pk}.{name}"] = _value(draft, name)
     return build_conflict_rows(
         changed=changed_since(meeting, loaded_version), current=current, proposed=proposed, labels=labels
     )
@@ -568,10 +582,10 @@ def agenda_propose(*, by, indicator, region: Region, today: date) -> Proposal:
             f"（現在の状況：{standing.status_label}）。"
         )
     pending = (
-        AgendaItem.objects.alive()
+        AgendaItem.objects.pending()
         .filter(indicator=indicator, region=region)
-        .filter(Q(meeting__isnull=True) | Q(meeting__status=MeetingStatus.PLANNED))
         .select_related("meeting")
+        .order_by("pk")
         .first()
     )
     if pending is not None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import agenda_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -16,4 +16,10 @@ urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("success/", views.success_list, name="success_list"),
+    # The PDCA loop: proposals from the dashboard, action items on their own
+    path("proposals/", agenda_views.proposal_list, name="proposals"),
+    path("proposals/new/", agenda_views.proposal_create, name="proposal_create"),
+    path("proposals/<int:pk>/withdraw/", agenda_views.proposal_withdraw, name="proposal_withdraw"),
+    path("actions/", agenda_views.action_list, name="action_list"),
+    path("actions/<int:pk>/", agenda_views.action_detail, name="action_detail"),
 ]

@@ -188,7 +188,8 @@ def _report_validation(editor, exc: ValidationError):
 
 @roles.writer_required
 def meeting_create(request):
-    editor = MeetingEditor(user=request.user, data=request.POST or None)
+    # A link may give the region, kind and status to start from (the proposals list's 「この圏域の会議を登録」).
+    editor = MeetingEditor(user=request.user, data=request.POST or None, query=request.GET)
     if request.method == "POST" and editor.is_valid():
         try:
             meeting = services.meeting_create(by=request.user, **editor.service_kwargs())

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indicators.models import Indicator, Observation, Target
-from tests.meetings.factories import ActionItemFactory, CaseFollowUpFactory
+from tests.meetings.factories import ActionItemFactory, AgendaItemFactory, CaseFollowUpFactory
 from tests.otp import mark_otp_checked, mark_otp_verified
 from tests.training.factories import PeerSupportProgrammeFactory, TrainingSessionFactory
 
@@ -46,6 +46,8 @@ COMMON_PARAMS = [
     "username",
     "sort",
     "format",
+    "overdue",
+    "next",
 ]
 ODD_VALUES = [
     "",
@@ -117,6 +119,10 @@ def records(reference_data):
     return {
         "meetings": action.meeting.pk,
         "meetings:case_detail": followup.case.pk,
+        "meetings:action_detail": action.pk,
+        "meetings:proposal_withdraw": AgendaItemFactory(
+            meeting=None, region=action.meeting.region, origin="proposed"
+        ).pk,
         "training": TrainingSessionFactory().pk,
         "indicators:observation_edit": Observation.objects.first().pk,
         "indicators:target_edit": Target.objects.first().pk,

@@ -26,16 +26,22 @@ from django.utils import timezone
 
 from accounts.roles import is_prefecture
 from indicators.importing import RawRow
-from indicators.models import Observation, Plan, Target
+from indicators.models import Indicator, Observation, Plan, Target
 from indicators.services import imports as import_services
-from meetings.models import Meeting
+from meetings.models import ActionItem, Meeting
 from regions.models import Prefecture
 from sheets import pdf as sheet_pdf
 from sheets import publication as sheet_publication
 from sheets.models import Edition
 from tests.factories import Role, make_user, region
 from tests.indicators.helpers import csv_file
-from tests.meetings.factories import CaseReviewFactory, MeetingFactory, meeting_form_data
+from tests.meetings.factories import (
+    ActionItemFactory,
+    AgendaItemFactory,
+    CaseReviewFactory,
+    MeetingFactory,
+    meeting_form_data,
+)
 from tests.otp import mark_otp_checked, mark_otp_verified
 from tests.training.factories import PeerSupportProgrammeFactory, TrainingSessionFactory
 from tests.training.helpers import peer_post_data, session_post_data
@@ -108,6 +114,21 @@ def _followups(ds):
         "f3-note": "GHで生活",
         "f6-status": "",
         "f12-status": "",
+    }
+
+
+def _proposal(ds):
+    return {"indicator": ds["rate_6m"], "region": region("3501").pk, "next": "/indicators/?region=3501"}
+
+
+def _action_update(ds):
+    # an action item is versioned with its meeting: the page posts the meeting's version it was loaded with
+    action = ActionItem.objects.select_related("meeting").get(pk=ds["action_own"])
+    return {
+        "version": action.meeting.version,
+        "status": "in_progress",
+        "completed_on": "",
+        "due_date": "2023-03-31",
     }
 
 
@@ -295,6 +316,64 @@ ROWS = [
         label="own follow-ups",
     ),
     Row("meetings:success_list", "GET", "/meetings/success/", SIGNED_IN),
+    # --- the PDCA loop: proposals from the dashboard, action items on their own
+    Row("meetings:proposals", "GET", "/meetings/proposals/", SIGNED_IN),
+    Row("meetings:proposal_create", "GET", "/meetings/proposals/new/", (302, 405, 405, 405, 405)),
+    Row(
+        "meetings:proposal_create",
+        "POST",
+        "/meetings/proposals/new/",
+        (302, 302, 302, 403, 403),
+        data=_proposal,
+        label="/meetings/proposals/new/ (region 3501)",
+    ),
+    Row(
+        "meetings:proposal_withdraw",
+        "GET",
+        "/meetings/proposals/{proposal_own}/withdraw/",
+        (302, 405, 405, 405, 405),
+    ),
+    Row(
+        "meetings:proposal_withdraw",
+        "POST",
+        "/meetings/proposals/{proposal_own}/withdraw/",
+        (302, 302, 302, 403, 403),
+        data=_empty,
+        label="own",
+    ),
+    Row(
+        "meetings:proposal_withdraw",
+        "POST",
+        "/meetings/proposals/{agenda_item_own}/withdraw/",
+        (302, 404, 404, 404, 403),
+        data=_empty,
+        label="an item on a meeting (not waiting)",
+    ),
+    Row("meetings:action_list", "GET", "/meetings/actions/", SIGNED_IN),
+    Row("meetings:action_detail", "GET", "/meetings/actions/{action_own}/", SIGNED_IN, label="own"),
+    Row(
+        "meetings:action_detail",
+        "GET",
+        "/meetings/actions/{action_deleted}/",
+        (302, 200, 404, 404, 404),
+        label="of a deleted meeting",
+    ),
+    Row(
+        "meetings:action_detail",
+        "POST",
+        "/meetings/actions/{action_own}/",
+        (302, 302, 302, 403, 403),
+        data=_action_update,
+        label="own",
+    ),
+    Row(
+        "meetings:action_detail",
+        "POST",
+        "/meetings/actions/{action_deleted}/",
+        (302, 404, 404, 404, 403),
+        data=_action_update,
+        label="of a deleted meeting",
+    ),
     # --- training
     Row("training:index", "GET", "/training/", SIGNED_IN),
     Row("training:session_export_csv", "GET", "/training/export.csv", SIGNED_IN),
@@ -587,6 +666,11 @@ def dataset(django_db_setup, django_db_blocker, tmp_path_factory):
             rows=[RawRow(line=2, indicator="discharge_rate_6m", area="350001", period="R2年度", value="70")],
         )
         sheet_publication.edition_publish(by=users["official"], edition=Edition.objects.get(fiscal_year=2022))
+        rate_6m = Indicator.objects.get(code="discharge_rate_6m")
+        action_own = ActionItemFactory(meeting=case_own.meeting)
+        action_deleted = ActionItemFactory(meeting=deleted)
+        proposal_own = AgendaItemFactory(meeting=None, region=own, origin="proposed", indicator=rate_6m)
+        agenda_item_own = AgendaItemFactory(meeting=case_own.meeting, indicator=rate_6m)
         peer_own = PeerSupportProgrammeFactory(region=own, fiscal_year=2022)
         PeerSupportProgrammeFactory(region=other, fiscal_year=2022)
         ids = {
@@ -604,6 +688,10 @@ def dataset(django_db_setup, django_db_blocker, tmp_path_factory):
             "session_pref": TrainingSessionFactory(region=None).pk,
             "session_deleted": TrainingSessionFactory(region=own, is_deleted=True).pk,
             "peer_own_version": peer_own.version,
+            "action_own": action_own.pk,
+            "action_deleted": action_deleted.pk,
+            "proposal_own": proposal_own.pk,
+            "agenda_item_own": agenda_item_own.pk,
             "observation": Observation.objects.get(
                 indicator__code="discharge_rate_3m", period_key="fy:2017"
             ).pk,

@@ -7,8 +7,9 @@ from datetime import date
 
 import factory
 
-from core.fiscal import fiscal_year_of
+from core.fiscal import fiscal_year_of, fiscal_year_range
 from core.search import search_text
+from indicators.models import Indicator, Observation, area_key_for
 from meetings.models import (
     ActionItem,
     ActionStatus,
@@ -264,3 +265,19 @@ ACTION_ROW = {
     "status": ActionStatus.NOT_STARTED,
     "completed_on": "",
 }
+
+
+def region_value(code: str, region: Region, value, *, fiscal_year: int = 2024) -> Observation:
+    """A region's value of indicator `code` for one 年度 (written directly, as the import stores it), e.g.
+    岩国's 3-month discharge rate at 40.0 — behind the prefecture's 56.0% target, which applies to regions."""
+    return Observation.objects.create(
+        indicator=Indicator.objects.get(code=code),
+        prefecture=region.prefecture,
+        region=region,
+        area_key=area_key_for(prefecture=region.prefecture, region=region),
+        period_kind="fiscal_year",
+        fiscal_year=fiscal_year,
+        period_end=fiscal_year_range(fiscal_year)[1],
+        period_key=f"fy:{fiscal_year}",
+        value=value,
+    )

@@ -22,7 +22,7 @@ def test_staff_log_a_meeting_and_another_region_is_refused(
     page.get_by_label("開始時刻").fill("14:00")
     page.get_by_label("終了時刻").fill("16:00")
     page.get_by_label("場所", exact=True).fill("岩国健康福祉センター 会議室")
-    page.get_by_label("議題").fill("長期入院者の退院支援について")
+    page.locator("input[name='agenda-0-title']").fill("長期入院者の退院支援について")
     page.get_by_label("精神科病院：精神保健福祉士").fill("2")
     page.get_by_label("当事者・ピアサポーター").fill("1")
     page.get_by_label("保健所", exact=True).fill("3")
