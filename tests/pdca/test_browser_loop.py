@@ -60,8 +60,8 @@ def test_behind_target_to_agenda_to_actions_to_the_next_value(
     page.get_by_label("種別").select_option(label="圏域連絡調整会議")
     page.get_by_label("会議名").fill("岩国圏域連絡調整会議（PDCA）")
     page.get_by_label("開催日").fill(held_on.isoformat())
-    page.get_by_label("状況").select_option(label="予定")
-    offered = page.get_by_label(re.compile("岩国圏域：.*退院率"))
+    page.locator("select[name='status']").select_option(label="予定")
+    offered = page.get_by_label(re.compile("退院率が目標に届いていない"))
     assert offered.is_checked()
     page.get_by_role("button", name="保存").click()
     page.wait_for_url(re.compile(r"/meetings/\d+/$"))
@@ -69,11 +69,11 @@ def test_behind_target_to_agenda_to_actions_to_the_next_value(
     item = meeting.agenda_items.get()
     assert item.pk == proposal.pk and not item.is_frozen
     agenda = page.get_by_test_id("agenda")
-    assert "遅れ" in agenda.inner_text() and "48.6%" in agenda.inner_text()
+    assert "遅れ" in agenda.inner_text() and "48.6％" in agenda.inner_text()
 
     # 3. They hold it and record two actions against the agenda item.
     page.get_by_role("link", name="編集").click()
-    page.get_by_label("状況").select_option(label="開催済")
+    page.locator("select[name='status']").select_option(label="開催済")
     for index, (description, responsible) in enumerate(
         [
             ("精神科病院を訪問して退院支援の流れを確認する", "岩国健康福祉センター"),
@@ -112,7 +112,7 @@ def test_behind_target_to_agenda_to_actions_to_the_next_value(
     page.get_by_label("地域").select_option(label="岩国圏域")
     after = today.replace(day=1) - timedelta(days=1)  # the last month that has ended
     page.get_by_label("期間・時点").fill(f"{after.year}-{after.month:02d}")
-    page.get_by_label("値", exact=True).fill("53.0")
+    page.locator("input[name='value']").fill("53.0")
     page.get_by_role("button", name="保存する").click()
     page.wait_for_load_state()
     assert rate.observations.filter(region=iwakuni, value=Decimal("53.0")).exists()
@@ -120,9 +120,9 @@ def test_behind_target_to_agenda_to_actions_to_the_next_value(
     # 6. The PDCA page shows the chain and the change; the meeting still shows what was seen then.
     page.goto(f"{live_server.url}/pdca/regions/3501/")
     chain = page.get_by_test_id("chain").filter(has_text=RATE)
-    assert "48.6%" in chain.get_by_test_id("first").inner_text()
+    assert "48.6％" in chain.get_by_test_id("first").inner_text()
     assert "遅れ" in chain.get_by_test_id("first").inner_text()
-    assert "53.0%" in chain.get_by_test_id("current").inner_text()
+    assert "53.0％" in chain.get_by_test_id("current").inner_text()
     assert "目標に近い" in chain.get_by_test_id("current").inner_text()
     assert chain.get_by_test_id("change").inner_text() == "48.6％ → 53.0％（4.4ポイント改善）"
     discussion = chain.get_by_test_id("discussion")
@@ -136,4 +136,4 @@ def test_behind_target_to_agenda_to_actions_to_the_next_value(
 
     page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
     frozen = page.get_by_test_id("agenda-standing").inner_text()
-    assert "48.6%" in frozen and "53.0" not in frozen
+    assert "48.6％" in frozen and "53.0" not in frozen
