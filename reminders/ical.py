@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from accounts import roles
+from core.fiscal import wareki_date
 from meetings.followups import FollowUpDue, follow_ups_due
 from meetings.models import ActionItem, Meeting, MeetingStatus
 from regions.models import Region
@@ -91,8 +92,8 @@ def new_calendar(name: str | None = None) -> icalendar.Calendar:
         calendar.add("x-wr-calname", name)
         calendar.add("x-wr-timezone", TZID)
         calendar.add("x-wr-caldesc", "会議の予定、対応事項の期限、追跡調査の時期（事例の詳細は含みません）")
-        calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-        calendar.add("x-published-ttl", REFRESH)
+        calendar.add("refresh-interval", icalendar.vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
     timezone = icalendar.Timezone.from_tzid(TZID)
     timezone.pop("COMMENT", None)
     calendar.add_component(timezone)
@@ -182,7 +183,7 @@ def action_event(action: ActionItem, *, url_for: UrlFor) -> icalendar.Event:
         _description(
             f"担当機関：{action.responsible}",
             f"状況：{action.get_status_display()}",
-            f"会議：{meeting.title}（{meeting.date:%Y-%m-%d}）",
+            f"会議：{meeting.title}（{wareki_date(meeting.date)}）",
             link,
         ),
     )
