@@ -39,8 +39,13 @@ class MeetingKind(models.TextChoices):
 
 
 class MeetingStatus(models.TextChoices):
+    """予定 (planned), 開催済 (held), or 中止: a planned meeting called off — never counted as held, never
+    "the next planned meeting", its agenda not frozen; it stays on the list (and in calendars, as
+    cancelled) so that people see it will not take place."""
+
     PLANNED = "planned", "予定"
     HELD = "held", "開催済"
+    CANCELLED = "cancelled", "中止"
 
 
 # The kinds where the voice of 当事者・ピアサポーター and 家族 is expected (にも包括: the 圏域 meeting and the
@@ -162,7 +167,11 @@ class Meeting(RegionLabelMixin, TrackedRecord):
     minutes = models.TextField("議事要旨", blank=True, validators=NO_IDENTIFIERS)
     decisions = models.TextField("決定事項", blank=True, validators=NO_IDENTIFIERS)
     status = models.CharField(
-        "状況", max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.HELD
+        "状況",
+        max_length=10,
+        choices=MeetingStatus.choices,
+        default=MeetingStatus.HELD,
+        help_text="中止：予定していた会議を取りやめたとき（開催回数には数えません）。",
     )
     fiscal_year = models.PositiveSmallIntegerField("年度", editable=False)
     created_by = models.ForeignKey(
@@ -233,6 +242,10 @@ class Meeting(RegionLabelMixin, TrackedRecord):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
 
     @property
     def peer_expected(self) -> bool:

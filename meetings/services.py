@@ -34,6 +34,7 @@ from meetings.models import (
     CaseReview,
     Meeting,
     MeetingKind,
+    MeetingStatus,
     Participation,
     Support,
     choice_labels,
@@ -388,7 +389,17 @@ def _refresh_search_text(meeting: Meeting) -> None:
         meeting.save(update_fields=["search_text"])
 
 
+def _check_cancelled(meeting: Meeting) -> None:
+    """A 中止 meeting did not take place: no case was reviewed there (cases are counted as reviewed
+    whatever the meeting's status, so one on a called-off meeting would be counted wrongly)."""
+    if meeting.status == MeetingStatus.CANCELLED and meeting.cases.exists():
+        raise ValidationError(
+            "事例が登録された会議は「中止」にできません（中止にするなら、先に事例を削除してください）。"
+        )
+
+
 def _after_children_saved(meeting: Meeting) -> None:
+    _check_cancelled(meeting)
     _refresh_search_text(meeting)
     agenda_rules.sync_snapshots(meeting)
 

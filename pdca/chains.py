@@ -169,6 +169,7 @@ def region_page(region: Region, *, today: date) -> RegionPage:
     items = list(
         AgendaItem.objects.alive()
         .filter(region=region, indicator_id__in=by_id)
+        .exclude(meeting__status=MeetingStatus.CANCELLED)  # a called-off meeting discussed nothing
         .select_related("meeting")
         .order_by(F("meeting__date").asc(nulls_last=True), "meeting_id", "position", "pk")
     )

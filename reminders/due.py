@@ -73,8 +73,10 @@ def case_scope(user):
     return cases if _staff_regions(user) else cases.none()
 
 
-def meeting_scope(user):
-    meetings = Meeting.objects.alive()
+def meeting_scope(user, *, with_deleted: bool = False):
+    """The meetings that are this user's (the calendar feed asks `with_deleted`: a deleted meeting is
+    sent as cancelled so that subscribed calendars drop it)."""
+    meetings = Meeting.objects.all() if with_deleted else Meeting.objects.alive()
     if roles.is_prefecture(user):
         return meetings.filter(created_by=user)
     regions = _staff_regions(user)

@@ -183,6 +183,7 @@ def _add_meetings(sheet: RegionSheet, *, last_day: date) -> None:
         Meeting.objects.alive()
         .for_region(region)
         .in_fiscal_year(fiscal_year)
+        .exclude(status=MeetingStatus.CANCELLED)  # called off: not a meeting of the year's record
         .with_summary()
         .order_by("date", "pk")
     )

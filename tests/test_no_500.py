@@ -18,11 +18,13 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indicators.models import Indicator, Observation, Target
-from tests.meetings.factories import ActionItemFactory, AgendaItemFactory, CaseFollowUpFactory
+from reminders import feeds as reminder_feeds
+from tests.meetings.factories import ActionItemFactory, AgendaItemFactory, CaseFollowUpFactory, MeetingFactory
 from tests.otp import mark_otp_checked, mark_otp_verified
 from tests.training.factories import PeerSupportProgrammeFactory, TrainingSessionFactory
 
@@ -109,13 +111,15 @@ SLOW = {"sheets:pdf", "sheets:region_pdf", "sheets:published_pdf"}
 
 
 @pytest.fixture
-def records(reference_data):
+def records(reference_data, official):
     """One of each record a URL names (and the R4 sheet's indicators, values, targets and edition,
     loaded as `make run` does), so detail, edit and dashboard pages render with data rather than 404."""
     call_command("load_sheet", stdout=io.StringIO())
     action = ActionItemFactory(due_date=date(2022, 12, 1))
     followup = CaseFollowUpFactory(case__meeting__region=action.meeting.region)
     PeerSupportProgrammeFactory()
+    feed = reminder_feeds.feed_issue(by=official)  # the feed of a user with meetings to show
+    MeetingFactory(created_by=official, date=timezone.localdate())
     return {
         "meetings": action.meeting.pk,
         "meetings:case_detail": followup.case.pk,
@@ -127,6 +131,10 @@ def records(reference_data):
         "indicators:observation_edit": Observation.objects.first().pk,
         "indicators:target_edit": Target.objects.first().pk,
         "indicator_code": Indicator.objects.first().code,
+        "reminders:meeting_ics": action.meeting.pk,
+        "reminders:calendar_revoke": feed.feed.pk,
+        "reminders:calendar_reissue": feed.feed.pk,
+        "feed_token": feed.token,
     }
 
 
@@ -140,6 +148,7 @@ def _kwargs(name: str, converters, records) -> dict:
         "fmt": "csv",
         "key": "status",
         "part": "part3",
+        "token": records["feed_token"],
     }
     return {c: samples[c] for c in converters}
 

@@ -30,6 +30,7 @@ from indicators.models import Indicator, Observation, Plan, Target
 from indicators.services import imports as import_services
 from meetings.models import ActionItem, Meeting
 from regions.models import Prefecture
+from reminders import feeds as reminder_feeds
 from sheets import pdf as sheet_pdf
 from sheets import publication as sheet_publication
 from sheets.models import Edition
@@ -569,6 +570,59 @@ ROWS = [
         label="unknown part",
     ),
     Row("sheets:edit_part", "POST", "/sheets/2022/edit/part6/", (302, 400, 403, 403, 403), data=_empty),
+    # --- reminders: calendar feeds (each user's own; the feed's token is its credential, no sign-in)
+    Row("reminders:calendar", "GET", "/reminders/calendar/", SIGNED_IN),
+    Row("reminders:calendar_issue", "GET", "/reminders/calendar/issue/", (302, 405, 405, 405, 405)),
+    Row(
+        "reminders:calendar_issue",
+        "POST",
+        "/reminders/calendar/issue/",
+        (302, 302, 302, 302, 302),
+        data=_empty,
+    ),
+    Row(
+        "reminders:calendar_revoke",
+        "POST",
+        "/reminders/calendar/{feed_own}/revoke/",
+        (302, 404, 302, 404, 404),  # iwakuni_staff's feed: another user's is not found
+        data=_empty,
+    ),
+    Row(
+        "reminders:calendar_reissue",
+        "POST",
+        "/reminders/calendar/{feed_own}/reissue/",
+        (302, 404, 302, 404, 404),
+        data=_empty,
+    ),
+    Row(
+        "reminders:feed",
+        "GET",
+        "/reminders/calendar/not-a-token.ics",
+        (404, 404, 404, 404, 404),
+        label="bogus",
+    ),
+    Row(
+        "reminders:feed",
+        "GET",
+        "/reminders/calendar/{feed_token}.ics",
+        (200, 200, 200, 200, 200),
+        label="token",
+    ),
+    Row("reminders:meeting_ics", "GET", "/reminders/meetings/{meeting_own}.ics", SIGNED_IN),
+    Row(
+        "reminders:meeting_ics",
+        "GET",
+        "/reminders/meetings/{meeting_deleted}.ics",
+        (302, 200, 404, 404, 404),
+        label="deleted meeting",
+    ),
+    Row(
+        "reminders:meeting_ics",
+        "GET",
+        "/reminders/meetings/999999.ics",
+        (302, 404, 404, 404, 404),
+        label="none",
+    ),
 ]
 
 
@@ -672,6 +726,7 @@ def dataset(django_db_setup, django_db_blocker, tmp_path_factory):
         proposal_own = AgendaItemFactory(meeting=None, region=own, origin="proposed", indicator=rate_6m)
         agenda_item_own = AgendaItemFactory(meeting=case_own.meeting, indicator=rate_6m)
         peer_own = PeerSupportProgrammeFactory(region=own, fiscal_year=2022)
+        feed = reminder_feeds.feed_issue(by=users["iwakuni_staff"])
         PeerSupportProgrammeFactory(region=other, fiscal_year=2022)
         ids = {
             "meeting_own": case_own.meeting_id,
@@ -699,6 +754,8 @@ def dataset(django_db_setup, django_db_blocker, tmp_path_factory):
             "batch": batch.pk,
             "rate_6m": Observation.objects.filter(indicator__code="discharge_rate_6m").first().indicator_id,
             "plan": Plan.objects.first().pk,
+            "feed_own": feed.feed.pk,
+            "feed_token": feed.token,
         }
         yield {"users": users, "ids": ids}
         transaction.set_rollback(True)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from reminders import calendar_views
+
+app_name = "reminders"
+
+urlpatterns = [
+    path("calendar/", calendar_views.calendar_page, name="calendar"),
+    path("calendar/issue/", calendar_views.calendar_issue, name="calendar_issue"),
+    path("calendar/<int:pk>/revoke/", calendar_views.calendar_revoke, name="calendar_revoke"),
+    path("calendar/<int:pk>/reissue/", calendar_views.calendar_reissue, name="calendar_reissue"),
+    path("calendar/<str:token>.ics", calendar_views.feed, name="feed"),
+    path("meetings/<int:pk>.ics", calendar_views.meeting_ics, name="meeting_ics"),
+]
