@@ -13,6 +13,9 @@ OTP_EXEMPT_VIEWS = frozenset(
         "accounts:otp_setup",
         "accounts:otp_verify",
         "healthz",
+        # A calendar feed is read by the token in its URL, not the session: a browser half-way through
+        # an official's sign-in (second factor not yet given) still gets the feed its token names.
+        "reminders:feed",
     }
 )
 
