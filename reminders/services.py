@@ -7,7 +7,8 @@ while a mail server answers).
 The digest (`digest_send`, run for everyone by `manage.py send_reminders`) claims each item it will
 mail by inserting a `SentReminder` row for (user, day, kind, item) before sending. The unique
 constraint makes the claim the lock: a second run, or a second machine at the same moment, finds the
-row and mails nothing twice. After sending the rows are marked sent; when sending fails they are
+row and mails nothing twice (and a lock on the user's settings row while claiming keeps one user's
+items in one run's mail). After sending the rows are marked sent; when sending fails they are
 marked failed with the error and logged, and the next run (the same day) claims them again.
 """
 
@@ -245,31 +246,37 @@ def unsent(*, user, day: date, keys: list[tuple[str, str]]) -> set[tuple[str, st
 
 def claim(*, user, day: date, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """Claim the items of `keys` nobody has recorded for (user, day): {key: SentReminder id} of the
-    rows this call inserted, or took back from a failed send. Each claim commits on its own, so
-    another process sees it at once; an item another process holds is skipped."""
-    existing = {
-        (kind, key): (pk, status)
-        for pk, kind, key, status in SentReminder.objects.filter(
-            user=user, day=day, kind__in={k for k, _ in keys}
-        ).values_list("pk", "kind", "object_key", "status")
-    }
-    claimed = {}
-    for kind, key in keys:
-        found = existing.get((kind, key))
-        if found is None:
-            try:
-                with transaction.atomic():
-                    row = SentReminder.objects.create(user=user, day=day, kind=kind, object_key=key)
-            except IntegrityError:
-                continue  # another run claimed it a moment ago
-            claimed[(kind, key)] = row.pk
-        elif found[1] == Status.FAILED:
-            # Taken back only if still failed: of two runs retrying it, one changes the row.
-            taken = SentReminder.objects.filter(pk=found[0], status=Status.FAILED).update(
-                status=Status.SENDING, attempts=F("attempts") + 1, error=""
-            )
-            if taken:
-                claimed[(kind, key)] = found[0]
+    rows this call inserted, or took back from a failed send; the claims are committed on return.
+
+    One user's claims are made under a lock on their settings row, so two runs at once never split a
+    user's items between them (two mails); the unique constraint stays the guarantee that no item is
+    claimed twice, whatever else claims."""
+    with transaction.atomic():
+        # Waits for another run claiming for this user; then its claims are committed and seen below.
+        ReminderSettings.objects.select_for_update().filter(user=user).values_list("pk").first()
+        existing = {
+            (kind, key): (pk, status)
+            for pk, kind, key, status in SentReminder.objects.filter(
+                user=user, day=day, kind__in={k for k, _ in keys}
+            ).values_list("pk", "kind", "object_key", "status")
+        }
+        claimed = {}
+        for kind, key in keys:
+            found = existing.get((kind, key))
+            if found is None:
+                try:
+                    with transaction.atomic():
+                        row = SentReminder.objects.create(user=user, day=day, kind=kind, object_key=key)
+                except IntegrityError:
+                    continue  # claimed by another run meanwhile
+                claimed[(kind, key)] = row.pk
+            elif found[1] == Status.FAILED:
+                # Taken back only if still failed: of two runs retrying it, one changes the row.
+                taken = SentReminder.objects.filter(pk=found[0], status=Status.FAILED).update(
+                    status=Status.SENDING, attempts=F("attempts") + 1, error=""
+                )
+                if taken:
+                    claimed[(kind, key)] = found[0]
     return claimed
 
 
