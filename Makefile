@@ -49,7 +49,9 @@ setup: system-deps $(VENV)/.installed
 setup-test: system-deps-test $(VENV)/.installed
 	mkdir -p var/static
 
-# Written only when missing: a second `make run` keeps its SECRET_KEY (and so the sessions).
+# Written when missing: a second `make run` keeps its SECRET_KEY (and so the sessions). Run every time,
+# so a file written before a setting was added (EMAIL_BACKEND: mail on the console) gets it appended.
+.PHONY: $(LOCAL_ENV)
 $(LOCAL_ENV):
 	PYTHON=$(PYTHON) scripts/local-env.sh $@
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reminders import calendar_views
+from reminders import calendar_views, settings_views
 
 app_name = "reminders"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("calendar/<int:pk>/reissue/", calendar_views.calendar_reissue, name="calendar_reissue"),
     path("calendar/<str:token>.ics", calendar_views.feed, name="feed"),
     path("meetings/<int:pk>.ics", calendar_views.meeting_ics, name="meeting_ics"),
+    path("settings/", settings_views.settings_page, name="settings"),
+    path("settings/confirmation/", settings_views.confirmation_resend, name="confirmation_resend"),
+    path("confirm/<str:token>/", settings_views.confirm, name="confirm"),
 ]

@@ -15,9 +15,9 @@ from tests.test_production import collectstatic_step, dockerfile, runtime_env
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_compose_file_parses_and_names_web_and_db():
+def test_compose_file_parses_and_names_its_services():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
-    assert set(compose["services"]) == {"web", "db"}
+    assert set(compose["services"]) == {"web", "db", "reminders"}  # reminders: tests/reminders
     db = compose["services"]["db"]
     assert int(db["image"].split(":")[1]) >= 15
     assert any(v.startswith("pgdata:") for v in db["volumes"])

@@ -148,7 +148,7 @@ def _kwargs(name: str, converters, records) -> dict:
         "fmt": "csv",
         "key": "status",
         "part": "part3",
-        "token": records["feed_token"],
+        "token": records["feed_token"],  # also a confirmation link's (reminders:confirm): unknown there
     }
     return {c: samples[c] for c in converters}
 

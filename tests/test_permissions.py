@@ -172,6 +172,10 @@ def _empty(ds):
     return {}
 
 
+def _reminder_settings(ds):
+    return {"digest_enabled": "on", "email": "someone@example.jp", "lead_days": "7"}
+
+
 ROWS = [
     # --- home, health check, regions
     Row("home", "GET", "/", SIGNED_IN),
@@ -545,6 +549,29 @@ ROWS = [
     Row("pdca:region", "GET", "/pdca/regions/3501/", SIGNED_IN),
     Row("pdca:region", "GET", "/pdca/regions/3508/", SIGNED_IN, label="other region"),
     Row("pdca:region", "GET", "/pdca/regions/9999/", (302, 404, 404, 404, 404), label="unknown region"),
+    # --- reminders: everyone signed in sets their own mail settings and confirms their own address
+    Row("reminders:settings", "GET", "/reminders/settings/", SIGNED_IN),
+    Row(
+        "reminders:settings",
+        "POST",
+        "/reminders/settings/",
+        (302, 302, 302, 302, 302),
+        data=_reminder_settings,
+    ),
+    Row(
+        "reminders:confirmation_resend", "GET", "/reminders/settings/confirmation/", (302, 405, 405, 405, 405)
+    ),
+    Row(
+        "reminders:confirmation_resend",
+        "POST",
+        "/reminders/settings/confirmation/",
+        (302, 302, 302, 302, 302),  # nothing pending: told so, nothing sent
+        data=_empty,
+    ),
+    Row("reminders:confirm", "GET", "/reminders/confirm/not-a-token/", (302, 404, 404, 404, 404)),
+    Row(
+        "reminders:confirm", "POST", "/reminders/confirm/not-a-token/", (302, 404, 404, 404, 404), data=_empty
+    ),
     # --- sheets: everyone signed in reads and downloads; officials edit and publish
     Row("sheets:index", "GET", "/sheets/", SIGNED_IN),
     Row("sheets:detail", "GET", "/sheets/2022/", SIGNED_IN),

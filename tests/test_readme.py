@@ -157,3 +157,36 @@ def test_without_the_local_file_production_stays_strict(tmp_path):
     result = sh(f"{sys.executable} manage.py check", ROOT, PORTAL_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "SECRET_KEY が設定されていません" in result.stderr
+
+
+def test_the_readmes_send_reminders_prints_the_mail_on_the_console_after_make_run(clone):
+    """`make run`'s var/local.env prints mail (the console backend): the README's two send_reminders
+    lines, for a demo user who receives the digest and has an item due."""
+    lines = [c for c in readme_commands() if "manage.py send_reminders" in c]
+    assert [c.split("#")[0].split() for c in lines] == [
+        [".venv/bin/python", "manage.py", "send_reminders", "--dry-run"],
+        [".venv/bin/python", "manage.py", "send_reminders"],
+    ]
+    setup = (
+        "from datetime import timedelta; from django.utils import timezone; "
+        "from reminders.models import ReminderSettings; "
+        "from tests.meetings.factories import ActionItemFactory; "
+        "ReminderSettings.objects.update_or_create(user=User.objects.get(username='demo-iwakuni'), "
+        "defaults=dict(digest_enabled=True, email='demo@example.jp', confirmed_email='demo@example.jp')); "
+        "ActionItemFactory(description='READMEの対応事項', due_date=timezone.localdate() + timedelta(days=2)); "
+        "print(json.dumps(True))"
+    )
+    result = sh(
+        f".venv/bin/python manage.py shell -c {shlex.quote('import json; from django.contrib.auth.models import User; ' + setup)}",
+        clone,
+    )
+    assert succeeded(result), result.stderr
+    dry, real = (sh(line, clone) for line in lines)
+    assert succeeded(dry), dry.stderr
+    assert "1人に 1件を送る予定です" in dry.stdout
+    assert succeeded(real), real.stderr
+    assert "To: demo@example.jp" in real.stdout and "READMEの対応事項" in real.stdout
+    assert "http://127.0.0.1:8000/meetings/actions/" in real.stdout
+    assert "1人に送信（1件）、失敗 0人。" in real.stdout
+    again = sh(lines[1], clone)
+    assert succeeded(again) and "0人に送信（0件）" in again.stdout

@@ -336,6 +336,45 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Seconds a PDF render (core.pdf, WeasyPrint in a child process) may take before it is stopped.
 PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 60)
 
+# Mail (the daily digest, `manage.py send_reminders`, and the address confirmations): SMTP with
+# STARTTLS on port 587 unless told otherwise. `make run` writes EMAIL_BACKEND for the console backend
+# into var/local.env, so a local install prints mail instead of sending it; the tests use Django's
+# locmem backend (the test runner sets it).
+# (An empty variable, as Compose passes an unset one, means the default.)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="") or "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env.str("EMAIL_HOST", default="") or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_secret("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
+# SMTPS (port 465) instead of STARTTLS: EMAIL_USE_SSL=1 switches STARTTLS off unless it is set too.
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS と EMAIL_USE_SSL の両方が有効です。STARTTLS（587 番）か SMTPS（465 番）のどちらか一方にしてください。"
+    )
+# Seconds a connection to the mail server may wait: a server that hangs never hangs the daily run.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = (
+    env.str("DEFAULT_FROM_EMAIL", default="") or "山口県 地域移行ポータル <noreply@localhost>"
+)
+SERVER_EMAIL = env.str("SERVER_EMAIL", default="") or DEFAULT_FROM_EMAIL
+EMAIL_USE_LOCALTIME = True  # the Date header in Japan's time (+0900), as the mail's own dates
+
+
+def site_url(raw: str) -> str:
+    """The portal's address as people reach it (links in mail have no request to take it from)."""
+    value = raw.strip().rstrip("/")
+    if value and not value.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            f"SITE_URL={raw!r} は https:// または http:// で始まるアドレスにしてください。"
+        )
+    return value
+
+
+# Empty on a server until set: the digest then stops with a message rather than mail wrong links.
+SITE_URL = site_url(env.str("SITE_URL", default="") or ("http://127.0.0.1:8000" if DEBUG else ""))
+
 # The prefecture this deployment serves (its 全国地方公共団体コード).
 PORTAL_PREFECTURE_CODE = env.str("PORTAL_PREFECTURE_CODE", default="350001")
 
@@ -344,5 +383,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # "reminders" (send_reminders: what was mailed, every failed send) goes to the console as the rest.
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
