@@ -19,6 +19,7 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("pdca/", include("pdca.urls")),
     path("sheets/", include("sheets.urls")),
+    path("reminders/", include("reminders.urls")),
     path("admin/", admin.site.urls),
 ]
 
