@@ -21,7 +21,7 @@ from meetings.models import ActionItem
 from reminders import follows
 from reminders.due import MEETING_DAYS, due_for
 from reminders.models import ActionFollow, ReminderSettings, SentReminder
-from reminders.templatetags.reminders import PAGE_DUE_KEY, has_due_items
+from reminders.notifications import PAGE_DUE_KEY, has_due_items
 
 
 def index(request):

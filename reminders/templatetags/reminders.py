@@ -14,13 +14,10 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import roles
 from reminders import follows
-from reminders.due import due_for
+from reminders.notifications import PAGE_DUE_KEY, due_count
 
 register = template.Library()
-
-PAGE_DUE_KEY = "reminders_due"  # a page that computed due_for(request.user) passes it under this name
 
 
 def _user(context):
@@ -29,25 +26,19 @@ def _user(context):
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def has_due_items(user) -> bool:
-    """Staff and officials have due items; viewers (and users with no role) have none."""
-    return user is not None and roles.can_write(user)
-
-
 @register.inclusion_tag("reminders/includes/due_badge.html", takes_context=True)
 def due_badge(context):
-    """「期限 3」 linking to the due page, for staff and officials: reminders.due.due_for's count (three
-    queries: the user's days, the action items, the follow-ups), the overdue ones told apart."""
+    """「期限 3」 linking to the due page, for staff and officials (reminders.notifications.due_count),
+    the overdue ones told apart; nothing for anyone else."""
     user = _user(context)
-    if not has_due_items(user):
+    found = due_count(user, today=timezone.localdate(), due=context.get(PAGE_DUE_KEY))
+    if found is None:
         return {"show": False}
-    # The due page has just computed the same thing: the count is that page's, not a second reading.
-    due = context.get(PAGE_DUE_KEY) or due_for(user, today=timezone.localdate())
     request = context.get("request")
     return {
         "show": True,
-        "count": due.count,
-        "overdue": due.overdue_count,
+        "count": found.count,
+        "overdue": found.overdue,
         "active": request is not None and request.path == reverse("reminders:index"),
     }
 
