@@ -379,6 +379,23 @@ ROWS = [
         data=_action_update,
         label="of a deleted meeting",
     ),
+    # --- reminders: the due page (viewers: told they have nothing due), follows and recipients (officials)
+    Row("reminders:index", "GET", "/reminders/", SIGNED_IN),
+    Row("reminders:recipients", "GET", "/reminders/recipients/", OFFICIALS),
+    Row("reminders:follow", "GET", "/reminders/actions/{action_own}/follow/", (302, 405, 405, 405, 405)),
+    Row("reminders:follow", "POST", "/reminders/actions/{action_own}/follow/", POST_OFFICIALS, data=_empty),
+    Row(
+        "reminders:follow",
+        "POST",
+        "/reminders/actions/{action_deleted}/follow/",
+        (302, 404, 403, 403, 403),
+        data=_empty,
+        label="of a deleted meeting",
+    ),
+    Row("reminders:unfollow", "GET", "/reminders/actions/{action_own}/unfollow/", (302, 405, 405, 405, 405)),
+    Row(
+        "reminders:unfollow", "POST", "/reminders/actions/{action_own}/unfollow/", POST_OFFICIALS, data=_empty
+    ),
     # --- training
     Row("training:index", "GET", "/training/", SIGNED_IN),
     Row("training:session_export_csv", "GET", "/training/export.csv", SIGNED_IN),

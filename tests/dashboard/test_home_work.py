@@ -23,11 +23,15 @@ from tests.meetings.factories import (
 )
 
 # The session, the user and their profile (3, officials also their TOTP device) and the session's save
-# (3) come on top of the page's own queries, which do not grow with the data.
-STAFF_QUERIES = 18  # centre's regions; prefecture, targets, indicators, values, agenda items (5); the
-# regions the user may see cases of, follow-ups (2); next meetings and their items (2); actions (2)
-OFFICIAL_QUERIES = 17  # regions with their next meeting; prefecture, targets, indicators, values, agenda
-# items (5); waiting proposals; action counts; follow-ups; the next prefecture-wide meeting
+# (3) come on top of the page's own queries, which do not grow with the data; so does the header's count
+# of the user's due items (reminders.due: the user's days, the action items, the follow-ups: 3).
+HEADER_DUE_QUERIES = 3
+STAFF_QUERIES = 18 + HEADER_DUE_QUERIES  # centre's regions; prefecture, targets, indicators, values,
+# agenda items (5); the regions the user may see cases of, follow-ups (2); next meetings and their items
+# (2); actions (2)
+OFFICIAL_QUERIES = 17 + HEADER_DUE_QUERIES  # regions with their next meeting; prefecture, targets,
+# indicators, values, agenda items (5); waiting proposals; action counts; follow-ups; the next
+# prefecture-wide meeting
 
 
 def _region(code):

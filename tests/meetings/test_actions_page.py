@@ -327,8 +327,9 @@ def test_the_list_uses_a_fixed_number_of_queries(
     ActionItemFactory(meeting=MeetingFactory())
     client.get("/meetings/actions/")
     # session and user (7, the staff's regions among them), the region choices, the page's items with
-    # their meetings, regions and agenda items
-    expected = 9
+    # their meetings, regions and agenda items; the header's count of due items (reminders.due: the
+    # user's days, the action items, the follow-ups: 3)
+    expected = 9 + 3
     with django_assert_num_queries(expected):
         client.get("/meetings/actions/")
     for code in ("3501", "3502", "3508"):
