@@ -23,8 +23,12 @@ from tests.reminders.digest_helpers import body_of
 def test_staff_turn_the_digest_on_and_see_their_count(page, login, live_server, iwakuni_staff):
     today = timezone.localdate()
     meeting = MeetingFactory(date=today - timedelta(days=30))
-    ActionItemFactory(meeting=meeting, description="病院訪問の日程を調整する", due_date=today - timedelta(days=2))
-    ActionItemFactory(meeting=meeting, description="体験利用の受入先を探す", due_date=today + timedelta(days=9))
+    ActionItemFactory(
+        meeting=meeting, description="病院訪問の日程を調整する", due_date=today - timedelta(days=2)
+    )
+    ActionItemFactory(
+        meeting=meeting, description="体験利用の受入先を探す", due_date=today + timedelta(days=9)
+    )
     hagi = MeetingFactory(date=today - timedelta(days=30), region=Region.objects.get(code="3508"))
     ActionItemFactory(meeting=hagi, description="萩圏域の対応事項", due_date=today - timedelta(days=2))
 
