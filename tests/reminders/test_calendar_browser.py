@@ -11,7 +11,8 @@ from reminders.models import CalendarFeed
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_issue_copy_and_subscribe(page, login, live_server, iwakuni_staff):
+def test_issue_copy_and_subscribe(page, login, live_server, iwakuni_staff, settings):
+    settings.SITE_URL = live_server.url  # the feed URL shown is the site's public address (SITE_URL)
     login(page, iwakuni_staff)
     page.get_by_role("button", name="設定").click()
     page.get_by_role("link", name="カレンダー配信").click()
