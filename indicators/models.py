@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from core import fiscal, validators
 from core.models import AuditedQuerySet
@@ -110,6 +111,24 @@ class Indicator(models.Model):
     )
     display_order = models.PositiveIntegerField("表示順", default=0)
     is_active = models.BooleanField("使用中", default=True)
+    cycle_months = models.PositiveSmallIntegerField(
+        "更新の周期（か月）",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="新しい値が出る間隔（630調査は毎年なので 12）。空欄なら「古いデータ」の判定をしません",
+    )
+    release_lag_months = models.PositiveSmallIntegerField(
+        "公表までの遅れ（か月）",
+        default=0,
+        validators=[MaxValueValidator(120)],
+        help_text="期間の終わりから値が公表されるまで（NDBの退院率は数年遅れて公表されます）",
+    )
+    counts_people = models.BooleanField(
+        "人数を数える指標",
+        default=False,
+        help_text="圏域・市町村の少ない人数（しきい値未満）を秘匿します（NDBの公表ルールと同じ考え方）",
+    )
     version = models.PositiveIntegerField("版", default=1, editable=False)  # core.records.check_version
 
     class Meta:
@@ -155,6 +174,10 @@ class Plan(models.Model):
     last_fiscal_year = models.PositiveSmallIntegerField(
         "計画期間（最終年度）", validators=[validators.FiscalYearRangeValidator("計画期間（最終年度）")]
     )
+    is_draft = models.BooleanField(
+        "案", default=False, help_text="告示・策定の前の案（例: 第8期の基本指針案）。策定されたら外します"
+    )
+    source = models.CharField("出典", max_length=200, blank=True, help_text="告示・計画書の名称や掲載先")
 
     class Meta:
         verbose_name = "計画"
@@ -176,6 +199,22 @@ class Plan(models.Model):
         first = fiscal.fiscal_year_label(self.first_fiscal_year, short=True)
         last = fiscal.fiscal_year_label(self.last_fiscal_year, short=True)
         return first if first == last else f"{first}～{last}"
+
+    def covers(self, fiscal_year: int) -> bool:
+        return self.first_fiscal_year <= fiscal_year <= self.last_fiscal_year
+
+    def has_ended(self, today=None) -> bool:
+        """Ended: its last 年度 is over (today's 年度 is later)."""
+        return fiscal.fiscal_year_of(today or timezone.localdate()) > self.last_fiscal_year
+
+    def choice_label(self, today=None) -> str:
+        """How a plan is offered in a selector: 「…（R3～R5・終了）」「…（R9～R11・案）」."""
+        marks = [self.period_label]
+        if self.is_draft:
+            marks.append("案")
+        if self.has_ended(today):
+            marks.append("終了")
+        return f"{self.name}（{'・'.join(marks)}）"
 
 
 def area_key_for(*, prefecture, region=None, municipality=None) -> str:
@@ -324,6 +363,12 @@ class Target(AreaFields, EditTracked):
     )
     value = models.DecimalField("目標値", max_digits=14, decimal_places=3)
     comparator = models.CharField("比較", max_length=3, choices=Comparator.choices)
+    source = models.CharField(
+        "出典",
+        max_length=200,
+        blank=True,
+        help_text="目標の根拠（例: 第7期基本指針 告示、山口県第7期計画 p.12）",
+    )
     note = models.TextField("備考", blank=True)
 
     objects = TargetQuerySet.as_manager()
@@ -456,3 +501,14 @@ class ImportChange(models.Model):
     @property
     def applied_text(self) -> str:
         return self._plain(self.applied.get("value"))
+
+
+# Data sets, validation rules and flagged values (issue #17) live in their own module.
+from indicators.quality_models import (  # noqa: E402, F401
+    DataSet,
+    DataSetScope,
+    DataSetTransition,
+    FlaggedValue,
+    SubmissionDeadline,
+    ValidationRule,
+)
