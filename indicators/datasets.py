@@ -102,3 +102,22 @@ def ensure_observation_editable(observation) -> None:
     data_set = find(key_of_observation(observation), for_update=True)
     if data_set is not None and data_set.is_locked:
         raise DataSetLocked(data_set)
+
+
+# --- reading: which figures are approved (the sheet, the dashboard, the completeness page) ---------
+
+
+def data_sets_by_key(*, prefecture, fiscal_years) -> dict[DataSetKey, DataSet]:
+    """The stored data sets of those 年度, by key, in one query (a key with no row is 入力中)."""
+    rows = DataSet.objects.filter(prefecture=prefecture, fiscal_year__in=set(fiscal_years)).select_related(
+        "region", "approved_by", "submitted_by"
+    )
+    return {DataSetKey(row.prefecture_id, row.scope, row.region_id, row.fiscal_year): row for row in rows}
+
+
+def unapproved(observations, *, prefecture) -> list:
+    """The observations whose data set is not 承認済 (one query for all of them)."""
+    observations = list(observations)
+    sets = data_sets_by_key(prefecture=prefecture, fiscal_years={o.fiscal_year for o in observations})
+    approved = {key for key, row in sets.items() if row.state == DataSet.State.APPROVED}
+    return [o for o in observations if key_of_observation(o) not in approved]
