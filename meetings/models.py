@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from accounts import roles
-from core import search, validators
+from core import fiscal, search, validators
 from core.categories import OrganisationType
 from core.models import AuditedQuerySet
 from core.records import RecordQuerySet, RegionLabelMixin, SoftDeleteQuerySet, TrackedRecord
@@ -653,6 +653,11 @@ class CaseReview(models.Model):
 
     def __str__(self):
         return self.case_number
+
+    @property
+    def display_number(self) -> str:
+        """The number as the pages show it, in 和暦 (岩国-R8-001); stored as 岩国-2026-001."""
+        return fiscal.case_number_display(self.case_number)
 
     @property
     def barrier_labels(self) -> list[str]:

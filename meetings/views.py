@@ -353,7 +353,7 @@ def case_detail(request, pk):
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, f"事例 {case.case_number} の追跡調査を保存しました。")
+            messages.success(request, f"事例 {case.display_number} の追跡調査を保存しました。")
             return redirect("meetings:case_detail", pk=pk)
     return render(
         request,

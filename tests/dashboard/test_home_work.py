@@ -186,9 +186,9 @@ def test_staff_see_their_follow_ups_due_by_case_number_only(client_for, iwakuni_
     assert [(f.case_number, f.months, f.overdue) for f in work.follow_ups] == [(late.case_number, 3, True)]
     assert (work.follow_ups_due, work.follow_ups_overdue) == (0, 1)
     page = response.content.decode()
-    assert f'<a href="/meetings/cases/{late.pk}/">{late.case_number}</a>' in page
+    assert f'<a href="/meetings/cases/{late.pk}/">{late.display_number}</a>' in page
     assert wareki_date(add_months(today, -2)) in page and "期限超過" in page
-    assert hagi.case_number not in page and gone.case_number not in page
+    assert hagi.display_number not in page and gone.display_number not in page
     assert "グループホームで生活" not in page and "統合失調症" not in page
 
 
@@ -196,7 +196,7 @@ def test_hagi_staff_see_hagi_only(client_for, hagi_staff, planned, today):
     iwakuni_case = _case(add_months(today, -5), sequence=1)
     hagi_case = _case(add_months(today, -5), region="3508", sequence=2)
     page = _home(client_for(hagi_staff)).content.decode()
-    assert hagi_case.case_number in page and iwakuni_case.case_number not in page
+    assert hagi_case.display_number in page and iwakuni_case.display_number not in page
     assert "萩の予定会議" in page and "岩国圏域連絡調整会議（次回）" not in page
     assert "3か月時点の退院率" not in page
 

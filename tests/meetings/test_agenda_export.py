@@ -127,7 +127,8 @@ def test_no_case_detail_whoever_downloads(client_for, official, iwakuni_staff, v
     case = held.cases.get()
     for user in (official, iwakuni_staff, viewer):
         body = b"".join(client_for(user).get(_url()).streaming_content).decode("utf-8-sig")
-        assert case.case_number not in body and "グループホームで生活" not in body
+        assert case.case_number not in body and case.display_number not in body
+        assert "グループホームで生活" not in body
 
 
 def test_the_meeting_lists_filters_apply(client_for, official, viewer, held):
