@@ -108,6 +108,26 @@ class MeetingQuerySet(
             case_count=Coalesce(Subquery(cases), 0),
         )
 
+    def with_participant_counts(self):
+        """`participants_<type>` for every OrganisationType as subqueries (the export's per-group columns,
+        as the training export has), beside `with_summary()`'s total."""
+
+        def count_of(category):
+            return Coalesce(
+                Subquery(
+                    Participation.objects.filter(meeting=OuterRef("pk"), category=category)
+                    .order_by()
+                    .values("meeting")
+                    .annotate(total=Sum("count"))
+                    .values("total")
+                ),
+                0,
+            )
+
+        return self.annotate(
+            **{f"participants_{value}": count_of(value) for value in OrganisationType.values}
+        )
+
     def with_participation_mix(self):
         """`has_peer` / `has_family`: whether 当事者・ピアサポーター / 家族 took part (EXISTS, no row multiplication)."""
         return self.annotate(

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core import fiscal
+from core.exports import download_stem
 from core.pdf import find_static_file, render_pdf
 from sheets.charts import sheet_charts
 from sheets.reading import PublishedFileError, published_edition_bytes, sheet_context
@@ -60,8 +61,11 @@ def sheet_title(edition) -> str:
 
 
 def sheet_filename(edition, *, number: int | None = None) -> str:
-    suffix = f"_第{number}版" if number else "_案"
-    return f"{edition.prefecture.name}_{fiscal.fiscal_year_label(edition.fiscal_year)}_自治体状況共有シート{suffix}.pdf"
+    """自治体状況共有シート_山口県_令和4年度_第1版.pdf; the unpublished draft 〜_案_<作成日>.pdf."""
+    year = fiscal.fiscal_year_label(edition.fiscal_year)
+    if number:
+        return f"{download_stem('自治体状況共有シート', edition.prefecture.name, year, edition=f'第{number}版')}.pdf"
+    return f"{download_stem('自治体状況共有シート', edition.prefecture.name, year, '案')}.pdf"
 
 
 def sheet_pdf_context(edition) -> dict:

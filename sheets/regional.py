@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.roles import can_view_case_details
 from core import fiscal
+from core.exports import download_stem
 from dashboard.activity import PeerShare, peer_share
 from indicators import values
 from indicators.models import Observation, Target, area_key_for
@@ -102,9 +103,7 @@ class RegionSheet:
 
     @property
     def filename(self) -> str:
-        return (
-            f"{self.region.prefecture.name}_{self.fiscal_year_label}_{self.region.full_name}_圏域シート.pdf"
-        )
+        return f"{download_stem('圏域シート', self.region.full_name, self.fiscal_year_label)}.pdf"
 
     @property
     def training_attendees(self) -> int:

@@ -4,6 +4,7 @@ import csv
 import io
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -298,6 +299,8 @@ def test_csv_and_excel_exports_with_formulas_neutralised(client_for, official, v
     response = client.get(f"{URL}export/status.csv", {"fiscal_year": 2022})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "filename*=utf-8''" in response["Content-Disposition"]
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    assert f"_{quote('山口県')}_{quote('令和4年度')}_{stamp}.csv" in response["Content-Disposition"]
     body = b"".join(response.streaming_content)
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
