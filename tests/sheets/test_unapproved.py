@@ -21,6 +21,7 @@ from sheets import publication
 from sheets.models import Edition, PublishedEdition
 from sheets.reading import sheet_context
 from tests.factories import region
+from tests.test_no_500 import ODD_VALUES
 
 pytestmark = pytest.mark.django_db
 
@@ -311,3 +312,29 @@ def test_the_published_pdf_marks_unapproved_figures_and_keeps_them_after_approva
     live = viewer_client.get("/sheets/2022.pdf").content
     assert live != stored  # the sheet changed since: its marks are gone, served as 「案」
     assert not any("※未承認" in line for line in pdftotext(live, tmp_path))
+
+
+# --- odd input (tests/test_no_500.py's values): never a 500, never an unconfirmed edition -----------
+
+
+def test_odd_confirmation_input_never_answers_500_nor_publishes_unconfirmed(
+    loaded, official, client_for, monkeypatch
+):
+    monkeypatch.setattr(sheet_pdf, "render_pdf", lambda html: b"%PDF-1.7 stand-in")
+    client = client_for(official)
+    seen = page_digest(client.get("/sheets/2022/").content.decode())
+    for value in ODD_VALUES:
+        for data in (
+            {"confirm_unapproved": value, "unapproved_digest": seen},
+            {"confirm_unapproved": "on", "unapproved_digest": value},
+        ):
+            before = PublishedEdition.objects.count()
+            response = client.post("/sheets/2022/publish/", {"note": "版", **data})
+            assert response.status_code in (302, 400), (data, response.status_code)
+            published = PublishedEdition.objects.count() - before
+            # a published edition means a confirmation was given for the list shown (an empty
+            # digest: no list was compared, as a POST made without the page)
+            assert published == (response.status_code == 302)
+            if published:
+                assert data["unapproved_digest"] in (seen, "")
+                assert PublishedEdition.objects.order_by("-number").first().unapproved_count == 28
