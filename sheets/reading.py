@@ -373,12 +373,13 @@ def _mark_unapproved(
         if row is not None and row.state == DataSet.State.APPROVED:
             continue
         if key not in groups:
-            if row is None:  # no row yet: 入力中
-                obs = figure.observation
+            if row is None:  # no row yet: 入力中 (an unsaved row, for its label)
                 row = DataSet(
-                    prefecture=prefecture, scope=key.scope, region=obs.region if key.region_id else None
+                    prefecture=prefecture,
+                    scope=key.scope,
+                    region=figure.observation.region if key.region_id else None,
+                    fiscal_year=key.fiscal_year,
                 )
-                row.fiscal_year = key.fiscal_year
             groups[key] = UnapprovedGroup(data_set_label=str(row), state=row.state)
         groups[key].figures.append(figure)
     unapproved = {figure.observation.pk for group in groups.values() for figure in group.figures}
