@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import F, Prefetch
 from django.utils import timezone
@@ -22,7 +22,8 @@ from core import fiscal
 from core.exports import download_stem
 from dashboard.activity import PeerShare, peer_share
 from indicators import values
-from indicators.models import Observation, Target, area_key_for
+from indicators.datasets import data_sets_by_key, key_for, key_of_observation
+from indicators.models import DataSet, Observation, Target, area_key_for
 from indicators.standing import Standing
 from indicators.values import format_value
 from meetings.agenda import IndicatorOnAgenda, not_met_by_region
@@ -47,6 +48,7 @@ class IndicatorLine:
     period_label: str
     provenance: str
     target_text: str = ""
+    unapproved: bool = False  # its data set (the region's, of the value's 年度) is not 承認済
 
 
 @dataclass
@@ -92,6 +94,13 @@ class RegionSheet:
     peer: PeerShare = field(default_factory=PeerShare)
     as_of: date | None = None  # the day the PDCA section's values and overdue flags are taken on
     not_met: list[NotMetLine] = field(default_factory=list)
+    # When the counts from records (meetings, cases, training, actions) were read: never locked.
+    counted_at: datetime | None = None
+    peer_support_unapproved: bool = False  # the region's data set of the 年度 is not 承認済
+
+    @property
+    def indicators_unapproved(self) -> bool:
+        return any(line.unapproved for line in self.indicators)
 
     @property
     def fiscal_year_label(self) -> str:
@@ -132,10 +141,23 @@ def region_sheet_for(*, region: Region, fiscal_year: int, user, today: date | No
         .select_related("organiser_health_centre")
         .order_by("start_date", "pk")
     )
+    sheet.counted_at = timezone.now()
     sheet.peer_support = PeerSupportProgramme.objects.filter(region=region, fiscal_year=fiscal_year).first()
-    sheet.indicators = _indicator_lines(region, last_day)
+    latest = _latest_observations(region, last_day)
+    approved = _approved_keys(region, {obs.fiscal_year for obs in latest} | {fiscal_year})
+    sheet.indicators = _indicator_lines(region, latest, approved)
+    if sheet.peer_support is not None:
+        sheet.peer_support_unapproved = (
+            key_for(prefecture=region.prefecture_id, fiscal_year=fiscal_year, region=region) not in approved
+        )
     sheet.charts = sheet_charts(prefecture=region.prefecture, reference_date=last_day, region=region)
     return sheet
+
+
+def _approved_keys(region: Region, fiscal_years: set[int]) -> set:
+    """The keys of the 承認済 data sets of those 年度 (one query; indicators.datasets)."""
+    sets = data_sets_by_key(prefecture=region.prefecture_id, fiscal_years=fiscal_years)
+    return {key for key, row in sets.items() if row.state == DataSet.State.APPROVED}
 
 
 def _add_not_met(sheet: RegionSheet) -> None:
@@ -207,8 +229,8 @@ def _add_meetings(sheet: RegionSheet, *, last_day: date) -> None:
     )
 
 
-def _indicator_lines(region: Region, last_day: date) -> list[IndicatorLine]:
-    """The newest value of each indicator recorded for this region (up to the year's end), with its target."""
+def _latest_observations(region: Region, last_day: date) -> list[Observation]:
+    """The newest value of each indicator recorded for this region (up to the year's end)."""
     area_key = area_key_for(prefecture=region.prefecture, region=region)
     latest: dict[int, Observation] = {}
     for obs in (
@@ -217,13 +239,19 @@ def _indicator_lines(region: Region, last_day: date) -> list[IndicatorLine]:
         .order_by("indicator__display_order", "indicator_id", "-period_end", "-pk")
     ):
         latest.setdefault(obs.indicator_id, obs)
+    return list(latest.values())
+
+
+def _indicator_lines(region: Region, latest: list[Observation], approved: set) -> list[IndicatorLine]:
+    """Those values with their target, each marked when its data set is not 承認済."""
+    area_key = area_key_for(prefecture=region.prefecture, region=region)
     targets: dict[int, Target] = {}
     for target in (
         Target.objects.filter(area_key=area_key).select_related("plan").order_by("fiscal_year", "pk")
     ):
         targets.setdefault(target.indicator_id, target)
     lines = []
-    for obs in latest.values():
+    for obs in latest:
         target = targets.get(obs.indicator_id)
         target_text = ""
         if target is not None:
@@ -238,6 +266,7 @@ def _indicator_lines(region: Region, last_day: date) -> list[IndicatorLine]:
                 period_label=obs.period_label,
                 provenance=obs.provenance,
                 target_text=target_text,
+                unapproved=key_of_observation(obs) not in approved,
             )
         )
     return lines

@@ -599,7 +599,13 @@ ROWS = [
         "sheets:published_pdf", "GET", "/sheets/2022/editions/9.pdf", (302, 404, 404, 404, 404), label="none"
     ),
     Row("sheets:region_pdf", "GET", "/sheets/2022/regions/3501.pdf", SIGNED_IN),
-    Row("sheets:publish", "POST", "/sheets/2022/publish/", POST_OFFICIALS, data=lambda ds: {"note": "第2版"}),
+    Row(
+        "sheets:publish",
+        "POST",
+        "/sheets/2022/publish/",
+        POST_OFFICIALS,
+        data=lambda ds: {"note": "第2版", "confirm_unapproved": "on"},  # the sheet's figures are unapproved
+    ),
     Row("sheets:copy", "POST", "/sheets/2022/copy/", POST_OFFICIALS, data=lambda ds: {"fiscal_year": "2023"}),
     Row("sheets:edit_header", "GET", "/sheets/2022/edit/header/", OFFICIALS),
     Row("sheets:edit_header", "POST", "/sheets/2022/edit/header/", (302, 400, 403, 403, 403), data=_empty),
@@ -763,7 +769,9 @@ def dataset(django_db_setup, django_db_blocker, tmp_path_factory):
             file_format="csv",
             rows=[RawRow(line=2, indicator="discharge_rate_6m", area="350001", period="R2年度", value="70")],
         )
-        sheet_publication.edition_publish(by=users["official"], edition=Edition.objects.get(fiscal_year=2022))
+        sheet_publication.edition_publish(
+            by=users["official"], edition=Edition.objects.get(fiscal_year=2022), confirm_unapproved=True
+        )
         rate_6m = Indicator.objects.get(code="discharge_rate_6m")
         action_own = ActionItemFactory(meeting=case_own.meeting)
         action_deleted = ActionItemFactory(meeting=deleted)
