@@ -173,13 +173,6 @@ def completeness(*, prefecture, user, fiscal_years: list[int], today: date | Non
     return rows
 
 
-def deadlines_for(*, prefecture, fiscal_years) -> dict[int, SubmissionDeadline]:
-    return {
-        d.fiscal_year: d
-        for d in SubmissionDeadline.objects.filter(prefecture=prefecture, fiscal_year__in=list(fiscal_years))
-    }
-
-
 # --- one data set's page --------------------------------------------------------------------------
 
 
