@@ -4,9 +4,10 @@ from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
 
+from accounts import roles
 from core.fiscal import PeriodParseError, fiscal_year_label, parse_fiscal_year
 from core.forms import VersionedModelForm, VersionField, filter_bar_helper, inline_helper
-from core.validators import FiscalYearRangeValidator
+from core.validators import FiscalYearRangeValidator, due_date
 from indicators.areas import AreaIndex
 from indicators.importing import MAX_UPLOAD_BYTES
 from indicators.models import Indicator, Observation, Plan, Target
@@ -56,7 +57,11 @@ class _AreaMixin:
 
 
 class ObservationForm(_AreaMixin, forms.Form):
-    """A value (観測値) typed in by an official: indicator, area, period as 和暦 or Western, value, source."""
+    """A value (観測値): indicator, area, period as 和暦 or Western, value, source.
+
+    Officials enter every area; a health centre's staff (`user`) are offered their own regions only
+    (`accounts.roles.can_enter_figures`), and any other area posted is refused.
+    """
 
     indicator = forms.ModelChoiceField(
         label="指標", queryset=Indicator.objects.filter(is_active=True), empty_label="選んでください"
@@ -74,10 +79,15 @@ class ObservationForm(_AreaMixin, forms.Form):
     note = forms.CharField(label="備考", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = VersionField()
 
-    def __init__(self, *args, prefecture, instance: Observation | None = None, **kwargs):
+    def __init__(self, *args, prefecture, user=None, instance: Observation | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance = instance
+        self.user = user
         self._setup_area(prefecture)
+        if user is not None and not roles.is_prefecture(user):
+            self.fields["area"].choices = [
+                (r.code, r.full_name) for r in self.areas.regions if roles.can_enter_figures(user, region=r)
+            ]
         if instance is not None:
             self.initial["version"] = instance.version
             from indicators.values import period_text_of
@@ -100,6 +110,16 @@ class ObservationForm(_AreaMixin, forms.Form):
         return (
             self.areas.by_key[observation.area_key].code if observation.area_key in self.areas.by_key else ""
         )
+
+    def clean_area(self):
+        area = super().clean_area()
+        if self.user is not None and not roles.can_enter_figures(
+            self.user, region=area.region, municipality=area.municipality
+        ):
+            raise forms.ValidationError(
+                "この地域の値は登録できません（保健所の職員は担当圏域の値を登録します）。"
+            )
+        return area
 
     def clean(self):
         data = super().clean()
@@ -312,3 +332,69 @@ class VenuePeriodForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="venue-%s", **kwargs)
         self.helper = filter_bar_helper(self, col="col-auto")
+
+
+# --- data sets: the steps of submission and approval, and the due date (issue #17) -------------------
+
+# Which steps take a text, and whether it is required: sending back and reopening need a reason.
+STEP_TEXTS = {
+    "submit": ("提出メモ（任意）", False, "確認する人に伝えたいこと（例: 630調査の値は速報値です）"),
+    "return": ("差し戻しの理由", True, "提出した人が直すべき点を具体的に書いてください。"),
+    "reopen": (
+        "承認を取り消す理由",
+        True,
+        "記録に残ります。再開すると値を変更でき、もう一度提出と承認が必要です。",
+    ),
+}
+
+
+class DataSetStepForm(forms.Form):
+    """One step on a data set's page (提出, 取り下げ, 差し戻し, 承認, 再開): the version the page
+    showed (a step taken meanwhile by someone else is refused) and, where the step has one, its text.
+
+    Each step's form is its own `<form>` on the page: the action is the prefix, so ids stay unique."""
+
+    version = VersionField()
+
+    def __init__(self, *args, action: str, **kwargs):
+        super().__init__(*args, prefix=action, **kwargs)
+        self.action = action
+        if action in STEP_TEXTS:
+            label, required, help_text = STEP_TEXTS[action]
+            self.fields["reason"] = forms.CharField(
+                label=label,
+                required=required,
+                max_length=2000,
+                help_text=help_text,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={"required": f"{label}を入力してください。"},
+            )
+        self.helper = inline_helper()
+
+    @property
+    def reason(self) -> str:
+        return self.cleaned_data.get("reason", "")
+
+
+class DeadlineForm(forms.Form):
+    """The due date of a 年度's data sets (officials). On a set's page the 年度 is that set's (hidden)."""
+
+    fiscal_year = forms.TypedChoiceField(label="対象年度", coerce=int)
+    due_date = forms.DateField(
+        label="提出期限",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "提出期限を入力してください。", "invalid": "日付を入力してください。"},
+    )
+
+    def __init__(self, *args, years, fixed_year: int | None = None, **kwargs):
+        super().__init__(*args, prefix="deadline", **kwargs)
+        self.fields["fiscal_year"].choices = [(y, fiscal_year_label(y)) for y in sorted(years, reverse=True)]
+        if fixed_year is not None:
+            self.fields["fiscal_year"].widget = forms.HiddenInput()
+            self.initial.setdefault("fiscal_year", fixed_year)
+        self.helper = inline_helper()
+
+    def clean_due_date(self):
+        value = self.cleaned_data["due_date"]
+        due_date("提出期限")(value)
+        return value

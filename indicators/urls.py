@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators import views
+from indicators import dataset_views, views
 
 # The dashboard (`/indicators/`, `/indicators/export/…`) is mounted at the same prefix from dashboard/urls.py.
 app_name = "indicators"
@@ -21,4 +21,15 @@ urlpatterns = [
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/discard/", views.import_discard, name="import_discard"),
     path("imports/<int:pk>/undo/", views.import_undo, name="import_undo"),
+    # data sets: the steps of submission and approval, and the due date (the pages are the dashboard's)
+    path("datasets/deadline/", dataset_views.deadline_set, name="deadline_set"),
+    *(
+        path(
+            f"datasets/<str:area>/<int:fiscal_year>/{action}/",
+            dataset_views.data_set_step,
+            {"action": action},
+            name=f"dataset_{action}",
+        )
+        for action in dataset_views.STEPS
+    ),
 ]

@@ -1,12 +1,14 @@
-"""The indicator definitions, and the officials' data entry and imports (the dashboard is `dashboard/`).
+"""The indicator definitions, and the data entry and imports (the dashboard is `dashboard/`).
 
-Everyone signed in reads; only prefecture officials write (`accounts.roles.prefecture_required`).
+Everyone signed in reads; prefecture officials write (`accounts.roles.prefecture_required`), and a
+health centre's staff enter their own regions' region-level values (`accounts.roles.can_enter_figures`).
+A write into a 提出済 or 承認済 data set is refused with the lock's message (`indicators.datasets`).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +19,7 @@ from accounts import roles
 from core.changes import record_conflict_rows
 from core.exports import csv_response
 from core.forms import StaleVersionError
-from indicators import downloads, forms, importing, services, values
+from indicators import datasets, downloads, forms, importing, services, values
 from indicators.areas import VENUE, VENUE_MUNICIPALITIES, AreaIndex, portal_prefecture
 from indicators.models import ImportBatch, Indicator, Observation, Plan, Target
 from indicators.services import imports as import_services
@@ -81,9 +83,18 @@ def indicator_detail(request, code: str):
         "indicators/indicator_detail.html",
         {
             "indicator": indicator,
-            "observations": [(o, values.format_value(o.value, indicator)) for o in observations],
+            "observations": [
+                (
+                    o,
+                    values.format_value(o.value, indicator),
+                    roles.can_enter_figures(request.user, region=o.region_id, municipality=o.municipality_id),
+                )
+                for o in observations
+            ],
             "targets": [(t, values.format_value(t.value, indicator, as_entered=True)) for t in targets],
             "is_prefecture": roles.is_prefecture(request.user),
+            "can_enter": roles.is_prefecture(request.user) or bool(roles.editable_region_ids(request.user)),
+            "can_view_data_sets": roles.can_write(request.user),
         },
     )
 
@@ -163,40 +174,58 @@ def _area_kwargs(area) -> dict:
     return {"region": area.region, "municipality": area.municipality}
 
 
-@roles.prefecture_required
+@roles.writer_required
 def observation_create(request):
     prefecture = portal_prefecture()
     initial = {k: request.GET[k] for k in ("indicator", "area", "period") if k in request.GET}
     if "indicator" in initial:
         indicator = Indicator.objects.filter(code=initial["indicator"]).first()
         initial["indicator"] = indicator.pk if indicator else None
-    form = forms.ObservationForm(request.POST or None, prefecture=prefecture, initial=initial)
+    form = forms.ObservationForm(
+        request.POST or None, prefecture=prefecture, user=request.user, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         return _save_observation(request, form, prefecture)
     return render(request, "indicators/form.html", {"form": form, "title": "値を登録する"})
 
 
-@roles.prefecture_required
+@roles.writer_required
 def observation_edit(request, pk: int):
     prefecture = portal_prefecture()
     observation = get_object_or_404(
         Observation.objects.select_related("indicator"), pk=pk, prefecture=prefecture
     )
-    form = forms.ObservationForm(request.POST or None, prefecture=prefecture, instance=observation)
+    if not roles.can_enter_figures(
+        request.user, region=observation.region_id, municipality=observation.municipality_id
+    ):
+        raise PermissionDenied(roles.FIGURES_DENIED_MESSAGE)
+    form = forms.ObservationForm(
+        request.POST or None, prefecture=prefecture, user=request.user, instance=observation
+    )
     if request.method == "POST" and form.is_valid():
         return _save_observation(request, form, prefecture)
+    data_set = datasets.find(datasets.key_of_observation(observation))
     return render(
         request,
         "indicators/form.html",
         {
             "form": form,
             "title": f"値を編集する（{observation.indicator.name_ja}・{observation.area_name}・{observation.period_label}）",
+            "notice": datasets.locked_message(data_set) if data_set and data_set.is_locked else "",
         },
     )
 
 
 def _conflict_page(
-    request, exc: StaleVersionError, *, form_class, loaded: int, prefecture, title: str, **typed
+    request,
+    exc: StaleVersionError,
+    *,
+    form_class,
+    loaded: int,
+    prefecture,
+    title: str,
+    form_kwargs: dict | None = None,
+    **typed,
 ):
     """Someone saved the record since the page was loaded: what they changed against what this user
     typed (`typed`, as it would be stored), with the user's input kept in the form reloaded on the
@@ -205,7 +234,9 @@ def _conflict_page(
     for name, value in typed.items():
         setattr(draft, name, value)
     conflict = record_conflict_rows(stored=exc.instance, loaded_version=loaded, draft=draft)
-    form = _reloaded(form_class, exc, request.POST, prefecture=prefecture, instance=exc.instance)
+    form = _reloaded(
+        form_class, exc, request.POST, prefecture=prefecture, instance=exc.instance, **(form_kwargs or {})
+    )
     return render(request, "indicators/form.html", {"form": form, "title": title, "conflict_rows": conflict})
 
 
@@ -233,6 +264,7 @@ def _save_observation(request, form, prefecture, title="値を登録する"):
             loaded=loaded,
             prefecture=prefecture,
             title=title,
+            form_kwargs={"user": request.user},
             value=values.stored_value(data["value"]),
             provenance=data["provenance"],
             note=data["note"],
@@ -344,20 +376,28 @@ def venue_status(request):
         initial={"period": period_text, "provenance": "県調べ"},
     )
     if request.method == "POST" and form.is_valid():
-        counts = services.venue_statuses_save(
-            by=request.user,
-            prefecture=prefecture,
-            indicator=indicator,
-            period_text=form.cleaned_data["period"],
-            statuses=form.statuses(),
-            provenance=form.cleaned_data["provenance"],
-        )
+        try:
+            counts = services.venue_statuses_save(
+                by=request.user,
+                prefecture=prefecture,
+                indicator=indicator,
+                period_text=form.cleaned_data["period"],
+                statuses=form.statuses(),
+                provenance=form.cleaned_data["provenance"],
+            )
+        except datasets.DataSetLocked as exc:  # nothing saved; the page again with what was chosen
+            messages.error(request, exc.message)
+            return _venue_page(request, form, prefecture, areas, status=409)
         messages.success(
             request,
             f"市町村ごとの協議の場の有無を保存しました（新規 {counts['created']}、更新 {counts['updated']}、"
             f"未把握に戻した {counts['removed']}）。",
         )
         return redirect(f"{reverse('indicators:venue_status')}?period={form.cleaned_data['period']}")
+    return _venue_page(request, form, prefecture, areas)
+
+
+def _venue_page(request, form, prefecture, areas, status=200):
     aggregate = (
         Observation.objects.for_prefecture_area(prefecture)
         .filter(indicator__code=VENUE_MUNICIPALITIES)
@@ -368,6 +408,7 @@ def venue_status(request):
         request,
         "indicators/venue_status.html",
         {"form": form, "aggregate": aggregate, "municipality_total": len(areas.municipalities)},
+        status=status,
     )
 
 
@@ -437,6 +478,9 @@ def import_detail(request, pk: int):
         checked, errors = importing.check_rows(
             importing.raw_rows_from_json(batch.rows), prefecture=batch.prefecture
         )
+        locked = datasets.locked_row_errors(checked, prefecture=batch.prefecture)
+        if locked:  # a file with rows in a locked data set is refused as a whole: nothing to confirm
+            checked, errors = [], sorted(errors + locked, key=lambda e: e.line)
     return render(
         request,
         "indicators/import_detail.html",

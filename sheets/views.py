@@ -13,6 +13,7 @@ from accounts.roles import is_prefecture, prefecture_required
 from core.changes import record_conflict_rows
 from core.forms import StaleVersionError
 from core.pdf import PdfRenderError, pdf_error_response, pdf_response
+from indicators.datasets import DataSetLocked
 from indicators.models import Indicator
 from indicators.services import observation_record
 from indicators.values import period_text_of
@@ -191,22 +192,27 @@ def edit_facts(request, fiscal_year: int):
     if request.method == "POST" and formset.is_valid():
         indicators = {i.code: i for i in Indicator.objects.filter(code__in=list(sheet.facts))}
         count = 0
-        for form in formset.forms:
-            if not form.has_changed():
-                continue
-            data = form.cleaned_data
-            indicator = indicators.get(data["code"])
-            if indicator is None:
-                continue
-            observation_record(
-                by=request.user,
-                indicator=indicator,
-                prefecture=edition.prefecture,
-                period_text=data["period"],
-                value=Decimal(data["value"]),
-                provenance=data["provenance"],
-            )
-            count += 1
+        try:
+            with transaction.atomic():  # the part's facts are saved together or not at all
+                for form in formset.forms:
+                    if not form.has_changed():
+                        continue
+                    data = form.cleaned_data
+                    indicator = indicators.get(data["code"])
+                    if indicator is None:
+                        continue
+                    observation_record(
+                        by=request.user,
+                        indicator=indicator,
+                        prefecture=edition.prefecture,
+                        period_text=data["period"],
+                        value=Decimal(data["value"]),
+                        provenance=data["provenance"],
+                    )
+                    count += 1
+        except DataSetLocked as exc:  # a fact of a submitted or approved data set: nothing saved
+            messages.error(request, exc.message)
+            return _render_edit(request, edition, "part1", [("", formset)], status=409)
         return _saved(request, edition, count)
     status = 400 if request.method == "POST" else 200
     return _render_edit(request, edition, "part1", [("", formset)], status)

@@ -44,6 +44,30 @@ def make_user(username: str, role: str, *, health_centre: HealthCentre | str | N
     return user
 
 
+class DataSetFactory(factory.django.DjangoModelFactory):
+    """A data set row in a given state (issue #17); tests that exercise the steps use the services.
+
+    Defaults: 岩国圏域 (3501), 令和4年度, 入力中. For a 県全体 / 市町村別 set pass scope and region=None."""
+
+    class Meta:
+        model = "indicators.DataSet"
+
+    prefecture = factory.LazyFunction(lambda: Prefecture.objects.get(code=settings.PORTAL_PREFECTURE_CODE))
+    scope = "region"
+    region = factory.LazyFunction(lambda: Region.objects.get(code="3501"))
+    fiscal_year = 2022
+    state = "open"
+
+
+def data_set_key(code: str = "3501", fiscal_year: int = 2022):
+    """The key of a data set of the portal's prefecture by its page's code (a region's code,
+    "prefecture" or "municipalities")."""
+    from indicators.datasets import key_from_code
+
+    prefecture = Prefecture.objects.get(code=settings.PORTAL_PREFECTURE_CODE)
+    return key_from_code(prefecture=prefecture, code=code, fiscal_year=fiscal_year)[0]
+
+
 def region(code_or_name: str) -> Region:
     return (
         Region.objects.get(code=code_or_name)
@@ -52,4 +76,12 @@ def region(code_or_name: str) -> Region:
     )
 
 
-__all__ = ["DEFAULT_PASSWORD", "Role", "UserFactory", "make_user", "region"]
+__all__ = [
+    "DEFAULT_PASSWORD",
+    "DataSetFactory",
+    "Role",
+    "UserFactory",
+    "data_set_key",
+    "make_user",
+    "region",
+]

@@ -143,6 +143,7 @@ def _kwargs(name: str, converters, records) -> dict:
         "pk": records.get(name) or records.get(name.partition(":")[0]) or 1,
         "code": "3501" if name.startswith("regions:") else records["indicator_code"],
         "region_code": "3501",
+        "area": "3501",  # a data set's page (dashboard:dataset_detail)
         "fiscal_year": 2022,
         "number": 1,
         "fmt": "csv",

@@ -34,8 +34,8 @@ from reminders import feeds as reminder_feeds
 from sheets import pdf as sheet_pdf
 from sheets import publication as sheet_publication
 from sheets.models import Edition
-from tests.factories import Role, make_user, region
-from tests.indicators.helpers import csv_file
+from tests.factories import DataSetFactory, Role, make_user, region
+from tests.indicators.helpers import csv_file, observe
 from tests.meetings.factories import (
     ActionItemFactory,
     AgendaItemFactory,
@@ -136,6 +136,10 @@ def _action_update(ds):
 def _observation_create(ds):
     rate = ds["rate_6m"]
     return {"indicator": rate, "area": "350001", "period": "R1年度", "value": "60"}
+
+
+def _observation_create_own(ds):
+    return {"indicator": ds["rate_6m"], "area": "3501", "period": "R1年度", "value": "60"}
 
 
 def _target_create(ds):
@@ -528,15 +532,31 @@ ROWS = [
     Row("indicators:indicator_edit", "GET", "/indicators/definitions/discharge_rate_3m/edit/", OFFICIALS),
     Row("indicators:plan_create", "GET", "/indicators/plans/new/", OFFICIALS),
     Row("indicators:plan_create", "POST", "/indicators/plans/new/", POST_OFFICIALS, data=_plan_create),
-    Row("indicators:observation_create", "GET", "/indicators/values/new/", OFFICIALS),
+    # values: officials every area; a health centre's staff their own regions' region-level values
+    Row("indicators:observation_create", "GET", "/indicators/values/new/", WRITERS),
     Row(
         "indicators:observation_create",
         "POST",
         "/indicators/values/new/",
-        POST_OFFICIALS,
+        (302, 302, 200, 200, 403),  # staff: the prefecture is not offered (form error, nothing saved)
         data=_observation_create,
     ),
+    Row(
+        "indicators:observation_create",
+        "POST",
+        "/indicators/values/new/",
+        (302, 302, 302, 200, 403),
+        data=_observation_create_own,
+        label="岩国",
+    ),
     Row("indicators:observation_edit", "GET", "/indicators/values/{observation}/edit/", OFFICIALS),
+    Row(
+        "indicators:observation_edit",
+        "GET",
+        "/indicators/values/{observation_own}/edit/",
+        (302, 200, 200, 403, 403),
+        label="岩国",
+    ),
     Row("indicators:target_create", "GET", "/indicators/targets/new/", OFFICIALS),
     Row("indicators:target_create", "POST", "/indicators/targets/new/", POST_OFFICIALS, data=_target_create),
     Row("indicators:target_edit", "GET", "/indicators/targets/{target}/edit/", OFFICIALS),
@@ -561,6 +581,82 @@ ROWS = [
         data=_empty,
     ),
     Row("indicators:import_undo", "POST", "/indicators/imports/{batch}/undo/", POST_OFFICIALS, data=_empty),
+    # --- data sets (issue #17): officials every set, staff their own regions' sets, viewers nothing
+    Row("dashboard:datasets", "GET", "/indicators/datasets/", WRITERS),
+    Row("dashboard:datasets", "GET", "/indicators/datasets/?year_from=2019&year_to=2022", WRITERS),
+    Row("dashboard:dataset_detail", "GET", "/indicators/datasets/3501/2022/", (302, 200, 200, 403, 403)),
+    Row("dashboard:dataset_detail", "GET", "/indicators/datasets/3508/2021/", (302, 200, 403, 200, 403)),
+    Row("dashboard:dataset_detail", "GET", "/indicators/datasets/prefecture/2022/", OFFICIALS),
+    Row("dashboard:dataset_detail", "GET", "/indicators/datasets/municipalities/2022/", OFFICIALS),
+    Row(
+        "dashboard:dataset_detail",
+        "GET",
+        "/indicators/datasets/9999/2022/",
+        (302, 404, 404, 404, 403),
+        label="unknown area",
+    ),
+    Row(
+        "dashboard:dataset_detail",
+        "GET",
+        "/indicators/datasets/3501/1999/",
+        (302, 404, 404, 404, 403),
+        label="year out of range",
+    ),
+    Row(
+        "indicators:dataset_submit",
+        "GET",
+        "/indicators/datasets/3501/2022/submit/",
+        (302, 405, 405, 405, 403),
+    ),
+    Row(
+        "indicators:dataset_submit",
+        "POST",
+        "/indicators/datasets/3501/2022/submit/",
+        (302, 302, 302, 403, 403),
+        data=lambda ds: {"submit-version": "0"},
+    ),
+    Row(
+        "indicators:dataset_submit",
+        "POST",
+        "/indicators/datasets/prefecture/2022/submit/",
+        POST_OFFICIALS,
+        data=lambda ds: {"submit-version": "0"},
+    ),
+    Row(
+        "indicators:dataset_withdraw",
+        "POST",
+        "/indicators/datasets/3501/2021/withdraw/",
+        (302, 403, 302, 403, 403),  # the submitter (岩国 staff) only
+        data=lambda ds: {"withdraw-version": "1"},
+    ),
+    Row(
+        "indicators:dataset_return",
+        "POST",
+        "/indicators/datasets/3501/2021/return/",
+        POST_OFFICIALS,
+        data=lambda ds: {"return-version": "1", "return-reason": "値を確認してください"},
+    ),
+    Row(
+        "indicators:dataset_approve",
+        "POST",
+        "/indicators/datasets/3501/2021/approve/",
+        POST_OFFICIALS,
+        data=lambda ds: {"approve-version": "1"},
+    ),
+    Row(
+        "indicators:dataset_reopen",
+        "POST",
+        "/indicators/datasets/3508/2021/reopen/",
+        POST_OFFICIALS,
+        data=lambda ds: {"reopen-version": "1", "reopen-reason": "確定値に差し替える"},
+    ),
+    Row(
+        "indicators:deadline_set",
+        "POST",
+        "/indicators/datasets/deadline/",
+        POST_OFFICIALS,
+        data=lambda ds: {"deadline-fiscal_year": "2022", "deadline-due_date": "2023-05-31"},
+    ),
     # --- pdca: summaries of agendas, actions and values (no case detail): everyone signed in reads
     Row("pdca:index", "GET", "/pdca/", SIGNED_IN),
     Row("pdca:region", "GET", "/pdca/regions/3501/", SIGNED_IN),
@@ -778,6 +874,10 @@ def dataset(django_db_setup, django_db_blocker, tmp_path_factory):
         proposal_own = AgendaItemFactory(meeting=None, region=own, origin="proposed", indicator=rate_6m)
         agenda_item_own = AgendaItemFactory(meeting=case_own.meeting, indicator=rate_6m)
         peer_own = PeerSupportProgrammeFactory(region=own, fiscal_year=2022)
+        # data sets of 令和3年度: 岩国's submitted by its staff, 萩's approved
+        DataSetFactory(region=own, fiscal_year=2021, state="submitted", submitted_by=users["iwakuni_staff"])
+        DataSetFactory(region=other, fiscal_year=2021, state="approved", approved_by=users["official"])
+        observation_own = observe("discharge_rate_3m", "3501", 47, fiscal_year=2020)
         feed = reminder_feeds.feed_issue(by=users["iwakuni_staff"])
         PeerSupportProgrammeFactory(region=other, fiscal_year=2022)
         ids = {
@@ -802,6 +902,7 @@ def dataset(django_db_setup, django_db_blocker, tmp_path_factory):
             "observation": Observation.objects.get(
                 indicator__code="discharge_rate_3m", period_key="fy:2017"
             ).pk,
+            "observation_own": observation_own.pk,
             "target": Target.objects.filter(indicator__code="discharge_rate_3m").first().pk,
             "batch": batch.pk,
             "rate_6m": Observation.objects.filter(indicator__code="discharge_rate_6m").first().indicator_id,

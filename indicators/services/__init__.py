@@ -11,8 +11,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import roles
 from core import history
 from core.records import check_version, insert_or_conflict
+from indicators.datasets import ensure_editable, ensure_observation_editable
 from indicators.models import Indicator, Observation, Target, area_key_for
 from indicators.values import period_from_text, stored_value
 
@@ -43,7 +45,11 @@ def observation_record(
 
     `version`: what the edit form was loaded with (StaleVersionError when the value was saved since);
     None for callers that record a value whatever is stored (the create form, imports of part 1).
+    Officials write every area, a health centre's staff their own regions' region-level values
+    (PermissionDenied otherwise); a new or changed value of a 提出済 / 承認済 data set raises
+    `indicators.datasets.DataSetLocked` (an unchanged one is left alone).
     """
+    roles.check_figures(by, region=region, municipality=municipality)
     period = period_from_text(period_text)
     area_key = area_key_for(prefecture=prefecture, region=region, municipality=municipality)
     stored = Observation.objects.filter(indicator=indicator, area_key=area_key, period_key=period.key)
@@ -60,7 +66,9 @@ def observation_record(
         "provenance": provenance,
         "note": note,
     }
+    lock = {"prefecture": prefecture, "fiscal_year": period.fiscal_year, "region": region}
     if obs is None:
+        ensure_editable(**lock, municipality=municipality)
         obs = Observation(indicator=indicator, area_key=area_key, period_key=period.key, **values)
         obs.created_by = by if getattr(by, "pk", None) else None
         _mark_edited(obs, by)
@@ -73,6 +81,7 @@ def observation_record(
     for name, new in values.items():
         setattr(obs, name, new)
     if history.diff(before, history.snapshot(obs)):
+        ensure_editable(**lock, municipality=municipality)
         _mark_edited(obs, by)
         obs.full_clean()
         obs.version += 1
@@ -238,9 +247,12 @@ def target_record(
 
 @transaction.atomic
 def observation_delete(*, by, observation: Observation) -> None:
-    """Remove a value (e.g. a municipality's 協議の場 status set to 未把握), keeping the history."""
+    """Remove a value (e.g. a municipality's 協議の場 status set to 未把握), keeping the history; refused
+    as `observation_record` refuses a change (the user's areas, the data set's lock)."""
     from core.models import ChangeRecord
 
+    roles.check_figures(by, region=observation.region_id, municipality=observation.municipality_id)
+    ensure_observation_editable(observation)
     history.record_change(
         by=by,
         instance=observation,

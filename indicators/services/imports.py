@@ -1,5 +1,8 @@
 """Writes of the official-data import: a checked file becomes a pending batch, confirming applies every
 row in one transaction (or none), and an applied import can be undone while its rows are untouched.
+
+A file with any row in a 提出済 or 承認済 data set is refused as a whole, at the upload (the preview)
+and again when it is confirmed; an undo that would change a locked set is refused too.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from accounts import roles
 from core import history, versions
 from core.models import ChangeRecord
+from indicators import datasets
 from indicators.importing import CheckedRow, RawRow, RowError, check_rows, raw_rows_from_json
 from indicators.models import ImportBatch, ImportChange, Observation
 from indicators.versions import INDICATOR_DATA
@@ -48,8 +52,9 @@ def import_batch_create(
     """Keep a checked file as a pending batch for the preview; raises ImportRejected when any row is invalid."""
     _require_official(by)
     checked, errors = check_rows(rows, prefecture=prefecture)
+    errors += datasets.locked_row_errors(checked, prefecture=prefecture)
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(sorted(errors, key=lambda e: e.line))
     return ImportBatch.objects.create(
         prefecture=prefecture,
         file_name=file_name[:255],
@@ -106,6 +111,9 @@ def import_batch_apply(*, by, batch: ImportBatch) -> ImportBatch:
     checked, errors = check_rows(raw_rows_from_json(batch.rows), prefecture=batch.prefecture)
     if errors:
         raise ImportRejected(errors)
+    locked = datasets.locked_row_errors(checked, prefecture=batch.prefecture, for_update=True)
+    if locked:
+        raise ImportRejected(locked)
     # The user as a plain instance: request.user is a lazy proxy, and every row below reads it a few
     # times (as created_by / edited_by and in its history), which cost a second on 10,000 rows.
     by = get_user_model().objects.get(pk=by.pk)
@@ -255,6 +263,11 @@ def import_batch_undo(*, by, batch: ImportBatch) -> ImportBatch:
     problems = [p for c in changes if (p := _unchanged_since(c, observations.get(c.observation_pk)))]
     if problems:
         raise UndoRefused(problems)
+    locked = datasets.locked_sets(
+        {datasets.key_of_observation(o) for o in observations.values()}, for_update=True
+    )
+    if locked:
+        raise UndoRefused(sorted(datasets.locked_message(row) for row in locked.values()))
     for change in changes:
         observation = observations[change.observation_pk]
         if change.action == ImportChange.Action.CREATED:
