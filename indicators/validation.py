@@ -128,9 +128,19 @@ def _plain(number) -> str:
     return f"{Decimal(number).normalize():,f}"
 
 
+def _unit(indicator: Indicator) -> str:
+    return "" if indicator.value_type == Indicator.ValueType.YES_NO else indicator.unit
+
+
 def _with_unit(value, indicator: Indicator) -> str:
-    text = format_value(value, indicator)
-    return text if indicator.value_type == Indicator.ValueType.YES_NO else f"{text}{indicator.unit}"
+    return f"{format_value(value, indicator)}{_unit(indicator)}"
+
+
+def _amount(number, indicator: Indicator) -> str:
+    """A difference or a statistic in the indicator's decimals (a yes/no indicator's as a plain number)."""
+    if indicator.value_type == Indicator.ValueType.YES_NO:
+        return format_number(number, 2).rstrip("0").rstrip(".")
+    return format_value(number, indicator)
 
 
 def _change_unit(indicator: Indicator) -> str:
@@ -397,7 +407,7 @@ def _change_absolute(rule, indicator, value, history, previous):
         rule,
         indicator,
         f"{_with_unit(value, indicator)} は{_previous_text(previous, indicator)}から "
-        f"{format_value(abs(change), indicator)}{unit} {_direction(change)}います"
+        f"{_amount(abs(change), indicator)}{unit} {_direction(change)}います"
         f"（目安: ±{_plain(rule.threshold)}{unit}まで）。",
     )
 
@@ -415,8 +425,8 @@ def _zscore(rule, indicator, value, history, previous):
     return _finding(
         rule,
         indicator,
-        f"{_with_unit(value, indicator)} は過去{len(numbers)}期間の平均 {_with_unit(mean, indicator)}"
-        f"（標準偏差 {format_value(spread, indicator)}）から zスコア {format_number(score, 1)} 離れています"
+        f"{_with_unit(value, indicator)} は過去{len(numbers)}期間の平均 {_amount(mean, indicator)}{_unit(indicator)}"
+        f"（標準偏差 {_amount(spread, indicator)}）から zスコア {format_number(score, 1)} 離れています"
         f"（目安: {_plain(rule.threshold)}まで。{_previous_text(previous, indicator)}）。",
     )
 
@@ -435,8 +445,8 @@ def _modified_zscore(rule, indicator, value, history, previous):
     return _finding(
         rule,
         indicator,
-        f"{_with_unit(value, indicator)} は過去{len(numbers)}期間の中央値 {_with_unit(median, indicator)}"
-        f"（中央絶対偏差 {format_value(mad, indicator)}）から修正zスコア {format_number(score, 1)} 離れています"
+        f"{_with_unit(value, indicator)} は過去{len(numbers)}期間の中央値 {_amount(median, indicator)}{_unit(indicator)}"
+        f"（中央絶対偏差 {_amount(mad, indicator)}）から修正zスコア {format_number(score, 1)} 離れています"
         f"（目安: {_plain(rule.threshold)}まで。{_previous_text(previous, indicator)}）。",
     )
 
