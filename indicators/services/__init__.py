@@ -333,13 +333,12 @@ def venue_statuses_save(
         )
     }
     counts = {"created": 0, "updated": 0, "removed": 0}
-    planned = []
+    planned, removed = [], []
     for municipality, status in statuses.items():
         current = existing.get(municipality.pk)
         if status is None:
             if current is not None:
-                observation_delete(by=by, observation=current)
-                counts["removed"] += 1
+                removed.append(current)
             continue
         value = Decimal(1 if status else 0)
         if current is not None and current.value == value and current.provenance == provenance:
@@ -361,6 +360,9 @@ def venue_statuses_save(
     _confirmed(
         named, [f.message for f in named if not f.is_hard], note=confirmation_note, digest=confirmed_digest
     )
+    for current in removed:
+        observation_delete(by=by, observation=current)
+        counts["removed"] += 1
     open_flags: dict[int, list] = {}
     for flag in FlaggedValue.objects.unresolved().filter(
         observation__in=[current.pk for _, _, current in planned if current is not None]
