@@ -218,3 +218,36 @@ def test_the_service_refuses_without_a_note_too(official, sheet):
         by=official, batch=batch, note="照合済み", confirmed_digest=refused.value.digest
     )
     assert FlaggedValue.objects.get().import_batch == batch
+
+
+def test_the_rules_cost_the_same_queries_for_3_rows_or_60(sheet, official):
+    """Judging every row reads the rules and the stored values once (check_rows: areas, indicators,
+    existing values, rules, stored values), whatever the rows and rules."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from indicators.importing import check_rows
+
+    prefecture = Prefecture.objects.get(code="350001")
+
+    def queries(count):
+        rows = [
+            RawRow(
+                line=n + 2,
+                indicator="inpatients_1y_plus",
+                area="3501",
+                period=f"{1950 + n}年",
+                value=str(300 + n),
+            )
+            for n in range(count)
+        ]
+        with CaptureQueriesContext(connection) as ctx:
+            checked, errors = check_rows(rows, prefecture=prefecture)
+        assert len(checked) == count and not errors
+        return len(ctx.captured_queries)
+
+    few = queries(3)
+    ValidationRuleFactory.create_batch(
+        3, indicator=Indicator.objects.get(code="inpatients_1y_plus"), kind="zscore", threshold=5
+    )
+    assert queries(60) == few
