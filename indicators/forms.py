@@ -10,7 +10,7 @@ from core.forms import VersionedModelForm, VersionField, filter_bar_helper, inli
 from core.validators import FiscalYearRangeValidator, due_date
 from indicators.areas import AreaIndex
 from indicators.importing import MAX_UPLOAD_BYTES
-from indicators.models import Indicator, Observation, Plan, Target
+from indicators.models import Indicator, Observation, Plan, Target, ValidationRule
 from indicators.values import period_from_text, value_error
 
 
@@ -56,8 +56,76 @@ class _AreaMixin:
         return area
 
 
-class ObservationForm(_AreaMixin, forms.Form):
-    """A value (観測値): indicator, area, period as 和暦 or Western, value, source.
+CONFIRM_LABEL = "確認のうえ登録する"
+NOTE_MAX_LENGTH = 2000
+
+
+class ConfirmationMixin:
+    """What a soft finding asks for (`indicators.validation`): the checkbox 「確認のうえ登録する」, a note,
+    and, hidden, the digest of the findings shown — a confirmation counts only for those findings.
+
+    The two visible fields stay hidden until the service asks for a confirmation
+    (`ask_confirmation`), or while a posted confirmation is re-shown.
+    """
+
+    def _add_confirmation_fields(self):
+        self.findings: list[str] = []
+        self.refusals: list[str] = []
+        self.fields["confirmed"] = forms.BooleanField(label=CONFIRM_LABEL, required=False)
+        self.fields["confirmation_note"] = forms.CharField(
+            label="確認のメモ",
+            required=False,
+            max_length=NOTE_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text="この値で正しいと判断した理由（出典で確かめた、集計方法が変わった など）。"
+            "「確認が必要な値」の一覧に残ります。",
+        )
+        self.fields["confirmed_digest"] = forms.CharField(
+            required=False, max_length=64, widget=forms.HiddenInput
+        )
+        if not (self.is_bound and self.data.get("confirmed_digest")):
+            self._hide_confirmation()
+
+    def _hide_confirmation(self):
+        self.fields["confirmed"].widget = forms.HiddenInput()
+        self.fields["confirmation_note"].widget = forms.HiddenInput()
+
+    def _clean_confirmation(self, data):
+        if data.get("confirmed") and not (data.get("confirmation_note") or "").strip():
+            self.add_error("confirmation_note", "確認のメモを入力してください。")
+
+    def confirmation(self) -> dict:
+        """The service's keyword arguments: the note and digest when 「確認のうえ登録する」 is checked."""
+        if not self.cleaned_data.get("confirmed"):
+            return {"confirmation_note": "", "confirmed_digest": ""}
+        return {
+            "confirmation_note": self.cleaned_data.get("confirmation_note", ""),
+            "confirmed_digest": self.cleaned_data.get("confirmed_digest", ""),
+        }
+
+    def ask_confirmation(self, exc) -> None:
+        """Show the findings of `exc` (validation.ConfirmationRequired) with the fields to confirm them."""
+        self.findings = exc.messages
+        data = self.data.copy()
+        data["confirmed_digest"] = exc.digest
+        data.pop("confirmed", None)  # what is confirmed is what is shown now: check the box again
+        self.data = data
+        self.fields["confirmed"].widget = forms.CheckboxInput()
+        self.fields["confirmation_note"].widget = forms.Textarea(attrs={"rows": 2})
+
+    def refuse(self, exc, field: str | None = "value") -> None:
+        """Show the hard findings of `exc` (validation.ValueRefused): as errors of `field`, or, for a
+        page of many values, as `refusals` listed above it. Nothing was saved."""
+        if field is None:
+            self.refusals = [finding.message for finding in exc.findings]
+            return
+        for finding in exc.findings:
+            self.add_error(field, finding.message)
+
+
+class ObservationForm(ConfirmationMixin, _AreaMixin, forms.Form):
+    """A value (観測値): indicator, area, period as 和暦 or Western, value, source; and, when the
+    validation rules question the value, the confirmation (ConfirmationMixin).
 
     Officials enter every area; a health centre's staff (`user`) are offered their own regions only
     (`accounts.roles.can_enter_figures`), and any other area posted is refused.
@@ -88,6 +156,7 @@ class ObservationForm(_AreaMixin, forms.Form):
             self.fields["area"].choices = [
                 (r.code, r.full_name) for r in self.areas.regions if roles.can_enter_figures(user, region=r)
             ]
+        self._add_confirmation_fields()
         if instance is not None:
             self.initial["version"] = instance.version
             from indicators.values import period_text_of
@@ -128,6 +197,7 @@ class ObservationForm(_AreaMixin, forms.Form):
             problem = value_error(indicator, Decimal(value))
             if problem:
                 self.add_error("value", problem)
+        self._clean_confirmation(data)
         return data
 
 
@@ -265,8 +335,9 @@ class UploadForm(forms.Form):
 VENUE_CHOICES = [("1", "有"), ("0", "無"), ("", "未把握")]
 
 
-class VenueStatusForm(forms.Form):
-    """Per municipality: has it a 協議の場 (有 / 無 / 未把握) at one period."""
+class VenueStatusForm(ConfirmationMixin, forms.Form):
+    """Per municipality: has it a 協議の場 (有 / 無 / 未把握) at one period; the confirmation the
+    validation rules may ask for below the table (ConfirmationMixin)."""
 
     period = PeriodField(label="時点", max_length=30, help_text="例: R4年4月、令和5年4月1日")
     provenance = forms.CharField(
@@ -285,17 +356,28 @@ class VenueStatusForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial="" if value is None else ("1" if value else "0"),
             )
+        self._add_confirmation_fields()
+
+    def clean(self):
+        data = super().clean()
+        self._clean_confirmation(data)
+        return data
+
+    def confirmation_helper(self):
+        """The confirmation's fields under the table (hidden until the rules ask for them)."""
+        return inline_helper(layout=Layout("confirmed", "confirmation_note", "confirmed_digest"))
 
     def header_helper(self):
         """時点 and 出典 side by side above the table."""
         return inline_helper(
+            render_hidden_fields=False,
             layout=Layout(
                 Div(
                     Field("period", wrapper_class="col-md-4"),
                     Field("provenance", wrapper_class="col-md-8"),
                     css_class="row",
                 )
-            )
+            ),
         )
 
     def rows(self):
@@ -332,6 +414,85 @@ class VenuePeriodForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="venue-%s", **kwargs)
         self.helper = filter_bar_helper(self, col="col-auto")
+
+
+class ImportConfirmForm(forms.Form):
+    """The one note a file with questioned values needs (and the digest of the findings it confirms)."""
+
+    note = forms.CharField(
+        label="確認のメモ（ファイル全体）",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="「要確認」の値が正しいと判断した理由。各値の「確認が必要な値」の記録に残ります。",
+    )
+    confirmed_digest = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, digest: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["confirmed_digest"] = digest
+        self.helper = inline_helper()
+
+
+class ValidationRuleForm(VersionedModelForm):
+    """One validation rule of an indicator: its kind, whether hard or soft, and its bound(s)."""
+
+    class Meta:
+        model = ValidationRule
+        fields = ["kind", "severity", "minimum", "maximum", "threshold", "note", "is_active"]
+        help_texts = {
+            "minimum": "許容範囲のルールだけ。空欄なら下限なし",
+            "maximum": "許容範囲のルールだけ。空欄なら上限なし",
+            "note": "このルールを置く理由（例: NDB の退院率は年度ごとの変動が小さい）",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            del self.fields["is_active"]
+        for name in ("minimum", "maximum", "threshold"):
+            self.fields[name].error_messages["invalid"] = "数値を入力してください。"
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        low, high, threshold = data.get("minimum"), data.get("maximum"), data.get("threshold")
+        if kind == ValidationRule.Kind.RANGE:
+            if (
+                low is None
+                and high is None
+                and not self.has_error("minimum")
+                and not self.has_error("maximum")
+            ):
+                self.add_error("minimum", "許容範囲のルールには下限か上限を入力してください。")
+            if low is not None and high is not None and low > high:
+                self.add_error("maximum", "上限は下限以上にしてください。")
+            data["threshold"] = None
+        elif kind:
+            if threshold is None and not self.has_error("threshold"):
+                self.add_error("threshold", "しきい値を入力してください。")
+            elif threshold is not None and threshold <= 0:
+                self.add_error("threshold", "しきい値には 0 より大きい値を入力してください。")
+            data["minimum"] = data["maximum"] = None
+        return data
+
+
+class FlagResolveForm(forms.Form):
+    """An official's or the region's staff's check of a flagged value."""
+
+    resolution = forms.CharField(
+        label="確認結果",
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "確認結果を入力してください。"},
+        help_text="例: 出典（NDB）と照合し正しいことを確認した",
+    )
+
+    def __init__(self, *args, flag_id: int | None = None, **kwargs):
+        if flag_id is not None:
+            kwargs.setdefault("auto_id", f"flag-{flag_id}-%s")
+        super().__init__(*args, **kwargs)
+        self.helper = inline_helper(label_class="small mb-1")
 
 
 # --- data sets: the steps of submission and approval, and the due date (issue #17) -------------------

@@ -281,10 +281,19 @@ def value_error(indicator: Indicator, value: Decimal) -> str | None:
         return f"小数点以下は{VALUE_PLACES}桁までです。"
     if abs(value) > MAX_ABS_VALUE:
         return "値が大きすぎます。"
+    problem = type_problem(indicator, value)
+    if problem:
+        return problem
+    if value < 0:
+        return "負の数は入力できません。"
+    return None
+
+
+def type_problem(indicator: Indicator, value: Decimal) -> str | None:
+    """What the value type forbids: a percentage outside 0–100, a yes/no other than 1 or 0 (the
+    built-in hard rules of `indicators.validation` too)."""
     if indicator.value_type == Indicator.ValueType.PERCENT and not 0 <= value <= 100:
         return "割合は0～100の範囲で入力してください。"
     if indicator.value_type == Indicator.ValueType.YES_NO and value not in (0, 1):
         return "有・無は1（有）か0（無）で入力してください。"
-    if value < 0:
-        return "負の数は入力できません。"
     return None

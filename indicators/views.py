@@ -19,9 +19,9 @@ from accounts import roles
 from core.changes import record_conflict_rows
 from core.exports import csv_response
 from core.forms import StaleVersionError
-from indicators import datasets, downloads, forms, importing, services, values
+from indicators import datasets, downloads, forms, importing, services, validation, values
 from indicators.areas import VENUE, VENUE_MUNICIPALITIES, AreaIndex, portal_prefecture
-from indicators.models import ImportBatch, Indicator, Observation, Plan, Target
+from indicators.models import FlaggedValue, ImportBatch, Indicator, Observation, Plan, Target, ValidationRule
 from indicators.services import imports as import_services
 
 # --- definitions -----------------------------------------------------------------------------------
@@ -65,9 +65,11 @@ def indicator_list(request):
 
 
 def indicator_detail(request, code: str):
-    """One indicator: its definition, every value (all areas) and every target, with edit links for officials."""
+    """One indicator: its definition, its validation rules (what each means), every value (all areas)
+    and every target, with edit links for officials."""
     prefecture = portal_prefecture()
-    indicator = get_object_or_404(Indicator, code=code)
+    indicator = get_object_or_404(Indicator.objects.select_related("part_of"), code=code)
+    rules = list(ValidationRule.objects.filter(indicator=indicator).order_by("-is_active", "kind", "pk"))
     observations = (
         Observation.objects.filter(indicator=indicator, prefecture=prefecture)
         .select_related("prefecture", "region", "municipality")
@@ -92,6 +94,12 @@ def indicator_detail(request, code: str):
                 for o in observations
             ],
             "targets": [(t, values.format_value(t.value, indicator, as_entered=True)) for t in targets],
+            "rules": [(r, validation.describe(r, indicator)) for r in rules],
+            "builtin_rules": validation.builtin_descriptions(
+                indicator,
+                parts=list(indicator.parts.order_by("display_order", "code")),
+                total=indicator.part_of,
+            ),
             "is_prefecture": roles.is_prefecture(request.user),
             "can_enter": roles.is_prefecture(request.user) or bool(roles.editable_region_ids(request.user)),
             "can_view_data_sets": roles.can_write(request.user),
@@ -202,15 +210,16 @@ def observation_edit(request, pk: int):
     form = forms.ObservationForm(
         request.POST or None, prefecture=prefecture, user=request.user, instance=observation
     )
+    title = f"値を編集する（{observation.indicator.name_ja}・{observation.area_name}・{observation.period_label}）"
     if request.method == "POST" and form.is_valid():
-        return _save_observation(request, form, prefecture)
+        return _save_observation(request, form, prefecture, title=title)
     data_set = datasets.find(datasets.key_of_observation(observation))
     return render(
         request,
         "indicators/form.html",
         {
             "form": form,
-            "title": f"値を編集する（{observation.indicator.name_ja}・{observation.area_name}・{observation.period_label}）",
+            "title": title,
             "notice": datasets.locked_message(data_set) if data_set and data_set.is_locked else "",
         },
     )
@@ -245,7 +254,7 @@ def _save_observation(request, form, prefecture, title="値を登録する"):
     area = data["area"]
     loaded = data.get("version") or 0
     try:
-        observation = services.observation_record(
+        observation = services.observation_record_checked(
             by=request.user,
             indicator=data["indicator"],
             prefecture=prefecture,
@@ -254,8 +263,15 @@ def _save_observation(request, form, prefecture, title="値を登録する"):
             provenance=data["provenance"],
             note=data["note"],
             version=loaded if form.instance is not None else None,
+            **form.confirmation(),
             **_area_kwargs(area),
         )
+    except validation.ValueRefused as exc:
+        form.refuse(exc)
+        return render(request, "indicators/form.html", {"form": form, "title": title})
+    except validation.ConfirmationRequired as exc:
+        form.ask_confirmation(exc)
+        return render(request, "indicators/form.html", {"form": form, "title": title})
     except StaleVersionError as exc:
         return _conflict_page(
             request,
@@ -384,16 +400,22 @@ def venue_status(request):
                 period_text=form.cleaned_data["period"],
                 statuses=form.statuses(),
                 provenance=form.cleaned_data["provenance"],
+                **form.confirmation(),
             )
         except datasets.DataSetLocked as exc:  # nothing saved; the page again with what was chosen
             messages.error(request, exc.message)
             return _venue_page(request, form, prefecture, areas, status=409)
-        messages.success(
-            request,
-            f"市町村ごとの協議の場の有無を保存しました（新規 {counts['created']}、更新 {counts['updated']}、"
-            f"未把握に戻した {counts['removed']}）。",
-        )
-        return redirect(f"{reverse('indicators:venue_status')}?period={form.cleaned_data['period']}")
+        except validation.ValueRefused as exc:
+            form.refuse(exc, field=None)
+        except validation.ConfirmationRequired as exc:
+            form.ask_confirmation(exc)
+        else:
+            messages.success(
+                request,
+                f"市町村ごとの協議の場の有無を保存しました（新規 {counts['created']}、更新 {counts['updated']}、"
+                f"未把握に戻した {counts['removed']}）。",
+            )
+            return redirect(f"{reverse('indicators:venue_status')}?period={form.cleaned_data['period']}")
     return _venue_page(request, form, prefecture, areas)
 
 
@@ -469,11 +491,10 @@ def import_list(request):
     )
 
 
-@roles.prefecture_required
-def import_detail(request, pk: int):
-    """Preview of a pending import (every row, new or update with the value it replaces), or its record."""
-    batch = _batch(pk)
-    checked, errors = [], []
+def _preview(request, batch: ImportBatch, *, confirm_form=None, status: int = 200):
+    """A pending import's rows (new or update, the value replaced, what the soft rules say of each)
+    with the confirmation form, or an applied one's record."""
+    checked, errors, soft = [], [], []
     if batch.status == ImportBatch.Status.PENDING:
         checked, errors = importing.check_rows(
             importing.raw_rows_from_json(batch.rows), prefecture=batch.prefecture
@@ -481,6 +502,9 @@ def import_detail(request, pk: int):
         locked = datasets.locked_row_errors(checked, prefecture=batch.prefecture)
         if locked:  # a file with rows in a locked data set is refused as a whole: nothing to confirm
             checked, errors = [], sorted(errors + locked, key=lambda e: e.line)
+        soft = importing.soft_messages(checked)
+    if confirm_form is None:
+        confirm_form = forms.ImportConfirmForm(digest=validation.findings_digest(soft))
     return render(
         request,
         "indicators/import_detail.html",
@@ -488,19 +512,38 @@ def import_detail(request, pk: int):
             "batch": batch,
             "checked": checked,
             "errors": errors,
+            "soft_count": len(soft),
+            "confirm_form": confirm_form,
             "changes": batch.changes.select_related("observation")
             if batch.status != ImportBatch.Status.PENDING
             else [],
+            "flag_count": FlaggedValue.objects.filter(import_batch=batch).count()
+            if batch.status != ImportBatch.Status.PENDING
+            else 0,
         },
+        status=status,
     )
+
+
+@roles.prefecture_required
+def import_detail(request, pk: int):
+    """Preview of a pending import (every row, new or update with the value it replaces), or its record."""
+    return _preview(request, _batch(pk))
 
 
 @roles.prefecture_required
 @require_POST
 def import_confirm(request, pk: int):
     batch = _batch(pk)
+    form = forms.ImportConfirmForm(request.POST)
+    form.is_valid()
     try:
-        batch = import_services.import_batch_apply(by=request.user, batch=batch)
+        batch = import_services.import_batch_apply(
+            by=request.user,
+            batch=batch,
+            note=form.cleaned_data.get("note", ""),
+            confirmed_digest=form.cleaned_data.get("confirmed_digest", ""),
+        )
     except import_services.ImportRejected as exc:
         messages.error(request, "取り込めませんでした（何も保存していません）。")
         return render(
@@ -509,6 +552,18 @@ def import_confirm(request, pk: int):
             {"batch": batch, "checked": [], "errors": exc.errors, "changes": []},
             status=409,
         )
+    except import_services.ConfirmationNeeded as exc:
+        form = forms.ImportConfirmForm(request.POST)
+        form.data = form.data.copy()
+        form.data["confirmed_digest"] = exc.digest
+        form.is_valid()
+        form.add_error(
+            "note",
+            "「要確認」の値があるため、確認のメモを入力してください。"
+            if exc.note_missing
+            else "確認画面を表示した後に内容が変わりました。もう一度確認して、取り込んでください。",
+        )
+        return _preview(request, batch, confirm_form=form)
     messages.success(
         request,
         f"{batch.row_count}行を取り込みました（新規 {batch.created_count}、更新 {batch.updated_count}）。",

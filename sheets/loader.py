@@ -16,7 +16,7 @@ from pathlib import Path
 from django.db import transaction
 
 from core import versions
-from indicators.models import Indicator, Observation, Plan, Target, area_key_for
+from indicators.models import Indicator, Observation, Plan, Target, ValidationRule, area_key_for
 from indicators.values import period_from_text
 from regions.models import Prefecture
 from sheets import services
@@ -106,6 +106,35 @@ def load_indicator_definitions(*, path: Path, report: LoadReport, overwrite: boo
         elif overwrite and _apply(plan, values):
             plan.save()
             report.updated["plan"] += 1
+    load_validation_rules(
+        data.get("validation_rules", []), by_code=by_code, report=report, overwrite=overwrite
+    )
+
+
+def load_validation_rules(items: list[dict], *, by_code: dict, report: LoadReport, overwrite: bool) -> None:
+    """The default validation rules: one per indicator and kind, created when the indicator has no rule
+    of that kind (so a rule an official changed or took out of use stays as they left it, unless
+    `overwrite`)."""
+    for item in items:
+        indicator = by_code[item["indicator"]]
+        values = {
+            "severity": item.get("severity", ValidationRule.Severity.SOFT),
+            "minimum": Decimal(item["minimum"]) if item.get("minimum") is not None else None,
+            "maximum": Decimal(item["maximum"]) if item.get("maximum") is not None else None,
+            "threshold": Decimal(item["threshold"]) if item.get("threshold") is not None else None,
+            "note": item.get("note", ""),
+        }
+        rule = ValidationRule.objects.filter(indicator=indicator, kind=item["kind"]).order_by("pk").first()
+        if rule is None:
+            rule = ValidationRule(indicator=indicator, kind=item["kind"], **values)
+            rule.full_clean()
+            rule.save()
+            report.created["validation_rule"] += 1
+        elif overwrite and _apply(rule, {**values, "is_active": True}):
+            rule.full_clean()
+            rule.version += 1
+            rule.save()
+            report.updated["validation_rule"] += 1
 
 
 def _sync_tracked(model, lookup: dict, values: dict, *, kind: str, report: LoadReport, overwrite: bool):

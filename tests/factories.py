@@ -1,10 +1,13 @@
 """Factories shared by every app's tests. Apps add theirs in tests/<app>/factories.py."""
 
+from decimal import Decimal
+
 import factory
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from accounts.models import Profile, Role
+from indicators.models import FlaggedValue, ValidationRule
 from regions.models import HealthCentre, Prefecture, Region
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple-42"
@@ -79,9 +82,36 @@ def region(code_or_name: str) -> Region:
 __all__ = [
     "DEFAULT_PASSWORD",
     "DataSetFactory",
+    "FlaggedValueFactory",
     "Role",
     "UserFactory",
+    "ValidationRuleFactory",
     "data_set_key",
     "make_user",
     "region",
 ]
+
+
+# --- indicators: validation rules and the values they flagged (issue #17) ------------------------
+
+
+class ValidationRuleFactory(factory.django.DjangoModelFactory):
+    """A soft ±30 % rule unless told otherwise; `indicator` is required."""
+
+    class Meta:
+        model = ValidationRule
+
+    kind = ValidationRule.Kind.CHANGE_PERCENT
+    severity = ValidationRule.Severity.SOFT
+    threshold = Decimal("30")
+
+
+class FlaggedValueFactory(factory.django.DjangoModelFactory):
+    """An unresolved flag; `observation` is required."""
+
+    class Meta:
+        model = FlaggedValue
+
+    rule_label = "前の期間からの変化率: ±30％まで"
+    message = factory.Sequence(lambda n: f"前の期間の値から大きく変わっています（{n}）。")
+    note = "出典と照合済み"

@@ -26,8 +26,9 @@ from django.utils import timezone
 
 from accounts.roles import is_prefecture
 from indicators.importing import RawRow
-from indicators.models import Indicator, Observation, Plan, Target
+from indicators.models import FlaggedValue, Indicator, Observation, Plan, Target, ValidationRule
 from indicators.services import imports as import_services
+from indicators.services import observation_record
 from meetings.models import ActionItem, Meeting
 from regions.models import Prefecture
 from reminders import feeds as reminder_feeds
@@ -174,6 +175,25 @@ def _import_upload(ds):
 
 def _empty(ds):
     return {}
+
+
+def _rule_create(ds):
+    return {"kind": "range", "severity": "hard", "minimum": "0", "maximum": "100"}
+
+
+def _rule_edit(ds):
+    rule = ValidationRule.objects.get(pk=ds["rule"])
+    return {
+        "kind": rule.kind,
+        "severity": "hard",
+        "threshold": "20",
+        "is_active": "on",
+        "version": rule.version,
+    }
+
+
+def _resolve(ds):
+    return {"resolution": "出典と照合済み"}
 
 
 def _reminder_settings(ds):
@@ -561,6 +581,56 @@ ROWS = [
     Row("indicators:target_create", "POST", "/indicators/targets/new/", POST_OFFICIALS, data=_target_create),
     Row("indicators:target_edit", "GET", "/indicators/targets/{target}/edit/", OFFICIALS),
     Row("indicators:venue_status", "GET", "/indicators/venues/", OFFICIALS),
+    # --- validation rules (officials) and the values they flagged (writers: staff resolve their region's)
+    Row("indicators:rule_create", "GET", "/indicators/definitions/discharge_rate_3m/rules/new/", OFFICIALS),
+    Row(
+        "indicators:rule_create",
+        "POST",
+        "/indicators/definitions/discharge_rate_3m/rules/new/",
+        POST_OFFICIALS,
+        data=_rule_create,
+    ),
+    Row("indicators:rule_edit", "GET", "/indicators/rules/{rule}/edit/", OFFICIALS),
+    Row("indicators:rule_edit", "POST", "/indicators/rules/{rule}/edit/", POST_OFFICIALS, data=_rule_edit),
+    Row(
+        "indicators:rule_deactivate", "GET", "/indicators/rules/{rule}/deactivate/", (302, 405, 403, 403, 403)
+    ),
+    Row(
+        "indicators:rule_deactivate",
+        "POST",
+        "/indicators/rules/{rule}/deactivate/",
+        POST_OFFICIALS,
+        data=_empty,
+    ),
+    Row("indicators:checks", "GET", "/indicators/checks/", WRITERS),
+    Row("indicators:checks", "GET", "/indicators/checks/?resolved=open&area=3501&page=2", WRITERS),
+    Row(
+        "indicators:check_resolve", "GET", "/indicators/checks/{flag_own}/resolve/", (302, 405, 405, 405, 403)
+    ),
+    Row(
+        "indicators:check_resolve",
+        "POST",
+        "/indicators/checks/{flag_own}/resolve/",
+        (302, 302, 302, 403, 403),
+        data=_resolve,
+        label="a value of region 3501",
+    ),
+    Row(
+        "indicators:check_resolve",
+        "POST",
+        "/indicators/checks/{flag_prefecture}/resolve/",
+        POST_OFFICIALS,
+        data=_resolve,
+        label="a prefecture-level value",
+    ),
+    Row(
+        "indicators:check_resolve",
+        "POST",
+        "/indicators/checks/999999/resolve/",
+        (302, 404, 404, 404, 403),
+        data=_resolve,
+        label="no flag",
+    ),
     Row("indicators:imports", "GET", "/indicators/imports/", OFFICIALS),
     Row("indicators:imports", "POST", "/indicators/imports/", POST_OFFICIALS, data=_import_upload),
     Row("indicators:import_template", "GET", "/indicators/imports/template.csv", OFFICIALS),
@@ -869,6 +939,26 @@ def dataset(django_db_setup, django_db_blocker, tmp_path_factory):
             by=users["official"], edition=Edition.objects.get(fiscal_year=2022), confirm_unapproved=True
         )
         rate_6m = Indicator.objects.get(code="discharge_rate_6m")
+        flagged_own = observation_record(
+            by=users["official"],
+            indicator=rate_6m,
+            prefecture=pref,
+            region=own,
+            period_text="R2年度",
+            value=70,
+        )
+        flag_own = FlaggedValue.objects.create(
+            observation=flagged_own,
+            rule_label="前の期間からの変化幅",
+            message="21.4ポイント増えています",
+            note="照合済み",
+        )
+        flag_prefecture = FlaggedValue.objects.create(
+            observation=Observation.objects.get(indicator__code="discharge_rate_3m", period_key="fy:2017"),
+            rule_label="前の期間からの変化幅",
+            message="大きく変わっています",
+            note="照合済み",
+        )
         action_own = ActionItemFactory(meeting=case_own.meeting)
         action_deleted = ActionItemFactory(meeting=deleted)
         proposal_own = AgendaItemFactory(meeting=None, region=own, origin="proposed", indicator=rate_6m)
@@ -908,6 +998,9 @@ def dataset(django_db_setup, django_db_blocker, tmp_path_factory):
             "rate_6m": Observation.objects.filter(indicator__code="discharge_rate_6m").first().indicator_id,
             "plan": Plan.objects.first().pk,
             "feed_own": feed.feed.pk,
+            "rule": ValidationRule.objects.filter(indicator__code="discharge_rate_3m").first().pk,
+            "flag_own": flag_own.pk,
+            "flag_prefecture": flag_prefecture.pk,
             "feed_token": feed.token,
         }
         yield {"users": users, "ids": ids}

@@ -14,8 +14,10 @@ from django.utils import timezone
 from accounts import roles
 from core import history
 from core.records import check_version, insert_or_conflict
+from indicators import validation
 from indicators.datasets import ensure_editable, ensure_observation_editable
-from indicators.models import Indicator, Observation, Target, area_key_for
+from indicators.models import FlaggedValue, Indicator, Observation, Target, area_key_for
+from indicators.services import flags
 from indicators.values import period_from_text, stored_value
 
 # --- writes -------------------------------------------------------------------------------------
@@ -88,6 +90,61 @@ def observation_record(
         obs.save()
         history.record_update(by=by, instance=obs, before=before)
     return obs
+
+
+def _confirmed(findings, messages, *, note: str, digest: str) -> None:
+    """Hard findings refuse the value; soft ones need the note and the digest of what was shown."""
+    hard = [f for f in findings if f.is_hard]
+    if hard:
+        raise validation.ValueRefused(hard)
+    soft = [f for f in findings if not f.is_hard]
+    if soft and not (note.strip() and digest == validation.findings_digest(messages)):
+        raise validation.ConfirmationRequired(soft, messages=messages)
+
+
+@transaction.atomic
+def observation_record_checked(
+    *,
+    by,
+    indicator: Indicator,
+    prefecture,
+    period_text: str,
+    value: Decimal,
+    confirmation_note: str = "",
+    confirmed_digest: str = "",
+    region=None,
+    municipality=None,
+    **fields,
+) -> Observation:
+    """`observation_record` behind the validation rules (`indicators.validation`), as the entry form saves.
+
+    A hard finding raises ValueRefused and nothing is saved; soft findings raise ConfirmationRequired
+    unless confirmed — `confirmed_digest` the digest of the findings the person was shown, with a
+    `confirmation_note`. A saved value's earlier flags are closed and each soft finding becomes a
+    FlaggedValue with the note, in the same transaction. `fields`: provenance, note, version.
+    """
+    period = period_from_text(period_text)
+    area_key = area_key_for(prefecture=prefecture, region=region, municipality=municipality)
+    candidate = validation.Candidate(indicator, area_key, period, stored_value(value))
+    findings = validation.evaluate(candidate)
+    _confirmed(
+        findings,
+        [f.message for f in findings if not f.is_hard],
+        note=confirmation_note,
+        digest=confirmed_digest,
+    )
+    observation = observation_record(
+        by=by,
+        indicator=indicator,
+        prefecture=prefecture,
+        period_text=period_text,
+        value=value,
+        region=region,
+        municipality=municipality,
+        **fields,
+    )
+    flags.flags_record(by=by, observation=observation, findings=findings, note=confirmation_note.strip())
+    return observation
 
 
 @transaction.atomic
@@ -264,11 +321,21 @@ def observation_delete(*, by, observation: Observation) -> None:
 
 @transaction.atomic
 def venue_statuses_save(
-    *, by, prefecture, indicator: Indicator, period_text: str, statuses: dict, provenance: str = ""
+    *,
+    by,
+    prefecture,
+    indicator: Indicator,
+    period_text: str,
+    statuses: dict,
+    provenance: str = "",
+    confirmation_note: str = "",
+    confirmed_digest: str = "",
 ) -> dict[str, int]:
     """Per-municipality 協議の場 有 (True) / 無 (False) / 未把握 (None) for one period.
 
     Returns how many were created, updated, removed. 未把握 removes a value recorded for that period.
+    The values it records pass the validation rules first, as the entry form's do (one ValueRefused or
+    ConfirmationRequired for the page, each message naming its municipality).
     """
     period = period_from_text(period_text)
     existing = {
@@ -278,17 +345,43 @@ def venue_statuses_save(
         )
     }
     counts = {"created": 0, "updated": 0, "removed": 0}
+    planned, removed = [], []
     for municipality, status in statuses.items():
         current = existing.get(municipality.pk)
         if status is None:
             if current is not None:
-                observation_delete(by=by, observation=current)
-                counts["removed"] += 1
+                removed.append(current)
             continue
         value = Decimal(1 if status else 0)
         if current is not None and current.value == value and current.provenance == provenance:
             continue
-        observation_record(
+        planned.append((municipality, value, current))
+    candidates = [
+        validation.Candidate(
+            indicator, area_key_for(prefecture=prefecture, municipality=m), period, stored_value(value)
+        )
+        for m, value, _ in planned
+    ]
+    book = validation.RuleBook.load(candidates)
+    findings = [book.evaluate(candidate) for candidate in candidates]
+    named = [
+        validation.Finding(f.severity, f.label, f"{m.name}: {f.message}", f.rule)
+        for (m, _, _), found in zip(planned, findings, strict=True)
+        for f in found
+    ]
+    _confirmed(
+        named, [f.message for f in named if not f.is_hard], note=confirmation_note, digest=confirmed_digest
+    )
+    for current in removed:
+        observation_delete(by=by, observation=current)
+        counts["removed"] += 1
+    open_flags: dict[int, list] = {}
+    for flag in FlaggedValue.objects.unresolved().filter(
+        observation__in=[current.pk for _, _, current in planned if current is not None]
+    ):
+        open_flags.setdefault(flag.observation_id, []).append(flag)
+    for (municipality, value, current), found in zip(planned, findings, strict=True):
+        observation = observation_record(
             by=by,
             indicator=indicator,
             prefecture=prefecture,
@@ -297,6 +390,13 @@ def venue_statuses_save(
             value=value,
             provenance=provenance,
             note=current.note if current else "",
+        )
+        flags.flags_record(
+            by=by,
+            observation=observation,
+            findings=found,
+            note=confirmation_note.strip(),
+            open_flags=open_flags.get(observation.pk, []),
         )
         counts["updated" if current else "created"] += 1
     return counts
