@@ -17,7 +17,7 @@ from accounts import roles
 from core.changes import record_conflict_rows
 from core.exports import csv_response
 from core.forms import StaleVersionError
-from indicators import downloads, forms, importing, services, values
+from indicators import downloads, forms, freshness, importing, services, values
 from indicators.areas import VENUE, VENUE_MUNICIPALITIES, AreaIndex, portal_prefecture
 from indicators.models import ImportBatch, Indicator, Observation, Plan, Target
 from indicators.services import imports as import_services
@@ -49,6 +49,7 @@ def indicator_list(request):
                 "indicator": indicator,
                 "latest": obs,
                 "latest_text": values.format_value(obs.value, indicator) if obs else "",
+                "cycle": freshness.cycle_text(indicator),
                 "targets": [
                     {"target": t, "text": values.format_value(t.value, indicator, as_entered=True)}
                     for t in targets.get(indicator.pk, [])
@@ -58,7 +59,12 @@ def indicator_list(request):
     return render(
         request,
         "indicators/indicator_list.html",
-        {"rows": rows, "plans": Plan.objects.all(), "is_prefecture": roles.is_prefecture(request.user)},
+        {
+            "rows": rows,
+            "plans": Plan.objects.all(),
+            "is_prefecture": roles.is_prefecture(request.user),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -81,6 +87,7 @@ def indicator_detail(request, code: str):
         "indicators/indicator_detail.html",
         {
             "indicator": indicator,
+            "cycle": freshness.cycle_text(indicator),
             "observations": [(o, values.format_value(o.value, indicator)) for o in observations],
             "targets": [(t, values.format_value(t.value, indicator, as_entered=True)) for t in targets],
             "is_prefecture": roles.is_prefecture(request.user),
@@ -293,6 +300,7 @@ def _save_target(request, form, prefecture, title="目標値を登録する"):
             value=data["value"],
             comparator=data["comparator"],
             note=data["note"],
+            source=data["source"],
             version=loaded if form.instance is not None else None,
             **_area_kwargs(data["area"]),
         )
@@ -307,6 +315,7 @@ def _save_target(request, form, prefecture, title="目標値を登録する"):
             value=values.stored_value(data["value"]),
             comparator=data["comparator"],
             note=data["note"],
+            source=data["source"],
         )
     except ValidationError as exc:
         form.add_error(None, exc)

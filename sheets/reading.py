@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+
+from django.utils import timezone
 
 from core import fiscal
 from dashboard.activity import PeerShare, peer_share
@@ -83,6 +86,10 @@ class Fact:
         return self.observation.period_label if self.observation else ""
 
     @property
+    def period_end(self):
+        return self.observation.period_end if self.observation else None
+
+    @property
     def share(self) -> Decimal | None:
         """The share of the denominator (構成割合) computed from the counts: 728 / 5111 → 14.2."""
         if self.denominator is None:
@@ -123,6 +130,9 @@ class SheetContext:
     schedule: list[ScheduleEntry]
     # 当事者が参加した会議 of the 年度 in the prefecture's regions (dashboard.activity: the same figure)
     peer_share: PeerShare = field(default_factory=PeerShare)
+    # The day part 1's figures are judged 「古いデータ」 on (indicators.freshness): today, or the last
+    # day of a past edition's 年度 (what was already due when that year's sheet was current).
+    judged_on: date | None = None
 
     @property
     def mismatches(self) -> list[SumCheck]:
@@ -147,7 +157,7 @@ class SheetContext:
         return [view for view in self.outcomes if view.breakdown]
 
 
-def sheet_context(edition: Edition) -> SheetContext:
+def sheet_context(edition: Edition, *, today: date | None = None) -> SheetContext:
     """Everything the sheet shows, in a fixed number of queries whatever the number of records."""
     indicators = {i.pk: i for i in Indicator.objects.all()}
     by_code = {i.code: i for i in indicators.values()}
@@ -260,6 +270,7 @@ def sheet_context(edition: Edition) -> SheetContext:
         challenges=challenges,
         schedule=list(ScheduleEntry.objects.filter(edition=edition)),
         peer_share=peer_share(fiscal_year=edition.fiscal_year, prefecture=edition.prefecture),
+        judged_on=min(today or timezone.localdate(), edition.reference_date),
     )
 
 

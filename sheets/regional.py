@@ -21,7 +21,7 @@ from accounts.roles import can_view_case_details
 from core import fiscal
 from dashboard.activity import PeerShare, peer_share
 from indicators import values
-from indicators.models import Observation, Target, area_key_for
+from indicators.models import Indicator, Observation, Target, area_key_for
 from indicators.standing import Standing
 from indicators.values import format_value
 from meetings.agenda import IndicatorOnAgenda, not_met_by_region
@@ -46,6 +46,8 @@ class IndicatorLine:
     period_label: str
     provenance: str
     target_text: str = ""
+    indicator: Indicator | None = None
+    period_end: date | None = None  # its 「古いデータ」 mark is judged from it (indicators.freshness)
 
 
 @dataclass
@@ -134,7 +136,7 @@ def region_sheet_for(*, region: Region, fiscal_year: int, user, today: date | No
         .order_by("start_date", "pk")
     )
     sheet.peer_support = PeerSupportProgramme.objects.filter(region=region, fiscal_year=fiscal_year).first()
-    sheet.indicators = _indicator_lines(region, last_day)
+    sheet.indicators = _indicator_lines(region, last_day, fiscal_year)
     sheet.charts = sheet_charts(prefecture=region.prefecture, reference_date=last_day, region=region)
     return sheet
 
@@ -208,8 +210,10 @@ def _add_meetings(sheet: RegionSheet, *, last_day: date) -> None:
     )
 
 
-def _indicator_lines(region: Region, last_day: date) -> list[IndicatorLine]:
-    """The newest value of each indicator recorded for this region (up to the year's end), with its target."""
+def _indicator_lines(region: Region, last_day: date, fiscal_year: int) -> list[IndicatorLine]:
+    """The newest value of each indicator recorded for this region (up to the year's end), with the
+    target of the plan in force that year (indicators.values.default_basis_plan) among the plans with
+    a target for the region — or, for an indicator that plan has none for, its earliest target."""
     area_key = area_key_for(prefecture=region.prefecture, region=region)
     latest: dict[int, Observation] = {}
     for obs in (
@@ -218,10 +222,12 @@ def _indicator_lines(region: Region, last_day: date) -> list[IndicatorLine]:
         .order_by("indicator__display_order", "indicator_id", "-period_end", "-pk")
     ):
         latest.setdefault(obs.indicator_id, obs)
-    targets: dict[int, Target] = {}
-    for target in (
+    region_targets = list(
         Target.objects.filter(area_key=area_key).select_related("plan").order_by("fiscal_year", "pk")
-    ):
+    )
+    in_force = values.default_basis_plan({t.plan for t in region_targets}, fiscal_year)
+    targets: dict[int, Target] = {}
+    for target in sorted(region_targets, key=lambda t: t.plan != in_force):  # stable: by year within
         targets.setdefault(target.indicator_id, target)
     lines = []
     for obs in latest.values():
@@ -239,6 +245,8 @@ def _indicator_lines(region: Region, last_day: date) -> list[IndicatorLine]:
                 period_label=obs.period_label,
                 provenance=obs.provenance,
                 target_text=target_text,
+                indicator=obs.indicator,
+                period_end=obs.period_end,
             )
         )
     return lines

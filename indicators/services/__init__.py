@@ -89,9 +89,10 @@ def target_update(
     value: Decimal,
     comparator: str,
     note: str | None = None,
+    source: str | None = None,
     version: int | None = None,
 ) -> Target:
-    """Change a target's value; `version` as in `observation_record`."""
+    """Change a target's value (and its note and source, when given); `version` as in `observation_record`."""
     target = Target.objects.select_for_update().select_related("indicator", "plan").get(pk=target.pk)
     check_version(target, version)
     before = history.snapshot(target)
@@ -99,6 +100,8 @@ def target_update(
     target.comparator = comparator
     if note is not None:
         target.note = note
+    if source is not None:
+        target.source = source
     if history.diff(before, history.snapshot(target)):
         _mark_edited(target, by)
         target.full_clean()
@@ -126,8 +129,10 @@ INDICATOR_FIELDS = (
     "chart_group",
     "display_order",
     "is_active",
+    "cycle_months",
+    "release_lag_months",
 )
-PLAN_FIELDS = ("name", "issuer", "first_fiscal_year", "last_fiscal_year")
+PLAN_FIELDS = ("name", "issuer", "first_fiscal_year", "last_fiscal_year", "is_draft", "source")
 
 
 def _save_tracked(instance, *, by, fields, data, stored=None) -> bool:
@@ -201,6 +206,7 @@ def target_record(
     value: Decimal,
     comparator: str,
     note: str = "",
+    source: str = "",
     region=None,
     municipality=None,
     version: int | None = None,
@@ -214,7 +220,13 @@ def target_record(
     target = stored.select_for_update().first()
     if target is not None:
         updated = target_update(
-            by=by, target=target, value=value, comparator=comparator, note=note, version=version
+            by=by,
+            target=target,
+            value=value,
+            comparator=comparator,
+            note=note,
+            source=source,
+            version=version,
         )
         return updated, False
     target = Target(
@@ -228,6 +240,7 @@ def target_record(
         value=stored_value(value),
         comparator=comparator,
         note=note,
+        source=source,
     )
     _mark_edited(target, by)
     target.full_clean()

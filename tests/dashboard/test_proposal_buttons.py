@@ -173,7 +173,7 @@ def test_other_years_and_bases_than_the_proposals_show_no_button(client_for, iwa
     assert (
         _buttons(html) == set()
     )  # … is not what a proposal is judged against (this 年度, the default basis)
-    assert "議題の提案は、今年度の表示で評価の基準が自動（県の計画）のときにできます。" in html
+    assert "議題の提案は、今年度の表示で評価の基準が自動（その年度の計画）のときにできます。" in html
 
 
 def test_the_cached_tables_never_carry_one_users_buttons_to_another(
