@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from accounts.models import Profile, Role
+from indicators.models import Indicator, Plan
 from regions.models import HealthCentre, Prefecture, Region
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple-42"
@@ -52,4 +53,39 @@ def region(code_or_name: str) -> Region:
     )
 
 
-__all__ = ["DEFAULT_PASSWORD", "Role", "UserFactory", "make_user", "region"]
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    """An indicator definition; yearly with no publication lag unless told (630調査-like: lag 6)."""
+
+    class Meta:
+        model = Indicator
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"indicator_{n}")
+    name_ja = factory.Sequence(lambda n: f"指標{n}")
+    unit = "人"
+    cycle_months = 12
+    release_lag_months = 0
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    """A plan; national, R6–R8 (第7期's years) unless told."""
+
+    class Meta:
+        model = Plan
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"計画{n}")
+    issuer = Plan.Issuer.NATIONAL
+    first_fiscal_year = 2024
+    last_fiscal_year = 2026
+
+
+__all__ = [
+    "DEFAULT_PASSWORD",
+    "IndicatorFactory",
+    "PlanFactory",
+    "Role",
+    "UserFactory",
+    "make_user",
+    "region",
+]
