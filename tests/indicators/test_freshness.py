@@ -18,6 +18,7 @@ from meetings.services import ChildChange
 from regions.models import Prefecture, Region
 from sheets.models import Edition
 from sheets.reading import sheet_context
+from tests.pdfutils import pdf_text
 
 
 def survey_630(**kwargs):
@@ -290,3 +291,21 @@ def test_a_new_indicator_gets_its_cycle_from_the_definition_form(client_for, off
     assert response.status_code == 302, response.content.decode()
     indicator = Indicator.objects.get(code="peer_supporters")
     assert (indicator.cycle_months, indicator.release_lag_months) == (12, 0)
+
+
+@pytest.mark.django_db
+def test_the_sheet_pdf_and_the_region_pdf_carry_the_marks(client_for, official, sheet, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = client_for(official)
+    text = pdf_text(client.get("/sheets/2022.pdf").content).replace("\n", "")
+    assert "古いデータ" in text and "次の値は令和4年12月ごろ" in text and "次の値は令和4年3月ごろ" in text
+    observation_record(
+        by=official,
+        indicator=Indicator.objects.get(code="discharge_rate_3m"),
+        prefecture=Prefecture.objects.get(code="350001"),
+        region=Region.objects.get(code="3501"),
+        period_text="H29年度",
+        value=Decimal("40"),
+    )
+    text = pdf_text(client.get("/sheets/2022/regions/3501.pdf").content).replace("\n", "")
+    assert "平成29年度" in text and "古いデータ" in text and "次の値は令和4年3月ごろ" in text
