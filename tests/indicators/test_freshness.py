@@ -1,6 +1,8 @@
 """Freshness (issue #17, item 4): when the next figure is expected after a value, whether the value shown
 as latest is 「古いデータ」, and the one mark every page draws it with."""
 
+import csv
+import io
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -149,6 +151,13 @@ def test_the_dashboard_marks_the_h29_rates_old_for_a_year_after_they_were_due(cl
     html = client.get("/indicators/", {"fiscal_year": 2020}).content.decode()
     cell = status_cell(html, "discharge_rate_3m")
     assert "平成29年度" in cell and "古いデータ" not in cell
+    # the download says it too
+    for year, note in ((2022, "古いデータ（次の値は令和4年3月ごろ）"), (2020, "")):
+        body = b"".join(client.get("/indicators/export/status.csv", {"fiscal_year": year}).streaming_content)
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+        assert rows[0][4:7] == ["時点", "出典", "古いデータ"]
+        rate = next(r for r in rows if r[0] == "入院後３か月時点の退院率")
+        assert rate[4:7] == ["平成29年度", "NDB（H29年度）", note]
 
 
 @pytest.mark.django_db
