@@ -9,6 +9,7 @@ from core.listing import MAX_ID, id_param
 from core.validators import FISCAL_YEAR_MIN, fiscal_year_max
 
 ALL_AREAS = ""
+AUTOMATIC_BASIS = "自動（その年度の計画）"  # indicators.values.default_basis_plan
 MAX_PLANS = 20  # more plans side by side than anyone compares; the rest of a crafted list is ignored
 
 
@@ -90,8 +91,9 @@ class DashboardFilterForm(forms.Form):
             (ALL_AREAS, f"{overview.prefecture.name}全体"),
             *((r.code, r.full_name) for r in overview.regions),
         ]
-        plan_choices = [(p.pk, f"{p.name}（{p.period_label}）") for p in overview.plans]
-        form.fields["basis"].widget.choices = [("", "自動（県の計画）"), *plan_choices]
+        # 「…（R3～R5・終了）」「…（R9～R11・案）」: an ended plan stays selectable, marked as ended
+        plan_choices = [(p.pk, p.choice_label()) for p in overview.plans]
+        form.fields["basis"].widget.choices = [("", AUTOMATIC_BASIS), *plan_choices]
         form.fields["plans"].widget.choices = plan_choices
         form.helper = _helper()
         return form

@@ -207,7 +207,12 @@ class TargetForm(_AreaMixin, forms.Form):
     indicator = forms.ModelChoiceField(
         label="指標", queryset=Indicator.objects.filter(is_active=True), empty_label="選んでください"
     )
-    plan = forms.ModelChoiceField(label="計画", queryset=Plan.objects.all(), empty_label="選んでください")
+    plan = forms.ModelChoiceField(
+        label="計画",
+        queryset=Plan.objects.all(),
+        empty_label="選んでください",
+        help_text="終了した計画・案の計画も選べます（名前のあとに「終了」「案」と表示します）",
+    )
     area = forms.ChoiceField(label="地域")
     fiscal_year = forms.CharField(label="目標年度", max_length=20, help_text="例: R8年度、令和8年度、2026")
     value = _decimal_field("目標値")
@@ -216,12 +221,19 @@ class TargetForm(_AreaMixin, forms.Form):
         choices=Target.Comparator.choices,
         help_text="退院率は「以上」、長期在院者数や再入院率は「以下」",
     )
+    source = forms.CharField(
+        label="出典",
+        max_length=200,
+        required=False,
+        help_text="目標の根拠（例: 国の基本指針（第7期障害福祉計画）の成果目標、山口県第7期計画 p.12）",
+    )
     note = forms.CharField(label="備考", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = VersionField()
 
     def __init__(self, *args, prefecture, instance: Target | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance = instance
+        self.fields["plan"].label_from_instance = lambda plan: plan.choice_label()
         self._setup_area(prefecture, initial_code=prefecture.code)
         if instance is not None:
             self.initial["version"] = instance.version
@@ -236,6 +248,7 @@ class TargetForm(_AreaMixin, forms.Form):
                     "fiscal_year": fiscal_year_label(instance.fiscal_year, short=True),
                     "value": instance.value.normalize(),
                     "comparator": instance.comparator,
+                    "source": instance.source,
                     "note": instance.note,
                 }
             )
@@ -282,6 +295,8 @@ class IndicatorForm(VersionedModelForm):
             "chart_group",
             "survey_month",
             "survey_day",
+            "cycle_months",
+            "release_lag_months",
             "part_of",
             "denominator",
             "display_order",
@@ -297,6 +312,7 @@ class IndicatorForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["release_lag_months"].required = False  # blank: published as the period ends
         if self.instance.pk:
             self.fields["code"].disabled = True
             self.fields["code"].help_text = "取り込みファイルで使うため変更できません。"
@@ -307,11 +323,14 @@ class IndicatorForm(VersionedModelForm):
             self.fields[name].queryset = queryset
             self.fields[name].empty_label = "なし"
 
+    def clean_release_lag_months(self):
+        return self.cleaned_data["release_lag_months"] or 0
+
 
 class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
-        fields = ["name", "issuer", "first_fiscal_year", "last_fiscal_year"]
+        fields = ["name", "issuer", "first_fiscal_year", "last_fiscal_year", "is_draft", "source"]
         labels = {
             "first_fiscal_year": "計画期間（初年度・西暦）",
             "last_fiscal_year": "計画期間（最終年度・西暦）",
@@ -319,6 +338,8 @@ class PlanForm(forms.ModelForm):
         help_texts = {
             "first_fiscal_year": "例: 2027（令和9年度）",
             "name": "例: 障害福祉サービス等の基本指針（第8期障害福祉計画）",
+            "is_draft": "告示・策定の前の案です。案の計画は評価の基準に自動では選ばれません。策定されたら外してください",
+            "source": "告示・計画書の名称や掲載先（例: 山口県障害福祉サービス実施計画（第7期）p.12）",
         }
         error_messages = {"name": {"unique": "同じ名前の計画が既にあります。"}}
 

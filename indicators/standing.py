@@ -51,6 +51,9 @@ class Standing(values.StatusDisplay):
     plan_name: str
     status: str
     inherited: bool = False  # the prefecture's target applied to a region (rates only)
+    # The day it was judged on (a held meeting's day; today for a live one): what its period mark's
+    # 「古いデータ」 is judged on (indicators.freshness). None: today.
+    on: date | None = None
 
     @property
     def value_text(self) -> str:
@@ -139,7 +142,7 @@ def standings(
     for indicator, region in pairs:
         observation = latest.get((indicator.pk, basis.area_key(region)))
         found[(indicator.pk, getattr(region, "pk", None))] = _standing(
-            indicator, observation, plan, basis, basis.area_key(region)
+            indicator, observation, plan, basis, basis.area_key(region), on=on
         )
     return found
 
@@ -148,7 +151,7 @@ def standing(indicator: Indicator, region, *, on: date, basis: Basis) -> Standin
     return standings([(indicator, region)], on=on, basis=basis)[(indicator.pk, getattr(region, "pk", None))]
 
 
-def _standing(indicator, observation, plan, basis: Basis, area_key: str) -> Standing:
+def _standing(indicator, observation, plan, basis: Basis, area_key: str, *, on: date) -> Standing:
     target, inherited = basis.targets.find(indicator, plan, area_key) if plan else (None, False)
     value = observation.value if observation else None
     if target is None:
@@ -170,4 +173,5 @@ def _standing(indicator, observation, plan, basis: Basis, area_key: str) -> Stan
         plan_name=plan.name if plan and target else "",
         status=status,
         inherited=inherited,
+        on=on,
     )

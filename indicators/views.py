@@ -19,7 +19,7 @@ from accounts import roles
 from core.changes import record_conflict_rows
 from core.exports import csv_response
 from core.forms import StaleVersionError
-from indicators import datasets, downloads, forms, importing, services, validation, values
+from indicators import datasets, downloads, forms, freshness, importing, services, validation, values
 from indicators.areas import VENUE, VENUE_MUNICIPALITIES, AreaIndex, portal_prefecture
 from indicators.models import FlaggedValue, ImportBatch, Indicator, Observation, Plan, Target, ValidationRule
 from indicators.services import imports as import_services
@@ -51,6 +51,7 @@ def indicator_list(request):
                 "indicator": indicator,
                 "latest": obs,
                 "latest_text": values.format_value(obs.value, indicator) if obs else "",
+                "cycle": freshness.cycle_text(indicator),
                 "targets": [
                     {"target": t, "text": values.format_value(t.value, indicator, as_entered=True)}
                     for t in targets.get(indicator.pk, [])
@@ -60,7 +61,12 @@ def indicator_list(request):
     return render(
         request,
         "indicators/indicator_list.html",
-        {"rows": rows, "plans": Plan.objects.all(), "is_prefecture": roles.is_prefecture(request.user)},
+        {
+            "rows": rows,
+            "plans": Plan.objects.all(),
+            "is_prefecture": roles.is_prefecture(request.user),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -85,6 +91,7 @@ def indicator_detail(request, code: str):
         "indicators/indicator_detail.html",
         {
             "indicator": indicator,
+            "cycle": freshness.cycle_text(indicator),
             "observations": [
                 (
                     o,
@@ -341,6 +348,7 @@ def _save_target(request, form, prefecture, title="目標値を登録する"):
             value=data["value"],
             comparator=data["comparator"],
             note=data["note"],
+            source=data["source"],
             version=loaded if form.instance is not None else None,
             **_area_kwargs(data["area"]),
         )
@@ -355,6 +363,7 @@ def _save_target(request, form, prefecture, title="目標値を登録する"):
             value=values.stored_value(data["value"]),
             comparator=data["comparator"],
             note=data["note"],
+            source=data["source"],
         )
     except ValidationError as exc:
         form.add_error(None, exc)

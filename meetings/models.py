@@ -438,6 +438,8 @@ class AgendaItem(models.Model):
             plan_name=self.snapshot_plan,
             status=self.snapshot_status,
             inherited=self.snapshot_inherited,
+            # judged (「古いデータ」) on the meeting's day when the meeting was read with the item
+            on=self.meeting.date if self.meeting_id and AgendaItem.meeting.is_cached(self) else None,
         )
 
     def freeze(self, standing: Standing, *, at) -> None:

@@ -3,7 +3,9 @@ from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.forms import modelformset_factory
 
+from core.fiscal import fiscal_year_label
 from core.forms import OwnRowsModelFormSet, VersionedModelForm, inline_helper
+from indicators import values
 from indicators.forms import PeriodField
 from indicators.models import Observation, Target
 from sheets.models import (
@@ -114,6 +116,13 @@ class OutcomeRowForm(VersionedModelForm):
             self.fields[name].queryset = observations
         for name in ("target", "reference_target"):
             self.fields[name].queryset = targets
+            self.fields[name].label_from_instance = target_choice_label
+
+
+def target_choice_label(target: Target) -> str:
+    """「入院後３か月時点の退院率 R5年度 56％以上（山口県…（第6期）（R3～R5・終了））」: the plan marked ended or 案."""
+    year = fiscal_year_label(target.fiscal_year, short=True)
+    return f"{target.indicator.name_ja} {year} {values.target_text(target)}（{target.plan.choice_label()}）"
 
 
 OutcomeFormSet = modelformset_factory(

@@ -76,6 +76,8 @@ def load_indicator_definitions(*, path: Path, report: LoadReport, overwrite: boo
             "survey_day": item.get("survey_day"),
             "chart_group": item.get("chart_group", ""),
             "display_order": order * 10,
+            "cycle_months": item.get("cycle_months"),
+            "release_lag_months": item.get("release_lag_months", 0),
         }
         indicator = Indicator.objects.filter(code=item["code"]).first()
         if indicator is None:
@@ -85,6 +87,11 @@ def load_indicator_definitions(*, path: Path, report: LoadReport, overwrite: boo
         elif overwrite and _apply(indicator, values):
             indicator.version += 1
             indicator.save()
+            report.updated["indicator"] += 1
+        elif indicator.cycle_months is None and _apply(indicator, _cycle(values)):
+            # Loaded before definitions had a cycle (migration 0006): the file's cycle fills the gap.
+            indicator.version += 1
+            indicator.save(update_fields=["cycle_months", "release_lag_months", "version"])
             report.updated["indicator"] += 1
         by_code[item["code"]] = indicator
     for item in data["indicators"]:
@@ -99,12 +106,18 @@ def load_indicator_definitions(*, path: Path, report: LoadReport, overwrite: boo
             indicator.save(update_fields=["part_of", "denominator", "version"])
     for item in data["plans"]:
         values = {k: item[k] for k in ("issuer", "first_fiscal_year", "last_fiscal_year")}
+        values.update(is_draft=item.get("is_draft", False), source=item.get("source", ""))
         plan = Plan.objects.filter(name=item["name"]).first()
         if plan is None:
             Plan.objects.create(name=item["name"], **values)
             report.created["plan"] += 1
         elif overwrite and _apply(plan, values):
             plan.save()
+            report.updated["plan"] += 1
+        elif not plan.source and values["source"]:
+            # A plan loaded before plans had a source note: the file's note fills the gap.
+            plan.source = values["source"]
+            plan.save(update_fields=["source"])
             report.updated["plan"] += 1
     load_validation_rules(
         data.get("validation_rules", []), by_code=by_code, report=report, overwrite=overwrite
@@ -135,6 +148,10 @@ def load_validation_rules(items: list[dict], *, by_code: dict, report: LoadRepor
             rule.version += 1
             rule.save()
             report.updated["validation_rule"] += 1
+
+
+def _cycle(values: dict) -> dict:
+    return {name: values[name] for name in ("cycle_months", "release_lag_months")}
 
 
 def _sync_tracked(model, lookup: dict, values: dict, *, kind: str, report: LoadReport, overwrite: bool):
@@ -240,6 +257,7 @@ def sheet_load(*, path: Path, overwrite: bool = False, report: LoadReport | None
             "value": Decimal(item["value"]),
             "comparator": item["comparator"],
             "note": item.get("note", ""),
+            "source": item.get("source", ""),
         }
         _sync_tracked(Target, lookup, values, kind="target", report=report, overwrite=overwrite)
 

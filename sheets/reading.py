@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -86,6 +86,10 @@ class Fact:
     @property
     def period_label(self) -> str:
         return self.observation.period_label if self.observation else ""
+
+    @property
+    def period_end(self):
+        return self.observation.period_end if self.observation else None
 
     @property
     def share(self) -> Decimal | None:
@@ -180,6 +184,10 @@ class SheetContext:
     figures: list[SheetFigure] = field(default_factory=list)
     unapproved_groups: list[UnapprovedGroup] = field(default_factory=list)
 
+    # The day part 1's figures are judged 「古いデータ」 on (indicators.freshness): today, or the last
+    # day of a past edition's 年度 (what was already due when that year's sheet was current).
+    judged_on: date | None = None
+
     @property
     def unapproved_count(self) -> int:
         return sum(len(group.figures) for group in self.unapproved_groups)
@@ -215,7 +223,7 @@ class SheetContext:
         return [view for view in self.outcomes if view.breakdown]
 
 
-def sheet_context(edition: Edition) -> SheetContext:
+def sheet_context(edition: Edition, *, today: date | None = None) -> SheetContext:
     """Everything the sheet shows, in a fixed number of queries whatever the number of records."""
     indicators = {i.pk: i for i in Indicator.objects.all()}
     by_code = {i.code: i for i in indicators.values()}
@@ -329,6 +337,7 @@ def sheet_context(edition: Edition) -> SheetContext:
         counted_at=timezone.now(),
         figures=figures,
         unapproved_groups=unapproved_groups,
+        judged_on=min(today or timezone.localdate(), edition.reference_date),
     )
 
 

@@ -23,7 +23,7 @@ from core.exports import download_stem
 from dashboard.activity import PeerShare, peer_share
 from indicators import values
 from indicators.datasets import data_sets_by_key, key_for, key_of_observation
-from indicators.models import DataSet, Observation, Target, area_key_for
+from indicators.models import DataSet, Indicator, Observation, Target, area_key_for
 from indicators.standing import Standing
 from indicators.values import format_value
 from meetings.agenda import IndicatorOnAgenda, not_met_by_region
@@ -49,6 +49,8 @@ class IndicatorLine:
     provenance: str
     target_text: str = ""
     unapproved: bool = False  # its data set (the region's, of the value's 年度) is not 承認済
+    indicator: Indicator | None = None
+    period_end: date | None = None  # its 「古いデータ」 mark is judged from it (indicators.freshness)
 
 
 @dataclass
@@ -145,7 +147,7 @@ def region_sheet_for(*, region: Region, fiscal_year: int, user, today: date | No
     sheet.peer_support = PeerSupportProgramme.objects.filter(region=region, fiscal_year=fiscal_year).first()
     latest = _latest_observations(region, last_day)
     approved = _approved_keys(region, {obs.fiscal_year for obs in latest} | {fiscal_year})
-    sheet.indicators = _indicator_lines(region, latest, approved)
+    sheet.indicators = _indicator_lines(region, latest, approved, fiscal_year)
     if sheet.peer_support is not None:
         sheet.peer_support_unapproved = (
             key_for(prefecture=region.prefecture_id, fiscal_year=fiscal_year, region=region) not in approved
@@ -242,13 +244,19 @@ def _latest_observations(region: Region, last_day: date) -> list[Observation]:
     return list(latest.values())
 
 
-def _indicator_lines(region: Region, latest: list[Observation], approved: set) -> list[IndicatorLine]:
-    """Those values with their target, each marked when its data set is not 承認済."""
+def _indicator_lines(
+    region: Region, latest: list[Observation], approved: set, fiscal_year: int
+) -> list[IndicatorLine]:
+    """Those values with the target of the plan in force that year (indicators.values.default_basis_plan)
+    among the plans with a target for the region — or, for an indicator that plan has none for, its
+    earliest target — each marked when its data set is not 承認済."""
     area_key = area_key_for(prefecture=region.prefecture, region=region)
-    targets: dict[int, Target] = {}
-    for target in (
+    region_targets = list(
         Target.objects.filter(area_key=area_key).select_related("plan").order_by("fiscal_year", "pk")
-    ):
+    )
+    in_force = values.default_basis_plan({t.plan for t in region_targets}, fiscal_year)
+    targets: dict[int, Target] = {}
+    for target in sorted(region_targets, key=lambda t: t.plan != in_force):  # stable: by year within
         targets.setdefault(target.indicator_id, target)
     lines = []
     for obs in latest:
@@ -267,6 +275,8 @@ def _indicator_lines(region: Region, latest: list[Observation], approved: set) -
                 provenance=obs.provenance,
                 target_text=target_text,
                 unapproved=key_of_observation(obs) not in approved,
+                indicator=obs.indicator,
+                period_end=obs.period_end,
             )
         )
     return lines

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from accounts.models import Profile, Role
-from indicators.models import FlaggedValue, ValidationRule
+from indicators.models import FlaggedValue, Indicator, Plan, ValidationRule
 from regions.models import HealthCentre, Prefecture, Region
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple-42"
@@ -115,3 +115,41 @@ class FlaggedValueFactory(factory.django.DjangoModelFactory):
     rule_label = "前の期間からの変化率: ±30％まで"
     message = factory.Sequence(lambda n: f"前の期間の値から大きく変わっています（{n}）。")
     note = "出典と照合済み"
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    """An indicator definition; yearly with no publication lag unless told (630調査-like: lag 6)."""
+
+    class Meta:
+        model = Indicator
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"indicator_{n}")
+    name_ja = factory.Sequence(lambda n: f"指標{n}")
+    unit = "人"
+    cycle_months = 12
+    release_lag_months = 0
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    """A plan; national, R6–R8 (第7期's years) unless told."""
+
+    class Meta:
+        model = Plan
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"計画{n}")
+    issuer = Plan.Issuer.NATIONAL
+    first_fiscal_year = 2024
+    last_fiscal_year = 2026
+
+
+__all__ = [
+    "DEFAULT_PASSWORD",
+    "IndicatorFactory",
+    "PlanFactory",
+    "Role",
+    "UserFactory",
+    "make_user",
+    "region",
+]

@@ -27,6 +27,7 @@ class Value:
     value: Decimal
     label: str
     provenance: str
+    period_end: date | None = None  # the stored period's end: what its freshness is judged from
 
     @property
     def point(self) -> progress.Point:
@@ -54,7 +55,15 @@ def value_from_row(row: dict, indicator: Indicator) -> Value:
     label = period_label(row["period_kind"], row["fiscal_year"], row["as_of"])
     if row["as_of"] is None and indicator.survey_month and row["period_kind"] != "fiscal_year":
         label = f"{label}（{when.month}月{when.day}日時点）"
-    return Value(row["indicator_id"], row["area_key"], when, row["value"], label, row["provenance"])
+    return Value(
+        row["indicator_id"],
+        row["area_key"],
+        when,
+        row["value"],
+        label,
+        row["provenance"],
+        row.get("period_end"),
+    )
 
 
 def load_series(
@@ -72,7 +81,16 @@ def load_series(
             period_end__lte=year_end,
         )
         .order_by()
-        .values("indicator_id", "area_key", "period_kind", "fiscal_year", "as_of", "value", "provenance")
+        .values(
+            "indicator_id",
+            "area_key",
+            "period_kind",
+            "fiscal_year",
+            "as_of",
+            "period_end",
+            "value",
+            "provenance",
+        )
     )
     for row in rows:
         indicator = indicators[row["indicator_id"]]

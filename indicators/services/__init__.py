@@ -155,9 +155,10 @@ def target_update(
     value: Decimal,
     comparator: str,
     note: str | None = None,
+    source: str | None = None,
     version: int | None = None,
 ) -> Target:
-    """Change a target's value; `version` as in `observation_record`."""
+    """Change a target's value (and its note and source, when given); `version` as in `observation_record`."""
     target = Target.objects.select_for_update().select_related("indicator", "plan").get(pk=target.pk)
     check_version(target, version)
     before = history.snapshot(target)
@@ -165,6 +166,8 @@ def target_update(
     target.comparator = comparator
     if note is not None:
         target.note = note
+    if source is not None:
+        target.source = source
     if history.diff(before, history.snapshot(target)):
         _mark_edited(target, by)
         target.full_clean()
@@ -192,8 +195,10 @@ INDICATOR_FIELDS = (
     "chart_group",
     "display_order",
     "is_active",
+    "cycle_months",
+    "release_lag_months",
 )
-PLAN_FIELDS = ("name", "issuer", "first_fiscal_year", "last_fiscal_year")
+PLAN_FIELDS = ("name", "issuer", "first_fiscal_year", "last_fiscal_year", "is_draft", "source")
 
 
 def _save_tracked(instance, *, by, fields, data, stored=None) -> bool:
@@ -267,6 +272,7 @@ def target_record(
     value: Decimal,
     comparator: str,
     note: str = "",
+    source: str = "",
     region=None,
     municipality=None,
     version: int | None = None,
@@ -280,7 +286,13 @@ def target_record(
     target = stored.select_for_update().first()
     if target is not None:
         updated = target_update(
-            by=by, target=target, value=value, comparator=comparator, note=note, version=version
+            by=by,
+            target=target,
+            value=value,
+            comparator=comparator,
+            note=note,
+            source=source,
+            version=version,
         )
         return updated, False
     target = Target(
@@ -294,6 +306,7 @@ def target_record(
         value=stored_value(value),
         comparator=comparator,
         note=note,
+        source=source,
     )
     _mark_edited(target, by)
     target.full_clean()

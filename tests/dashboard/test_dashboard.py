@@ -347,15 +347,18 @@ def test_a_new_indicator_with_its_targets_appears_without_code_changes(client_fo
     response = client.post(
         "/indicators/plans/new/",
         {
-            "name": "障害福祉サービス等の基本指針（第8期障害福祉計画）",
-            "issuer": "national",
+            "name": "山口県障害福祉サービス実施計画（第8期）",
+            "issuer": "prefecture",
             "first_fiscal_year": 2027,
             "last_fiscal_year": 2029,
+            "is_draft": "on",
+            "source": "山口県障害福祉サービス実施計画（第8期）素案",
         },
     )
     assert response.status_code == 302
     indicator = Indicator.objects.get(code="readmission_rate_1y")
-    plan = Plan.objects.get(name__contains="第8期")
+    plan = Plan.objects.get(name="山口県障害福祉サービス実施計画（第8期）")
+    assert plan.is_draft and plan.source == "山口県障害福祉サービス実施計画（第8期）素案"
     response = client.post(
         "/indicators/targets/new/",
         {

@@ -13,7 +13,7 @@ from indicators.models import Indicator
 from meetings.followups import follow_ups_due
 from meetings.models import AgendaOrigin, CaseReview, MeetingKind, MeetingStatus
 from regions.models import Region
-from tests.indicators.helpers import observe
+from tests.indicators.helpers import fill_prefecture_seventh_plan, observe
 from tests.meetings.factories import (
     ActionItemFactory,
     AgendaItemFactory,
@@ -52,7 +52,9 @@ def today():
 @pytest.fixture
 def behind(sheet, today):
     """岩国: 3-month discharge rate 遅れ (40% against ≥56%, the prefecture's target), 6-month 目標に近い
-    (70% against ≥74%), 12-month met; 萩: 3-month 遅れ."""
+    (70% against ≥74%), 12-month met; 萩: 3-month 遅れ. The prefecture's targets are those of its plan in
+    force today (its 第7期 plan, filled in)."""
+    fill_prefecture_seventh_plan()
     year = fiscal_year_of(today) - 2
     observe("discharge_rate_3m", "3501", 40, fiscal_year=year)
     observe("discharge_rate_6m", "3501", 70, fiscal_year=year)
