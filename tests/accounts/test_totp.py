@@ -1,6 +1,7 @@
 """Point 2: TOTP two-factor sign-in — required for prefecture officials, available to everyone."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -176,7 +177,15 @@ def test_an_official_sets_up_totp_in_the_browser(page, live_server, official):
     device = TOTPDevice.objects.get(user=official)
     page.get_by_label("確認コード").fill(current_token(device))
     page.get_by_role("button", name="登録する").click()
-    assert page.get_by_test_id("recovery-codes").locator("li").count() == 10
+    codes = page.get_by_test_id("recovery-codes").locator("li").all_inner_texts()
+    assert len(codes) == 10
+    assert page.get_by_role("button", name="印刷する").is_visible()
+    with page.expect_download() as saved:  # the codes as a file, made in the page (never fetched again)
+        page.get_by_role("button", name="ファイルに保存する").click()
+    assert saved.value.suggested_filename == "回復コード_official.txt"
+    text = Path(saved.value.path()).read_text(encoding="utf-8-sig")
+    assert text.startswith("山口県 地域移行ポータル 回復コード（official）")
+    assert [line for line in text.splitlines()[2:] if line] == codes
     page.get_by_role("link", name="保管しました。次へ進む").click()
     page.wait_for_url(f"{live_server.url}/")
     assert page.console_errors == []
