@@ -17,7 +17,7 @@ from accounts import roles
 from core.changes import record_conflict_rows
 from core.exports import csv_response
 from core.forms import StaleVersionError
-from indicators import downloads, forms, importing, services, values
+from indicators import downloads, forms, importing, services, small_counts, values
 from indicators.areas import VENUE, VENUE_MUNICIPALITIES, AreaIndex, portal_prefecture
 from indicators.models import ImportBatch, Indicator, Observation, Plan, Target
 from indicators.services import imports as import_services
@@ -58,19 +58,35 @@ def indicator_list(request):
     return render(
         request,
         "indicators/indicator_list.html",
-        {"rows": rows, "plans": Plan.objects.all(), "is_prefecture": roles.is_prefecture(request.user)},
+        {
+            "rows": rows,
+            "plans": Plan.objects.all(),
+            "is_prefecture": roles.is_prefecture(request.user),
+            "small_count_rule": small_counts.rule_text(),
+            "small_count_threshold": small_counts.threshold(),
+        },
     )
 
 
 def indicator_detail(request, code: str):
-    """One indicator: its definition, every value (all areas) and every target, with edit links for officials."""
+    """One indicator: its definition, every value (all areas) and every target, with edit links for
+    officials. A count of people's small region and municipality values are hidden from viewers."""
     prefecture = portal_prefecture()
     indicator = get_object_or_404(Indicator, code=code)
-    observations = (
+    observations = list(
         Observation.objects.filter(indicator=indicator, prefecture=prefecture)
         .select_related("prefecture", "region", "municipality")
         .order_by("area_key", "-period_end")
     )
+    pattern = small_counts.pattern_for(prefecture) if indicator.counts_people else None
+    rows = []
+    for o in observations:
+        text = values.format_value(o.value, indicator)
+        if indicator.value_type != Indicator.ValueType.YES_NO:
+            text = f"{text}{indicator.unit}"
+        rows.append(
+            (o, pattern.cell(indicator, o.area_key, o.period_end, o.value, text) if pattern else text)
+        )
     targets = (
         Target.objects.filter(indicator=indicator, prefecture=prefecture)
         .select_related("plan", "prefecture", "region", "municipality")
@@ -81,9 +97,11 @@ def indicator_detail(request, code: str):
         "indicators/indicator_detail.html",
         {
             "indicator": indicator,
-            "observations": [(o, values.format_value(o.value, indicator)) for o in observations],
+            "observations": rows,
+            "any_hidden": any(isinstance(cell, small_counts.Hidden) for _, cell in rows),
             "targets": [(t, values.format_value(t.value, indicator, as_entered=True)) for t in targets],
             "is_prefecture": roles.is_prefecture(request.user),
+            "small_count_rule": small_counts.rule_text(),
         },
     )
 

@@ -19,7 +19,9 @@ from core import search, validators
 from core.categories import OrganisationType
 from core.models import AuditedQuerySet
 from core.records import RecordQuerySet, RegionLabelMixin, SoftDeleteQuerySet, TrackedRecord
+from indicators import small_counts
 from indicators.standing import Standing
+from indicators.suppression import is_small
 from meetings.validators import validate_no_identifiers
 from regions.models import HealthCentre, Prefecture, PrefectureDivision, PrefectureRecordQuerySet, Region
 
@@ -418,6 +420,12 @@ class AgendaItem(models.Model):
             plan_name=self.snapshot_plan,
             status=self.snapshot_status,
             inherited=self.snapshot_inherited,
+            region_id=self.region_id,
+            # The small-count rule on the value alone; the readers judge it against the stored table
+            # too (indicators.standing.Basis.judged), which may hide a larger value of that period.
+            hidden=self.indicator.counts_people
+            and self.region_id is not None
+            and is_small(self.snapshot_value, small_counts.threshold()),
         )
 
     def freeze(self, standing: Standing, *, at) -> None:

@@ -18,6 +18,11 @@ class MatrixCell(values.StatusDisplay):
     status: str
     inherited: bool
 
+    @property
+    def text_cell(self):
+        """`text`, or a Hidden cell (a small count: indicators.small_counts)."""
+        return self.value.cell(self.text) if self.value is not None else self.text
+
 
 @dataclass
 class MatrixRow:

@@ -126,6 +126,7 @@ INDICATOR_FIELDS = (
     "chart_group",
     "display_order",
     "is_active",
+    "counts_people",
 )
 PLAN_FIELDS = ("name", "issuer", "first_fiscal_year", "last_fiscal_year")
 
