@@ -75,7 +75,7 @@ def table(sheet):
 def _june_rows(html: str) -> dict[str, str]:
     """The R4年6月 rows of the dashboard's region table (圏域別の値) as drawn, by region name."""
     drawn = html.split(f'data-testid="table-{REGION_TABLE}"')[1].split("</table>")[0]
-    rows = [row for row in drawn.split("<tr>") if "R4年6月" in row]
+    rows = [row for row in drawn.split("<tr>") if "令和4年6月" in row]
     return {name: next(r for r in rows if f">{name}圏域<" in r) for name in CODES.values()}
 
 
@@ -170,7 +170,7 @@ def test_an_official_sees_the_values_with_a_mark(table, official, client_for):
 
 
 def test_a_regions_staff_sees_their_own_regions_values_only(table, iwakuni_staff, client_for):
-    rows = _june_rows(client_for(iwakuni_staff).get(URL, PARAMS).content.decode())
+    rows = _june_rows(client_for(iwakuni_staff).get(URL, {**PARAMS, "region": ""}).content.decode())
     for value in (6, 15):  # 岩国's own
         assert f'<td class="text-end">{value}<sup class="small-count"' in rows["岩国"]
     assert rows["長門"].count('<td class="text-end">＊</td>') == 2  # another region's
@@ -215,9 +215,9 @@ def _csv(response) -> list[list[str]]:
 @pytest.mark.parametrize("persona", ["official", "viewer", "iwakuni_staff"])
 def test_the_csv_has_stars_and_the_legend_whoever_downloads_it(table, persona, request, client_for):
     client = client_for(request.getfixturevalue(persona))
-    rows = _csv(client.get(f"{URL}export/{REGION_TABLE}/csv", PARAMS))
+    rows = _csv(client.get(f"{URL}export/{REGION_TABLE}.csv", PARAMS))
     assert rows[-1] == [LEGEND]
-    june = {row[0]: row for row in rows[1:-1] if row[1].startswith("R4年6月")}
+    june = {row[0]: row for row in rows[1:-1] if row[1].startswith("令和4年6月")}
     by_region = {name: row[2:] for name, row in june.items()}
     assert sorted(by_region["岩国圏域"]) == sorted(["21", "＊", "＊"])
     assert sorted(by_region["長門圏域"]) == sorted(["37", "＊", "＊"])
@@ -228,11 +228,11 @@ def test_the_csv_has_stars_and_the_legend_whoever_downloads_it(table, persona, r
 def test_the_excel_file_has_stars_and_the_legend(table, official, client_for):
     from openpyxl import load_workbook
 
-    response = client_for(official).get(f"{URL}export/{REGION_TABLE}/xlsx", PARAMS)
+    response = client_for(official).get(f"{URL}export/{REGION_TABLE}.xlsx", PARAMS)
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[-1][0] == LEGEND
-    june = {row[0]: row for row in rows[1:-1] if str(row[1]).startswith("R4年6月")}
+    june = {row[0]: row for row in rows[1:-1] if str(row[1]).startswith("令和4年6月")}
     assert sorted(map(str, june["岩国圏域"][2:])) == sorted(["21", "＊", "＊"])
     assert sorted(map(str, june["長門圏域"][2:])) == sorted(["37", "＊", "＊"])
     assert 6 not in june["岩国圏域"] and 15 not in june["岩国圏域"]
@@ -240,7 +240,7 @@ def test_the_excel_file_has_stars_and_the_legend(table, official, client_for):
 
 
 def test_the_matrix_download_keeps_the_status_beside_a_star(table, official, client_for):
-    rows = _csv(client_for(official).get(f"{URL}export/matrix/csv", PARAMS))
+    rows = _csv(client_for(official).get(f"{URL}export/matrix.csv", PARAMS))
     assert rows[-1] == [LEGEND]
     header = rows[0]
     iwakuni = next(row for row in rows if row[0] == "岩国圏域")
@@ -258,10 +258,10 @@ def test_the_region_sheet_pdf_hides_them_for_everyone(table, official, client_fo
     response = client_for(official).get("/sheets/2022/regions/3501.pdf")
     text = pdf_text(response.content).replace("\n", "")
     assert LEGEND in text
-    assert "１年以上の長期在院者数（65歳以上）＊" in text
-    assert "１年以上の長期在院者数（65歳未満）＊" in text
-    assert "１年以上の長期在院者数（慢性期入院需要）21人" in text
-    assert "6人" not in text and "15人" not in text
+    assert "１年以上の長期在院者数（65歳以上） ＊ 令和4年6月" in text
+    assert "１年以上の長期在院者数（65歳未満） ＊ 令和4年6月" in text
+    assert "１年以上の長期在院者数（慢性期入院需要） 21人 令和4年6月" in text
+    assert "（65歳以上） 6人" not in text and "（65歳未満） 15人" not in text
     assert "上付きの＊" not in text  # a PDF never reveals, not even to an official
 
 
