@@ -131,8 +131,3 @@ def suppress_grid(
     lines = grid_lines(rows, columns, total_row=total_row, total_column=total_column)
     return suppress(grid, lines, threshold=threshold, fixed=fixed)
 
-
-def column_lines(columns: Mapping[Hashable, Iterable[Hashable]], *, total) -> list[Line]:
-    """One line per column of a table whose only total is a total row: {column: its body cells' keys},
-    each column's total keyed (total, column)."""
-    return [Line((total, column), tuple(keys)) for column, keys in columns.items()]
