@@ -130,4 +130,3 @@ def suppress_grid(
     columns = list(dict.fromkeys(c for _, c in grid))
     lines = grid_lines(rows, columns, total_row=total_row, total_column=total_column)
     return suppress(grid, lines, threshold=threshold, fixed=fixed)
-
