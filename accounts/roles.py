@@ -24,9 +24,20 @@ __all__ = [
     "ACTIONS",
     "RegionScopedQuerySet",
     "Role",
+    "can_approve_data_set",
     "can_edit_region",
+    "can_enter_figures",
+    "can_review_data_sets",
+    "can_submit_data_set",
     "can_view_case_details",
+    "can_view_data_set",
+    "can_withdraw_data_set",
     "can_write",
+    "check_data_set_approve",
+    "check_data_set_review",
+    "check_data_set_submit",
+    "check_data_set_withdraw",
+    "check_figures",
     "check_region",
     "editable_region_ids",
     "get_for_user",
@@ -135,6 +146,100 @@ def sees_small_counts(user, region) -> bool:
     published view hides? (`region` None: a count whose region is not known — officials only.)"""
     ids = small_count_region_ids(user)
     return ids is None or _region_id(region) in ids
+
+
+# --- Figures (indicator values) and the data sets they are submitted and approved in (issue #17) -----
+#
+# A data set is one area × 年度: a region's figures, or the prefecture's prefecture-level or
+# municipality-level figures (`region` None below). Health-centre staff enter and submit their own
+# regions' sets; the prefecture-level and municipality-level ones are entered and submitted by an
+# official and approved by another. Officials send back, approve and reopen; nobody approves a set
+# they submitted themselves (four eyes for every set). Viewers take part in none of it.
+
+FIGURES_DENIED_MESSAGE = "この圏域の値を登録・変更する権限がありません。"
+PREFECTURE_FIGURES_MESSAGE = "県全体・市町村別の値は県職員のみ登録・変更できます。"
+DATA_SET_SUBMIT_DENIED = "この圏域のデータセットを提出する権限がありません。"
+PREFECTURE_DATA_SET_SUBMIT_DENIED = "県全体・市町村別のデータセットは県職員が提出します。"
+DATA_SET_REVIEW_DENIED = "データセットの差し戻し・承認・再開と提出期限の設定は県職員のみ行えます。"
+DATA_SET_OWN_APPROVAL = "自分が提出したデータセットは承認できません。別の県職員が確認して承認してください。"
+DATA_SET_WITHDRAW_DENIED = "提出を取り下げられるのは提出した本人だけです。"
+
+
+def can_enter_figures(user, *, region=None, municipality=None) -> bool:
+    """May the user record or change an indicator value of this area? Officials every area; a
+    health centre's staff the region-level values of their own regions (never prefecture-level or
+    municipality-level ones); viewers none."""
+    if is_prefecture(user):
+        return True
+    if municipality is not None or region is None or not is_health_centre_staff(user):
+        return False
+    return can_edit_region(user, region)
+
+
+def check_figures(by, *, region=None, municipality=None) -> None:
+    """The figure services' check: PermissionDenied unless `by` may write values of this area."""
+    if not can_enter_figures(by, region=region, municipality=municipality):
+        raise PermissionDenied(
+            FIGURES_DENIED_MESSAGE
+            if region is not None and municipality is None
+            else PREFECTURE_FIGURES_MESSAGE
+        )
+
+
+def can_submit_data_set(user, region) -> bool:
+    """A region's set: its health centre's staff (or an official); a prefecture-level or
+    municipality-level set (`region` None): an official."""
+    return can_write(user) and can_edit_region(user, region)
+
+
+def check_data_set_submit(by, region) -> None:
+    if not can_submit_data_set(by, region):
+        raise PermissionDenied(
+            PREFECTURE_DATA_SET_SUBMIT_DENIED if region is None else DATA_SET_SUBMIT_DENIED
+        )
+
+
+def can_review_data_sets(user) -> bool:
+    """Sending back, approving, reopening, setting the due date: officials."""
+    return is_prefecture(user)
+
+
+def check_data_set_review(by) -> None:
+    if not can_review_data_sets(by):
+        raise PermissionDenied(DATA_SET_REVIEW_DENIED)
+
+
+def _is_submitter(user, submitted_by_id) -> bool:
+    return submitted_by_id is not None and submitted_by_id == getattr(user, "pk", None)
+
+
+def can_approve_data_set(user, *, submitted_by_id) -> bool:
+    """Officials approve, but never a set they submitted themselves."""
+    return can_review_data_sets(user) and not _is_submitter(user, submitted_by_id)
+
+
+def check_data_set_approve(by, *, submitted_by_id) -> None:
+    check_data_set_review(by)
+    if not can_approve_data_set(by, submitted_by_id=submitted_by_id):
+        raise PermissionDenied(DATA_SET_OWN_APPROVAL)
+
+
+def can_withdraw_data_set(user, *, submitted_by_id) -> bool:
+    """Only the person who submitted a set takes it back (and only while they may still write)."""
+    return can_write(user) and _is_submitter(user, submitted_by_id)
+
+
+def check_data_set_withdraw(by, *, submitted_by_id) -> None:
+    if not can_withdraw_data_set(by, submitted_by_id=submitted_by_id):
+        raise PermissionDenied(DATA_SET_WITHDRAW_DENIED)
+
+
+def can_view_data_set(user, region) -> bool:
+    """The completeness page and a set's page: officials every set, a health centre's staff their own
+    regions' sets; viewers none (they read the published figures on the dashboard and the sheet)."""
+    if is_prefecture(user):
+        return True
+    return region is not None and is_health_centre_staff(user) and can_edit_region(user, region)
 
 
 ACTIONS = ("view", "view_case", "change", "delete")

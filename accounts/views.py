@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -180,13 +179,13 @@ def audit_log(request):
 def audit_log_export(request):
     """The filtered audit trail as CSV (recorded, like every download, by DownloadAuditMiddleware)."""
     from core.auditlog import CSV_HEADER, csv_row, iter_rows
-    from core.exports import csv_response
+    from core.exports import csv_response, download_stem
 
     filters = _audit_filter(request)
     if filters.is_bound and not filters.is_valid():
         return render(
             request, "accounts/audit_log.html", {"form": filters.form, "page": None, "rows": []}, status=400
         )
-    filename = f"監査ログ_{timezone.localdate():%Y%m%d}.csv"
+    filename = f"{download_stem('監査ログ')}.csv"
     rows = iter_rows(filters.events(), filters.changes())
     return csv_response(filename, CSV_HEADER, (csv_row(row) for row in rows))

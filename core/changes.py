@@ -5,10 +5,14 @@ Shared by every app's history page (template `includes/change_history.html`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
-from core import history
+from django.utils import timezone
+
+from core import fiscal, history
 from core.models import ChangeRecord
 
 
@@ -25,16 +29,42 @@ class HistoryEntry:
     fields: list[FieldChange]
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_TIME = re.compile(r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
+
+
+def _temporal_text(text: str) -> str | None:
+    """Snapshots keep dates and times in ISO form (machine-readable); people read them the Japanese way:
+    2026-11-18 → 令和8年11月18日, 14:00:00 → 14:00, a datetime → 令和8年11月18日 14:00 (Asia/Tokyo)."""
+    try:
+        if _ISO_DATE.fullmatch(text):
+            return fiscal.wareki_date(date.fromisoformat(text))
+        if _ISO_TIME.fullmatch(text):
+            return time.fromisoformat(text).strftime("%H:%M")
+        if _ISO_DATETIME.fullmatch(text):
+            moment = datetime.fromisoformat(text)
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return f"{fiscal.wareki_date(moment.date())} {moment:%H:%M}"
+    except (ValueError, OverflowError):
+        return None
+    return None
+
+
 def display_value(value) -> str:
-    """A stored snapshot value as text: None → 「（なし）」, dicts as 「key: value、…」, lists joined."""
+    """A stored snapshot value as text: None → 「（なし）」, dicts as 「key: value、…」, lists joined,
+    ISO dates and times in the Japanese form."""
     if value is None or value == "" or value == {} or value == []:
         return "（なし）"
     if isinstance(value, bool):
         return "はい" if value else "いいえ"
     if isinstance(value, dict):
-        return "、".join(f"{key}: {val}" for key, val in value.items())
+        return "、".join(f"{key}: {display_value(val)}" for key, val in value.items())
     if isinstance(value, list):
-        return "、".join(str(item) for item in value)
+        return "、".join(display_value(item) for item in value)
+    if isinstance(value, str):
+        return _temporal_text(value) or value
     return str(value)
 
 

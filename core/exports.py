@@ -102,6 +102,15 @@ def xlsx_response(
     return response
 
 
+def download_stem(what: str, *qualifiers: str, edition: str = "", today=None) -> str:
+    """Every download is named the same way: 「<内容>_<地域・年度…>_<版 or 作成日>」, e.g.
+    会議一覧_20261201, 退院率_山口県_令和8年度_20261201, 自治体状況共有シート_山口県_令和4年度_第1版.
+    A published edition is named by its number (the same file whenever downloaded); anything else by the
+    day it was made, which keeps successive downloads apart."""
+    last = edition or f"{(today or timezone.localdate()):%Y%m%d}"
+    return "_".join([what, *(q for q in qualifiers if q), last])
+
+
 def export_response(
     fmt: str, stem: str, header: Sequence[str], rows: Iterable[Sequence], *, sheet_title: str
 ):

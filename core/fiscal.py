@@ -90,6 +90,19 @@ def wareki_year(western_year: int, *, short: bool = False) -> str:
     return f"{era.letter}{era_year}" if short else f"{era.name}{_era_year_text(era_year)}年"
 
 
+_CASE_NUMBER = re.compile(r"(?P<prefix>.+)-(?P<year>\d{4})-(?P<sequence>\d+)")
+
+
+def case_number_display(number: str) -> str:
+    """A stored case number read in 和暦: 岩国-2026-001 → 岩国-R8-001 (the number people wrote down
+    stays stored as it is; anything not in that shape is shown unchanged)."""
+    match = _CASE_NUMBER.fullmatch(number or "")
+    if match is None:
+        return number
+    year = wareki_year(int(match["year"]), short=True)
+    return f"{match['prefix']}-{year}-{match['sequence']}"
+
+
 def fiscal_year_label(fiscal_year: int, *, short: bool = False) -> str:
     """2022 → 令和4年度 (short: R4年度); 2019 → 令和元年度; 2017 → 平成29年度; before 明治 1867年度."""
     if fiscal_year < MEIJI_START.year:

@@ -111,6 +111,7 @@ class AuditEvent(models.Model):
         LOGIN_LOCKOUT = "login_lockout", "ログインのロック"
         ADMIN_CHANGE = "admin_change", "管理画面での変更"
         AUDIT_PURGE = "audit_purge", "保存期間を過ぎた監査ログの削除"
+        DATA_SET = "data_set", "データセットの提出・承認"
 
     at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
     user = models.ForeignKey(

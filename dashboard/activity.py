@@ -18,7 +18,7 @@ are not a region's activity and are left out).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q
@@ -201,6 +201,10 @@ class Activity:
     figure: dict
     table: Table
     today: date
+    # When the counts were read from the records (meetings, cases, training, actions are never locked
+    # by a data set's approval, so the page says when). Cached with the counts, keyed on the data
+    # version: an entry served later was counted from the same records.
+    computed_at: datetime | None = None
 
     @property
     def has_hidden(self) -> bool:
@@ -238,6 +242,7 @@ def region_activity(
     today: date | None,
 ) -> Activity:
     """Per region (or only the selected one), plus a 県全域 row for prefecture-wide training."""
+    computed_at = timezone.now()
     today = today or timezone.localdate()
     last_day = fiscal.fiscal_year_range(fiscal_year)[1]
     shown = [region] if region else regions
@@ -308,6 +313,7 @@ def region_activity(
         figure=_figure([r for r in ordered if r.region is not None]),
         table=_table(fiscal_year, ordered, total),
         today=today,
+        computed_at=computed_at,
     )
 
 

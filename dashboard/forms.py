@@ -4,11 +4,12 @@ from django import forms
 from django.http import QueryDict
 
 from core.fiscal import fiscal_year_label
-from core.forms import inline_helper
+from core.forms import filter_bar_helper, inline_helper
 from core.listing import MAX_ID, id_param
 from core.validators import FISCAL_YEAR_MIN, fiscal_year_max
 
 ALL_AREAS = ""
+AUTOMATIC_BASIS = "自動（その年度の計画）"  # indicators.values.default_basis_plan
 MAX_PLANS = 20  # more plans side by side than anyone compares; the rest of a crafted list is ignored
 
 
@@ -90,8 +91,9 @@ class DashboardFilterForm(forms.Form):
             (ALL_AREAS, f"{overview.prefecture.name}全体"),
             *((r.code, r.full_name) for r in overview.regions),
         ]
-        plan_choices = [(p.pk, f"{p.name}（{p.period_label}）") for p in overview.plans]
-        form.fields["basis"].widget.choices = [("", "自動（県の計画）"), *plan_choices]
+        # 「…（R3～R5・終了）」「…（R9～R11・案）」: an ended plan stays selectable, marked as ended
+        plan_choices = [(p.pk, p.choice_label()) for p in overview.plans]
+        form.fields["basis"].widget.choices = [("", AUTOMATIC_BASIS), *plan_choices]
         form.fields["plans"].widget.choices = plan_choices
         form.helper = _helper()
         return form
@@ -115,3 +117,52 @@ def _helper():
             Div(InlineCheckboxes("plans"), css_class="mt-3 small filter-bar"),
         ),
     )
+
+
+class DataSetYearsForm(forms.Form):
+    """The completeness page's 年度 range (GET): from, to; at most `max_years` 年度 wide.
+
+    Input it cannot use is reported and the default range (the current 年度 and the two before) shown."""
+
+    year_from = forms.TypedChoiceField(label="年度（から）", coerce=int, required=False)
+    year_to = forms.TypedChoiceField(label="年度（まで）", coerce=int, required=False)
+
+    def __init__(self, *args, years, current: int, default_years: int, max_years: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years, self.current, self.max_years = years, current, max_years
+        self.default = (max(years[0], current - default_years + 1), current)
+        choices = [("", "－")] + [(y, fiscal_year_label(y)) for y in reversed(years)]
+        for name in ("year_from", "year_to"):
+            self.fields[name].choices = choices
+            self.fields[name].error_messages["invalid_choice"] = "選べる年度から選んでください。"
+        self.helper = filter_bar_helper(self, col="col-auto")
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("year_from"), data.get("year_to")
+        first = first if first not in (None, "") else None
+        last = last if last not in (None, "") else None
+        if first is not None and last is not None:
+            if first > last:
+                raise forms.ValidationError("「から」の年度が「まで」の年度より後になっています。")
+            if last - first + 1 > self.max_years:
+                raise forms.ValidationError(f"一度に表示できるのは{self.max_years}年度分までです。")
+        return data
+
+    def fiscal_years(self) -> list[int]:
+        """The 年度 to show: the chosen range (one end alone: the default width from it), else the default."""
+        if not self.is_bound or not self.is_valid():
+            first, last = self.default
+        else:
+            first = self.cleaned_data.get("year_from")
+            last = self.cleaned_data.get("year_to")
+            first = None if first in (None, "") else first
+            last = None if last in (None, "") else last
+            width = self.default[1] - self.default[0]
+            if first is None and last is None:
+                first, last = self.default
+            elif first is None:
+                first = max(self.years[0], last - width)
+            elif last is None:
+                last = min(self.years[-1], first + width)
+        return list(range(first, last + 1))

@@ -28,7 +28,7 @@ from indicators.values import default_basis_plan
 from meetings.models import AgendaItem, Meeting
 from regions.models import Region
 
-HIDDEN_REASON = "議題の提案は、今年度の表示で評価の基準が自動（県の計画）のときにできます。"
+HIDDEN_REASON = "議題の提案は、今年度の表示で評価の基準が自動（その年度の計画）のときにできます。"
 
 
 @dataclass(frozen=True)

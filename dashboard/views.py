@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts import roles
-from core.exports import csv_response, xlsx_response
-from core.fiscal import fiscal_year_of
+from core.exports import csv_response, download_stem, xlsx_response
+from core.fiscal import fiscal_year_label, fiscal_year_of
 from dashboard import forms, progress
 from dashboard import home as home_page
 from dashboard.overview import UnknownRegion, dashboard_overview
@@ -106,7 +106,7 @@ def dashboard_export(request, key: str, fmt: str):
     if table is None:
         raise Http404("その表はありません")
     area = overview.region.name if overview.region else overview.prefecture.name
-    filename = f"{table.title}_{area}_{overview.fiscal_year}年度"
+    filename = download_stem(table.title, area, fiscal_year_label(overview.fiscal_year))
     rows = table.public_rows()  # a download is read as the public reads it, whoever asks: 「＊」
     if fmt == "csv":
         return csv_response(f"{filename}.csv", table.header, rows)

@@ -1,5 +1,7 @@
 """Sum checks: does a total agree with its parts (the values of 長期在院者 and of its 65歳以上 and
-65歳未満, the targets likewise)? Read by the sheet, which flags the figures that do not add up.
+65歳未満, the targets likewise)? Read by the sheet, which flags the figures that do not add up, and by
+the validation rules (`indicators.validation`): parts adding up to more than their total refuse a
+value, parts that are all present and do not add up ask for confirmation.
 """
 
 from __future__ import annotations
@@ -39,6 +41,24 @@ class SumCheck:
             f"（差 {format_value(self.parts_sum - self.total.value, indicator)}）。"
         )
 
+    @property
+    def exceeds(self) -> bool:
+        """The parts present add up to more than the total: no breakdown can (missing parts or not)."""
+        return self.parts_sum > self.total.value
+
+    @property
+    def excess_message(self) -> str:
+        indicator = self.total.indicator
+        parts = "、".join(
+            f"{p.indicator.name_ja} {format_value(p.value, p.indicator)} {p.indicator.unit}"
+            for p in self.parts
+        )
+        return (
+            f"{indicator.name_ja}（{self.total.period_label}）: 内訳（{parts}）の合計 "
+            f"{format_value(self.parts_sum, indicator)} {indicator.unit} が合計 "
+            f"{format_value(self.total.value, indicator)} {indicator.unit} を超えています。"
+        )
+
 
 def sum_checks(observations, indicators) -> list[SumCheck]:
     """For every observation whose indicator has parts, compare it with its parts at the same area and period.
@@ -48,17 +68,21 @@ def sum_checks(observations, indicators) -> list[SumCheck]:
     """
     by_key = {(o.indicator_id, o.area_key, o.period_key): o for o in observations}
     parts_of = parts_by_total(indicators)
-    checks = []
-    for obs in by_key.values():
-        children = parts_of.get(obs.indicator_id)
-        if not children:
-            continue
-        found, missing = [], []
-        for child in children:
-            part = by_key.get((child.pk, obs.area_key, obs.period_key))
-            (found.append(part) if part else missing.append(child))
-        checks.append(SumCheck(total=obs, parts=found, missing=missing))
-    return checks
+    return [check for obs in by_key.values() if (check := sum_check_of(obs, by_key, parts_of))]
+
+
+def sum_check_of(total: Observation, by_key: dict, parts_of: dict[int, list[Indicator]]) -> SumCheck | None:
+    """`total` against its parts at the same area and period in `by_key` ((indicator id, area key,
+    period key) → observation); None when its indicator has no parts. No queries: every observation
+    in `by_key` holds its indicator already."""
+    children = parts_of.get(total.indicator_id)
+    if not children:
+        return None
+    found, missing = [], []
+    for child in children:
+        part = by_key.get((child.pk, total.area_key, total.period_key))
+        (found.append(part) if part else missing.append(child))
+    return SumCheck(total=total, parts=found, missing=missing)
 
 
 def target_sum_mismatches(targets, indicators) -> list[str]:

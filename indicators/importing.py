@@ -12,6 +12,10 @@ Rows: indicator code, area code, period (和暦 or Western, via `core.fiscal.par
 provenance, note and an update flag. Every row is checked — unknown indicator or area, a value that is
 not a number or out of range for the indicator, a period not understood, duplicates within the file,
 and rows that already exist unless marked as updates — and every error is reported with its row.
+Rows that pass are then judged by the validation rules (`indicators.validation`) as the entry form's
+values are, each row seeing the file's other rows as if saved (several periods of one area: the
+earlier ones are its history): a hard finding is an error of its row, soft findings stay with the
+row (`CheckedRow.findings`) for the preview and the one confirmation note the file needs.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
 from core.fiscal import PeriodParseError, normalise
+from indicators import validation
 from indicators.areas import Area, AreaIndex
 from indicators.models import Indicator, Observation
 from indicators.values import Period, format_value, period_from_text, value_error
@@ -105,6 +110,11 @@ class CheckedRow:
     note: str
     update: bool
     existing: Observation | None
+    findings: list[validation.Finding] = field(default_factory=list)  # soft ones: to confirm with a note
+
+    @property
+    def candidate(self) -> validation.Candidate:
+        return validation.Candidate(self.indicator, self.area.key, self.period, self.value)
 
     @property
     def action(self) -> str:
@@ -321,7 +331,8 @@ def parse_number(text: str) -> Decimal:
 
 
 def check_rows(raw_rows: list[RawRow], *, prefecture) -> tuple[list[CheckedRow], list[RowError]]:
-    """Every row checked against the indicators, areas and existing values (three to four queries)."""
+    """Every row checked against the indicators, areas and existing values, then the validation rules
+    (five to six queries)."""
     indicators = {i.code: i for i in Indicator.objects.all()}
     areas = AreaIndex(prefecture)
     errors: list[RowError] = []
@@ -414,8 +425,26 @@ def check_rows(raw_rows: list[RawRow], *, prefecture) -> tuple[list[CheckedRow],
         checked.append(
             CheckedRow(raw.line, indicator, area, period, value, raw.provenance, raw.note, update, current)
         )
+    _judge(checked, errors, indicators.values())
     errors.sort(key=lambda e: e.line)
     return checked, errors
+
+
+def _judge(checked: list[CheckedRow], errors: list[RowError], indicators) -> None:
+    """The validation rules over every checked row at once (two queries): hard findings become the
+    row's errors, soft ones its `findings`."""
+    if not checked:
+        return
+    book = validation.RuleBook.load([row.candidate for row in checked], indicators=indicators)
+    for row in checked:
+        found = book.evaluate(row.candidate)
+        errors.extend(RowError(row.line, "値", f"{f.label}: {f.message}") for f in found if f.is_hard)
+        row.findings = [f for f in found if not f.is_hard]
+
+
+def soft_messages(checked: list[CheckedRow]) -> list[str]:
+    """Every soft finding of a file with its row, as the preview lists them (and the confirmation's digest)."""
+    return [f"{row.line}行目: {f.message}" for row in checked for f in row.findings]
 
 
 def _existing(prefecture, keys: list[tuple[int, str, str]]) -> dict[tuple[int, str, str], Observation]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from accounts.roles import RegionScopedQuerySet
 from core import fiscal
 from indicators.models import Indicator, Observation
 from regions.models import Prefecture, Region
@@ -237,11 +238,17 @@ class ValidationRule(models.Model):
         return f"{self.indicator}: {self.get_kind_display()}（{self.get_severity_display()}）"
 
 
-class FlaggedValueQuerySet(models.QuerySet):
+class FlaggedValueQuerySet(RegionScopedQuerySet):
+    """Scoped by the value's region (`restrict`): officials resolve every flag, health-centre staff
+    those of their own region's values; a prefecture- or municipality-level value only officials."""
+
+    region_field = "observation__region"
+
     def unresolved(self):
         return self.filter(resolved_at__isnull=True)
 
     def for_list(self):
+        """Unresolved first (newest first), then the checked ones, the latest checked first."""
         return self.select_related(
             "observation__indicator",
             "observation__prefecture",
@@ -249,7 +256,7 @@ class FlaggedValueQuerySet(models.QuerySet):
             "observation__municipality",
             "flagged_by",
             "resolved_by",
-        ).order_by("resolved_at", "-flagged_at", "-pk")
+        ).order_by(models.F("resolved_at").desc(nulls_first=True), "-flagged_at", "-pk")
 
 
 class FlaggedValue(models.Model):

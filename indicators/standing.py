@@ -53,6 +53,9 @@ class Standing(values.StatusDisplay):
     inherited: bool = False  # the prefecture's target applied to a region (rates only)
     region_id: int | None = None  # the region whose value it is (None: the prefecture's)
     hidden: bool = False  # a small count the published view hides (indicators.small_counts)
+    # The day it was judged on (a held meeting's day; today for a live one): what its period mark's
+    # 「古いデータ」 is judged on (indicators.freshness). None: today.
+    on: date | None = None
 
     @property
     def value_text(self) -> str:
@@ -159,7 +162,7 @@ def standings(
         observation = latest.get((indicator.pk, basis.area_key(region)))
         region_id = getattr(region, "pk", None)
         found[(indicator.pk, region_id)] = basis.judge(
-            _standing(indicator, observation, plan, basis, basis.area_key(region), region_id)
+            _standing(indicator, observation, plan, basis, basis.area_key(region), region_id, on=on)
         )
     return found
 
@@ -168,7 +171,9 @@ def standing(indicator: Indicator, region, *, on: date, basis: Basis) -> Standin
     return standings([(indicator, region)], on=on, basis=basis)[(indicator.pk, getattr(region, "pk", None))]
 
 
-def _standing(indicator, observation, plan, basis: Basis, area_key: str, region_id=None) -> Standing:
+def _standing(
+    indicator, observation, plan, basis: Basis, area_key: str, region_id=None, *, on: date
+) -> Standing:
     target, inherited = basis.targets.find(indicator, plan, area_key) if plan else (None, False)
     value = observation.value if observation else None
     if target is None:
@@ -191,4 +196,5 @@ def _standing(indicator, observation, plan, basis: Basis, area_key: str, region_
         status=status,
         inherited=inherited,
         region_id=region_id,
+        on=on,
     )

@@ -237,16 +237,41 @@ def gap_text(actual, target, comparator: str, *, unit: str, places: int, is_perc
 # --- plans and parts -----------------------------------------------------------------------------
 
 
-def default_basis_plan(plans: list[Plan], fiscal_year: int) -> Plan | None:
-    """The prefecture's own plan covering the year, else its latest plan begun by then, else any plan."""
-    own = [p for p in plans if p.issuer == Plan.Issuer.PREFECTURE]
-    for plan in own:
-        if plan.first_fiscal_year <= fiscal_year <= plan.last_fiscal_year:
-            return plan
-    started = [p for p in own if p.first_fiscal_year <= fiscal_year]
-    if started:
-        return max(started, key=lambda p: p.last_fiscal_year)
-    return own[0] if own else (plans[0] if plans else None)
+_ISSUER_RANK = {Plan.Issuer.PREFECTURE: 0, Plan.Issuer.NATIONAL: 1, Plan.Issuer.SHEET: 2}
+
+
+def default_basis_plan(plans, fiscal_year: int, *, with_targets: set[int] | None = None) -> Plan | None:
+    """The plan in force for a 年度, which the dashboard and the sheet judge values against:
+
+    1. the prefecture's plan whose period covers the year and that has targets;
+    2. else the national plan covering it (the 基本指針: its targets apply until the prefecture's
+       own are entered — the prefecture's 第7期 plan before officials fill it in), else the
+       sheet's own targets covering it;
+    3. else the plan that ended latest before the year (the prefecture's on a tie), and for a year
+       before every plan the first one to come.
+
+    A draft (案: 第8期 before its 告示) is never the default; it is still selectable. `with_targets`:
+    the ids of the plans with targets (None: every plan given has them).
+    """
+    candidates = [p for p in plans if not p.is_draft]
+
+    def covering(issuer):
+        found = [p for p in candidates if p.issuer == issuer and p.covers(fiscal_year)]
+        return max(found, key=lambda p: (p.first_fiscal_year, p.pk or 0), default=None)
+
+    own = covering(Plan.Issuer.PREFECTURE)
+    if own is not None and (with_targets is None or own.pk in with_targets):
+        return own
+    national = covering(Plan.Issuer.NATIONAL) or covering(Plan.Issuer.SHEET)
+    if national is not None:
+        return national
+    ended = [p for p in candidates if p.last_fiscal_year < fiscal_year]
+    if ended:
+        return min(ended, key=lambda p: (-p.last_fiscal_year, _ISSUER_RANK.get(p.issuer, 9), p.name))
+    upcoming = [p for p in candidates if p.first_fiscal_year > fiscal_year]
+    if upcoming:
+        return min(upcoming, key=lambda p: (p.first_fiscal_year, _ISSUER_RANK.get(p.issuer, 9), p.name))
+    return own  # only a prefecture plan without targets covers the year (nothing better to show)
 
 
 def parts_by_total(indicators) -> dict[int, list[Indicator]]:
@@ -281,10 +306,19 @@ def value_error(indicator: Indicator, value: Decimal) -> str | None:
         return f"小数点以下は{VALUE_PLACES}桁までです。"
     if abs(value) > MAX_ABS_VALUE:
         return "値が大きすぎます。"
+    problem = type_problem(indicator, value)
+    if problem:
+        return problem
+    if value < 0:
+        return "負の数は入力できません。"
+    return None
+
+
+def type_problem(indicator: Indicator, value: Decimal) -> str | None:
+    """What the value type forbids: a percentage outside 0–100, a yes/no other than 1 or 0 (the
+    built-in hard rules of `indicators.validation` too)."""
     if indicator.value_type == Indicator.ValueType.PERCENT and not 0 <= value <= 100:
         return "割合は0～100の範囲で入力してください。"
     if indicator.value_type == Indicator.ValueType.YES_NO and value not in (0, 1):
         return "有・無は1（有）か0（無）で入力してください。"
-    if value < 0:
-        return "負の数は入力できません。"
     return None

@@ -1,12 +1,14 @@
-"""The indicator definitions, and the officials' data entry and imports (the dashboard is `dashboard/`).
+"""The indicator definitions, and the data entry and imports (the dashboard is `dashboard/`).
 
-Everyone signed in reads; only prefecture officials write (`accounts.roles.prefecture_required`).
+Everyone signed in reads; prefecture officials write (`accounts.roles.prefecture_required`), and a
+health centre's staff enter their own regions' region-level values (`accounts.roles.can_enter_figures`).
+A write into a 提出済 or 承認済 data set is refused with the lock's message (`indicators.datasets`).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,9 +19,19 @@ from accounts import roles
 from core.changes import record_conflict_rows
 from core.exports import csv_response
 from core.forms import StaleVersionError
-from indicators import downloads, forms, importing, services, small_counts, values
+from indicators import (
+    datasets,
+    downloads,
+    forms,
+    freshness,
+    importing,
+    services,
+    small_counts,
+    validation,
+    values,
+)
 from indicators.areas import VENUE, VENUE_MUNICIPALITIES, AreaIndex, portal_prefecture
-from indicators.models import ImportBatch, Indicator, Observation, Plan, Target
+from indicators.models import FlaggedValue, ImportBatch, Indicator, Observation, Plan, Target, ValidationRule
 from indicators.services import imports as import_services
 
 # --- definitions -----------------------------------------------------------------------------------
@@ -49,6 +61,7 @@ def indicator_list(request):
                 "indicator": indicator,
                 "latest": obs,
                 "latest_text": values.format_value(obs.value, indicator) if obs else "",
+                "cycle": freshness.cycle_text(indicator),
                 "targets": [
                     {"target": t, "text": values.format_value(t.value, indicator, as_entered=True)}
                     for t in targets.get(indicator.pk, [])
@@ -64,15 +77,18 @@ def indicator_list(request):
             "is_prefecture": roles.is_prefecture(request.user),
             "small_count_rule": small_counts.rule_text(),
             "small_count_threshold": small_counts.threshold(),
+            "today": timezone.localdate(),
         },
     )
 
 
 def indicator_detail(request, code: str):
-    """One indicator: its definition, every value (all areas) and every target, with edit links for
-    officials. A count of people's small region and municipality values are hidden from viewers."""
+    """One indicator: its definition, its validation rules (what each means), every value (all areas)
+    and every target, with edit links for those who may enter them. A count of people's small region
+    and municipality values are hidden from viewers."""
     prefecture = portal_prefecture()
-    indicator = get_object_or_404(Indicator, code=code)
+    indicator = get_object_or_404(Indicator.objects.select_related("part_of"), code=code)
+    rules = list(ValidationRule.objects.filter(indicator=indicator).order_by("-is_active", "kind", "pk"))
     observations = list(
         Observation.objects.filter(indicator=indicator, prefecture=prefecture)
         .select_related("prefecture", "region", "municipality")
@@ -85,7 +101,11 @@ def indicator_detail(request, code: str):
         if indicator.value_type != Indicator.ValueType.YES_NO:
             text = f"{text}{indicator.unit}"
         rows.append(
-            (o, pattern.cell(indicator, o.area_key, o.period_end, o.value, text) if pattern else text)
+            (
+                o,
+                pattern.cell(indicator, o.area_key, o.period_end, o.value, text) if pattern else text,
+                roles.can_enter_figures(request.user, region=o.region_id, municipality=o.municipality_id),
+            )
         )
     targets = (
         Target.objects.filter(indicator=indicator, prefecture=prefecture)
@@ -97,11 +117,20 @@ def indicator_detail(request, code: str):
         "indicators/indicator_detail.html",
         {
             "indicator": indicator,
+            "cycle": freshness.cycle_text(indicator),
             "observations": rows,
-            "any_hidden": any(isinstance(cell, small_counts.Hidden) for _, cell in rows),
+            "any_hidden": any(isinstance(cell, small_counts.Hidden) for _, cell, _ in rows),
             "targets": [(t, values.format_value(t.value, indicator, as_entered=True)) for t in targets],
+            "rules": [(r, validation.describe(r, indicator)) for r in rules],
+            "builtin_rules": validation.builtin_descriptions(
+                indicator,
+                parts=list(indicator.parts.order_by("display_order", "code")),
+                total=indicator.part_of,
+            ),
             "is_prefecture": roles.is_prefecture(request.user),
             "small_count_rule": small_counts.rule_text(),
+            "can_enter": roles.is_prefecture(request.user) or bool(roles.editable_region_ids(request.user)),
+            "can_view_data_sets": roles.can_write(request.user),
         },
     )
 
@@ -181,40 +210,59 @@ def _area_kwargs(area) -> dict:
     return {"region": area.region, "municipality": area.municipality}
 
 
-@roles.prefecture_required
+@roles.writer_required
 def observation_create(request):
     prefecture = portal_prefecture()
     initial = {k: request.GET[k] for k in ("indicator", "area", "period") if k in request.GET}
     if "indicator" in initial:
         indicator = Indicator.objects.filter(code=initial["indicator"]).first()
         initial["indicator"] = indicator.pk if indicator else None
-    form = forms.ObservationForm(request.POST or None, prefecture=prefecture, initial=initial)
+    form = forms.ObservationForm(
+        request.POST or None, prefecture=prefecture, user=request.user, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         return _save_observation(request, form, prefecture)
     return render(request, "indicators/form.html", {"form": form, "title": "値を登録する"})
 
 
-@roles.prefecture_required
+@roles.writer_required
 def observation_edit(request, pk: int):
     prefecture = portal_prefecture()
     observation = get_object_or_404(
         Observation.objects.select_related("indicator"), pk=pk, prefecture=prefecture
     )
-    form = forms.ObservationForm(request.POST or None, prefecture=prefecture, instance=observation)
+    if not roles.can_enter_figures(
+        request.user, region=observation.region_id, municipality=observation.municipality_id
+    ):
+        raise PermissionDenied(roles.FIGURES_DENIED_MESSAGE)
+    form = forms.ObservationForm(
+        request.POST or None, prefecture=prefecture, user=request.user, instance=observation
+    )
+    title = f"値を編集する（{observation.indicator.name_ja}・{observation.area_name}・{observation.period_label}）"
     if request.method == "POST" and form.is_valid():
-        return _save_observation(request, form, prefecture)
+        return _save_observation(request, form, prefecture, title=title)
+    data_set = datasets.find(datasets.key_of_observation(observation))
     return render(
         request,
         "indicators/form.html",
         {
             "form": form,
-            "title": f"値を編集する（{observation.indicator.name_ja}・{observation.area_name}・{observation.period_label}）",
+            "title": title,
+            "notice": datasets.locked_message(data_set) if data_set and data_set.is_locked else "",
         },
     )
 
 
 def _conflict_page(
-    request, exc: StaleVersionError, *, form_class, loaded: int, prefecture, title: str, **typed
+    request,
+    exc: StaleVersionError,
+    *,
+    form_class,
+    loaded: int,
+    prefecture,
+    title: str,
+    form_kwargs: dict | None = None,
+    **typed,
 ):
     """Someone saved the record since the page was loaded: what they changed against what this user
     typed (`typed`, as it would be stored), with the user's input kept in the form reloaded on the
@@ -223,7 +271,9 @@ def _conflict_page(
     for name, value in typed.items():
         setattr(draft, name, value)
     conflict = record_conflict_rows(stored=exc.instance, loaded_version=loaded, draft=draft)
-    form = _reloaded(form_class, exc, request.POST, prefecture=prefecture, instance=exc.instance)
+    form = _reloaded(
+        form_class, exc, request.POST, prefecture=prefecture, instance=exc.instance, **(form_kwargs or {})
+    )
     return render(request, "indicators/form.html", {"form": form, "title": title, "conflict_rows": conflict})
 
 
@@ -232,7 +282,7 @@ def _save_observation(request, form, prefecture, title="値を登録する"):
     area = data["area"]
     loaded = data.get("version") or 0
     try:
-        observation = services.observation_record(
+        observation = services.observation_record_checked(
             by=request.user,
             indicator=data["indicator"],
             prefecture=prefecture,
@@ -241,8 +291,15 @@ def _save_observation(request, form, prefecture, title="値を登録する"):
             provenance=data["provenance"],
             note=data["note"],
             version=loaded if form.instance is not None else None,
+            **form.confirmation(),
             **_area_kwargs(area),
         )
+    except validation.ValueRefused as exc:
+        form.refuse(exc)
+        return render(request, "indicators/form.html", {"form": form, "title": title})
+    except validation.ConfirmationRequired as exc:
+        form.ask_confirmation(exc)
+        return render(request, "indicators/form.html", {"form": form, "title": title})
     except StaleVersionError as exc:
         return _conflict_page(
             request,
@@ -251,6 +308,7 @@ def _save_observation(request, form, prefecture, title="値を登録する"):
             loaded=loaded,
             prefecture=prefecture,
             title=title,
+            form_kwargs={"user": request.user},
             value=values.stored_value(data["value"]),
             provenance=data["provenance"],
             note=data["note"],
@@ -311,6 +369,7 @@ def _save_target(request, form, prefecture, title="目標値を登録する"):
             value=data["value"],
             comparator=data["comparator"],
             note=data["note"],
+            source=data["source"],
             version=loaded if form.instance is not None else None,
             **_area_kwargs(data["area"]),
         )
@@ -325,6 +384,7 @@ def _save_target(request, form, prefecture, title="目標値を登録する"):
             value=values.stored_value(data["value"]),
             comparator=data["comparator"],
             note=data["note"],
+            source=data["source"],
         )
     except ValidationError as exc:
         form.add_error(None, exc)
@@ -362,20 +422,34 @@ def venue_status(request):
         initial={"period": period_text, "provenance": "県調べ"},
     )
     if request.method == "POST" and form.is_valid():
-        counts = services.venue_statuses_save(
-            by=request.user,
-            prefecture=prefecture,
-            indicator=indicator,
-            period_text=form.cleaned_data["period"],
-            statuses=form.statuses(),
-            provenance=form.cleaned_data["provenance"],
-        )
-        messages.success(
-            request,
-            f"市町村ごとの協議の場の有無を保存しました（新規 {counts['created']}、更新 {counts['updated']}、"
-            f"未把握に戻した {counts['removed']}）。",
-        )
-        return redirect(f"{reverse('indicators:venue_status')}?period={form.cleaned_data['period']}")
+        try:
+            counts = services.venue_statuses_save(
+                by=request.user,
+                prefecture=prefecture,
+                indicator=indicator,
+                period_text=form.cleaned_data["period"],
+                statuses=form.statuses(),
+                provenance=form.cleaned_data["provenance"],
+                **form.confirmation(),
+            )
+        except datasets.DataSetLocked as exc:  # nothing saved; the page again with what was chosen
+            messages.error(request, exc.message)
+            return _venue_page(request, form, prefecture, areas, status=409)
+        except validation.ValueRefused as exc:
+            form.refuse(exc, field=None)
+        except validation.ConfirmationRequired as exc:
+            form.ask_confirmation(exc)
+        else:
+            messages.success(
+                request,
+                f"市町村ごとの協議の場の有無を保存しました（新規 {counts['created']}、更新 {counts['updated']}、"
+                f"未把握に戻した {counts['removed']}）。",
+            )
+            return redirect(f"{reverse('indicators:venue_status')}?period={form.cleaned_data['period']}")
+    return _venue_page(request, form, prefecture, areas)
+
+
+def _venue_page(request, form, prefecture, areas, status=200):
     aggregate = (
         Observation.objects.for_prefecture_area(prefecture)
         .filter(indicator__code=VENUE_MUNICIPALITIES)
@@ -386,6 +460,7 @@ def venue_status(request):
         request,
         "indicators/venue_status.html",
         {"form": form, "aggregate": aggregate, "municipality_total": len(areas.municipalities)},
+        status=status,
     )
 
 
@@ -446,15 +521,20 @@ def import_list(request):
     )
 
 
-@roles.prefecture_required
-def import_detail(request, pk: int):
-    """Preview of a pending import (every row, new or update with the value it replaces), or its record."""
-    batch = _batch(pk)
-    checked, errors = [], []
+def _preview(request, batch: ImportBatch, *, confirm_form=None, status: int = 200):
+    """A pending import's rows (new or update, the value replaced, what the soft rules say of each)
+    with the confirmation form, or an applied one's record."""
+    checked, errors, soft = [], [], []
     if batch.status == ImportBatch.Status.PENDING:
         checked, errors = importing.check_rows(
             importing.raw_rows_from_json(batch.rows), prefecture=batch.prefecture
         )
+        locked = datasets.locked_row_errors(checked, prefecture=batch.prefecture)
+        if locked:  # a file with rows in a locked data set is refused as a whole: nothing to confirm
+            checked, errors = [], sorted(errors + locked, key=lambda e: e.line)
+        soft = importing.soft_messages(checked)
+    if confirm_form is None:
+        confirm_form = forms.ImportConfirmForm(digest=validation.findings_digest(soft))
     return render(
         request,
         "indicators/import_detail.html",
@@ -462,19 +542,38 @@ def import_detail(request, pk: int):
             "batch": batch,
             "checked": checked,
             "errors": errors,
+            "soft_count": len(soft),
+            "confirm_form": confirm_form,
             "changes": batch.changes.select_related("observation")
             if batch.status != ImportBatch.Status.PENDING
             else [],
+            "flag_count": FlaggedValue.objects.filter(import_batch=batch).count()
+            if batch.status != ImportBatch.Status.PENDING
+            else 0,
         },
+        status=status,
     )
+
+
+@roles.prefecture_required
+def import_detail(request, pk: int):
+    """Preview of a pending import (every row, new or update with the value it replaces), or its record."""
+    return _preview(request, _batch(pk))
 
 
 @roles.prefecture_required
 @require_POST
 def import_confirm(request, pk: int):
     batch = _batch(pk)
+    form = forms.ImportConfirmForm(request.POST)
+    form.is_valid()
     try:
-        batch = import_services.import_batch_apply(by=request.user, batch=batch)
+        batch = import_services.import_batch_apply(
+            by=request.user,
+            batch=batch,
+            note=form.cleaned_data.get("note", ""),
+            confirmed_digest=form.cleaned_data.get("confirmed_digest", ""),
+        )
     except import_services.ImportRejected as exc:
         messages.error(request, "取り込めませんでした（何も保存していません）。")
         return render(
@@ -483,6 +582,18 @@ def import_confirm(request, pk: int):
             {"batch": batch, "checked": [], "errors": exc.errors, "changes": []},
             status=409,
         )
+    except import_services.ConfirmationNeeded as exc:
+        form = forms.ImportConfirmForm(request.POST)
+        form.data = form.data.copy()
+        form.data["confirmed_digest"] = exc.digest
+        form.is_valid()
+        form.add_error(
+            "note",
+            "「要確認」の値があるため、確認のメモを入力してください。"
+            if exc.note_missing
+            else "確認画面を表示した後に内容が変わりました。もう一度確認して、取り込んでください。",
+        )
+        return _preview(request, batch, confirm_form=form)
     messages.success(
         request,
         f"{batch.row_count}行を取り込みました（新規 {batch.created_count}、更新 {batch.updated_count}）。",

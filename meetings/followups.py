@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q
 
+from core import fiscal
 from core.fiscal import add_months
 from meetings.models import CaseFollowUp
 
@@ -34,6 +35,10 @@ class FollowUpDue:
     @property
     def label(self) -> str:
         return FOLLOW_UP_LABELS[self.months]
+
+    @property
+    def display_number(self) -> str:
+        return fiscal.case_number_display(self.case_number)
 
 
 def _years_before(day: date, years: int) -> date:

@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from accounts import roles
-from core import search, validators
+from core import fiscal, search, validators
 from core.categories import OrganisationType
 from core.models import AuditedQuerySet
 from core.records import RecordQuerySet, RegionLabelMixin, SoftDeleteQuerySet, TrackedRecord
@@ -108,6 +108,26 @@ class MeetingQuerySet(
             participant_total=Coalesce(Subquery(participants), 0),
             open_action_count=Coalesce(Subquery(open_actions), 0),
             case_count=Coalesce(Subquery(cases), 0),
+        )
+
+    def with_participant_counts(self):
+        """`participants_<type>` for every OrganisationType as subqueries (the export's per-group columns,
+        as the training export has), beside `with_summary()`'s total."""
+
+        def count_of(category):
+            return Coalesce(
+                Subquery(
+                    Participation.objects.filter(meeting=OuterRef("pk"), category=category)
+                    .order_by()
+                    .values("meeting")
+                    .annotate(total=Sum("count"))
+                    .values("total")
+                ),
+                0,
+            )
+
+        return self.annotate(
+            **{f"participants_{value}": count_of(value) for value in OrganisationType.values}
         )
 
     def with_participation_mix(self):
@@ -426,6 +446,8 @@ class AgendaItem(models.Model):
             hidden=self.indicator.counts_people
             and self.region_id is not None
             and is_small(self.snapshot_value, small_counts.threshold()),
+            # judged (「古いデータ」) on the meeting's day when the meeting was read with the item
+            on=self.meeting.date if self.meeting_id and AgendaItem.meeting.is_cached(self) else None,
         )
 
     def freeze(self, standing: Standing, *, at) -> None:
@@ -661,6 +683,11 @@ class CaseReview(models.Model):
 
     def __str__(self):
         return self.case_number
+
+    @property
+    def display_number(self) -> str:
+        """The number as the pages show it, in 和暦 (岩国-R8-001); stored as 岩国-2026-001."""
+        return fiscal.case_number_display(self.case_number)
 
     @property
     def barrier_labels(self) -> list[str]:

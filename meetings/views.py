@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from core import exports
 from core.audit import audit_list_view, audit_view
+from core.categories import OrganisationType
 from core.changes import history_for
+from core.fiscal import fiscal_year_label
 from core.forms import StaleVersionError
 from core.listing import page_number, query_without_page
 from meetings import agenda, services
@@ -70,6 +72,7 @@ EXPORT_HEADER = [
     "場所",
     "状況",
     "参加者数（計）",
+    *(f"参加者数（{label}）" for _, label in OrganisationType.choices),
     "議題",
     "決定事項",
     "未完了の対応事項",
@@ -80,7 +83,7 @@ EXPORT_HEADER = [
 def _export_rows(queryset):
     for m in queryset.iterator(chunk_size=2000):
         yield [
-            m.fiscal_year,
+            fiscal_year_label(m.fiscal_year),
             m.date,
             m.start_time.strftime("%H:%M") if m.start_time else "",
             m.end_time.strftime("%H:%M") if m.end_time else "",
@@ -91,6 +94,7 @@ def _export_rows(queryset):
             m.place,
             m.get_status_display(),
             m.participant_total,
+            *(getattr(m, f"participants_{value}") for value in OrganisationType.values),
             "\n".join(f"{a.position}. {a.title}" for a in m.agenda_items.all()),
             m.decisions,
             m.open_action_count,
@@ -103,10 +107,11 @@ def meeting_export(request, fmt: str):
     filters = MeetingFilter(
         request.GET or None, Meeting.objects.restrict(request.user, "view"), user=request.user
     )
-    queryset = filters.qs.with_summary().prefetch_related("agenda_items").newest_first()
-    stamp = timezone.localdate().strftime("%Y%m%d")
+    queryset = (
+        filters.qs.with_summary().with_participant_counts().prefetch_related("agenda_items").newest_first()
+    )
     return exports.export_response(
-        fmt, f"会議一覧_{stamp}", EXPORT_HEADER, _export_rows(queryset), sheet_title="会議一覧"
+        fmt, exports.download_stem("会議一覧"), EXPORT_HEADER, _export_rows(queryset), sheet_title="会議一覧"
     )
 
 
@@ -119,7 +124,7 @@ def agenda_export(request, fmt: str):
     meetings = agenda_rows.with_items(filters.qs.newest_first())
     return exports.export_response(
         fmt,
-        f"議題と対応事項_{today:%Y%m%d}",
+        exports.download_stem("議題と対応事項", today=today),
         agenda_rows.HEADER,
         agenda_rows.rows(meetings, today=today),
         sheet_title="議題と対応事項",
@@ -354,7 +359,7 @@ def case_detail(request, pk):
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, f"事例 {case.case_number} の追跡調査を保存しました。")
+            messages.success(request, f"事例 {case.display_number} の追跡調査を保存しました。")
             return redirect("meetings:case_detail", pk=pk)
     return render(
         request,

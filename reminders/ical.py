@@ -194,7 +194,7 @@ def follow_up_event(due: FollowUpDue, *, url_for: UrlFor, stamp: datetime) -> ic
     """A case follow-up falling due, all day: the case by its number, nothing else of it."""
     event = icalendar.Event()
     event.add("uid", _uid("followup", f"{due.case_id}-{due.months}"))
-    event.add("summary", f"追跡調査（{due.label}） {due.case_number}")
+    event.add("summary", f"追跡調査（{due.label}） {due.display_number}")
     _all_day(event, due.due)
     event.add("status", "CONFIRMED")
     event.add("transp", "TRANSPARENT")
@@ -204,7 +204,8 @@ def follow_up_event(due: FollowUpDue, *, url_for: UrlFor, stamp: datetime) -> ic
     link = url_for(reverse("meetings:case_detail", args=[due.case_id]))
     event.add("url", link)
     event.add(
-        "description", _description(f"事例 {due.case_number} の追跡調査（{due.label}）を記録します。", link)
+        "description",
+        _description(f"事例 {due.display_number} の追跡調査（{due.label}）を記録します。", link),
     )
     return event
 

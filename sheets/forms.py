@@ -3,7 +3,9 @@ from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.forms import modelformset_factory
 
+from core.fiscal import fiscal_year_label
 from core.forms import OwnRowsModelFormSet, VersionedModelForm, inline_helper
+from indicators import values
 from indicators.forms import PeriodField
 from indicators.models import Observation, Target
 from sheets.models import (
@@ -16,6 +18,7 @@ from sheets.models import (
     ScheduleEntry,
     Strength,
 )
+from sheets.publication import CONFIRM_LABEL, unapproved_digest
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 SHORT_TEXTAREA = forms.Textarea(attrs={"rows": 2})
@@ -113,6 +116,13 @@ class OutcomeRowForm(VersionedModelForm):
             self.fields[name].queryset = observations
         for name in ("target", "reference_target"):
             self.fields[name].queryset = targets
+            self.fields[name].label_from_instance = target_choice_label
+
+
+def target_choice_label(target: Target) -> str:
+    """「入院後３か月時点の退院率 R5年度 56％以上（山口県…（第6期）（R3～R5・終了））」: the plan marked ended or 案."""
+    year = fiscal_year_label(target.fiscal_year, short=True)
+    return f"{target.indicator.name_ja} {year} {values.target_text(target)}（{target.plan.choice_label()}）"
 
 
 OutcomeFormSet = modelformset_factory(
@@ -145,7 +155,13 @@ def target_choices(prefecture):
 
 
 class PublishForm(forms.Form):
-    """Publishing the sheet as its next edition; a revision (第2版 onward) must say what changed."""
+    """Publishing the sheet as its next edition; a revision (第2版 onward) must say what changed.
+
+    When figures are not yet approved (`unapproved`: sheets.reading.UnapprovedGroup list) the form
+    carries the confirmation checkbox and the digest of the list the official sees; the rule itself is
+    `sheets.publication.check_unapproved`. `unapproved=None` (a POST read before the sheet is) keeps
+    both fields so the posted values reach the service.
+    """
 
     note = forms.CharField(
         label="公開にあたってのメモ",
@@ -157,8 +173,14 @@ class PublishForm(forms.Form):
             " 公開した PDF は保存され、その後データを直しても変わりません。"
         ),
     )
+    confirm_unapproved = forms.BooleanField(
+        label=CONFIRM_LABEL,
+        required=False,
+        help_text="上の一覧の数値は、PDF で値の横に「※未承認」の印を付けて公開され、この版の記録にも残ります。",
+    )
+    unapproved_digest = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args, revision: bool = False, **kwargs):
+    def __init__(self, *args, revision: bool = False, unapproved=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.revision = revision
         if revision:
@@ -168,6 +190,12 @@ class PublishForm(forms.Form):
             )
         else:
             self.fields["note"].label += "（任意）"
+        if unapproved is not None:
+            if unapproved:
+                self.fields["unapproved_digest"].initial = unapproved_digest(unapproved)
+            else:  # everything approved: nothing to confirm
+                del self.fields["confirm_unapproved"]
+                del self.fields["unapproved_digest"]
         self.helper = inline_helper()
 
     def clean_note(self):

@@ -16,7 +16,7 @@ from pathlib import Path
 from django.db import transaction
 
 from core import versions
-from indicators.models import Indicator, Observation, Plan, Target, area_key_for
+from indicators.models import Indicator, Observation, Plan, Target, ValidationRule, area_key_for
 from indicators.values import period_from_text
 from regions.models import Prefecture
 from sheets import services
@@ -77,6 +77,8 @@ def load_indicator_definitions(*, path: Path, report: LoadReport, overwrite: boo
             "chart_group": item.get("chart_group", ""),
             "counts_people": item.get("counts_people", False),
             "display_order": order * 10,
+            "cycle_months": item.get("cycle_months"),
+            "release_lag_months": item.get("release_lag_months", 0),
         }
         indicator = Indicator.objects.filter(code=item["code"]).first()
         if indicator is None:
@@ -86,6 +88,11 @@ def load_indicator_definitions(*, path: Path, report: LoadReport, overwrite: boo
         elif overwrite and _apply(indicator, values):
             indicator.version += 1
             indicator.save()
+            report.updated["indicator"] += 1
+        elif indicator.cycle_months is None and _apply(indicator, _cycle(values)):
+            # Loaded before definitions had a cycle (migration 0006): the file's cycle fills the gap.
+            indicator.version += 1
+            indicator.save(update_fields=["cycle_months", "release_lag_months", "version"])
             report.updated["indicator"] += 1
         by_code[item["code"]] = indicator
     for item in data["indicators"]:
@@ -100,6 +107,7 @@ def load_indicator_definitions(*, path: Path, report: LoadReport, overwrite: boo
             indicator.save(update_fields=["part_of", "denominator", "version"])
     for item in data["plans"]:
         values = {k: item[k] for k in ("issuer", "first_fiscal_year", "last_fiscal_year")}
+        values.update(is_draft=item.get("is_draft", False), source=item.get("source", ""))
         plan = Plan.objects.filter(name=item["name"]).first()
         if plan is None:
             Plan.objects.create(name=item["name"], **values)
@@ -107,6 +115,44 @@ def load_indicator_definitions(*, path: Path, report: LoadReport, overwrite: boo
         elif overwrite and _apply(plan, values):
             plan.save()
             report.updated["plan"] += 1
+        elif not plan.source and values["source"]:
+            # A plan loaded before plans had a source note: the file's note fills the gap.
+            plan.source = values["source"]
+            plan.save(update_fields=["source"])
+            report.updated["plan"] += 1
+    load_validation_rules(
+        data.get("validation_rules", []), by_code=by_code, report=report, overwrite=overwrite
+    )
+
+
+def load_validation_rules(items: list[dict], *, by_code: dict, report: LoadReport, overwrite: bool) -> None:
+    """The default validation rules: one per indicator and kind, created when the indicator has no rule
+    of that kind (so a rule an official changed or took out of use stays as they left it, unless
+    `overwrite`)."""
+    for item in items:
+        indicator = by_code[item["indicator"]]
+        values = {
+            "severity": item.get("severity", ValidationRule.Severity.SOFT),
+            "minimum": Decimal(item["minimum"]) if item.get("minimum") is not None else None,
+            "maximum": Decimal(item["maximum"]) if item.get("maximum") is not None else None,
+            "threshold": Decimal(item["threshold"]) if item.get("threshold") is not None else None,
+            "note": item.get("note", ""),
+        }
+        rule = ValidationRule.objects.filter(indicator=indicator, kind=item["kind"]).order_by("pk").first()
+        if rule is None:
+            rule = ValidationRule(indicator=indicator, kind=item["kind"], **values)
+            rule.full_clean()
+            rule.save()
+            report.created["validation_rule"] += 1
+        elif overwrite and _apply(rule, {**values, "is_active": True}):
+            rule.full_clean()
+            rule.version += 1
+            rule.save()
+            report.updated["validation_rule"] += 1
+
+
+def _cycle(values: dict) -> dict:
+    return {name: values[name] for name in ("cycle_months", "release_lag_months")}
 
 
 def _sync_tracked(model, lookup: dict, values: dict, *, kind: str, report: LoadReport, overwrite: bool):
@@ -212,6 +258,7 @@ def sheet_load(*, path: Path, overwrite: bool = False, report: LoadReport | None
             "value": Decimal(item["value"]),
             "comparator": item["comparator"],
             "note": item.get("note", ""),
+            "source": item.get("source", ""),
         }
         _sync_tracked(Target, lookup, values, kind="target", report=report, overwrite=overwrite)
 

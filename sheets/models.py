@@ -311,6 +311,8 @@ class PublishedEdition(models.Model):
     The file is never regenerated: whatever changes in the data afterwards, this edition's download
     is the stored file, checked against `sha256` before it is served. `content_hash` is the hash of
     the live sheet's HTML at publication, so the portal can tell whether the sheet has changed since.
+    `unapproved_figures` keeps the figures whose data set was not 承認済 at publication (the PDF marks
+    them), grouped by data set as `sheets.publication.unapproved_record` writes them.
     """
 
     edition = models.ForeignKey(
@@ -332,6 +334,13 @@ class PublishedEdition(models.Model):
         verbose_name="公開した職員",
         editable=False,
     )
+    unapproved_figures = models.JSONField(
+        "公開時に未承認だった数値",
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="公開した職員が確認した、承認前のデータセットの数値（データセットごと）。PDF にも印があります",
+    )
 
     objects = PublishedEditionQuerySet.as_manager()
 
@@ -349,3 +358,7 @@ class PublishedEdition(models.Model):
 
     def __str__(self):
         return f"{self.edition} 第{self.number}版"
+
+    @property
+    def unapproved_count(self) -> int:
+        return sum(len(group["figures"]) for group in self.unapproved_figures)

@@ -1,10 +1,15 @@
 """The status sheet and the region sheets as PDF: HTML from the same include as the sheet page,
 rendered by core.pdf, cached by what the page says.
 
-Cache: the sheet's HTML is rendered once without its timestamp and hashed (together with the
+Cache: the sheet's HTML is rendered once without its timestamps and hashed (together with the
 stylesheets the PDF uses); an unchanged hash serves the PDF made earlier from the cache, so an
 unchanged sheet costs its queries and one template render, not a WeasyPrint run. Any change in the
 data (or the layout) changes the HTML, hence the key — no list of tables to keep in step.
+
+The timestamps left out of the hash are `generated_at` (when the PDF was made) and `counted_at` (when
+the counts from records — meetings, cases, training — were computed: approval never locks those
+records, so the page says when they were read). A PDF served from the cache keeps both of its own:
+the same hash means the same counts, so "counted at" that moment is still true.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core import fiscal
+from core.exports import download_stem
 from core.pdf import find_static_file, render_pdf
 from indicators import small_counts
 from sheets.charts import sheet_charts
@@ -61,24 +67,34 @@ def sheet_title(edition) -> str:
 
 
 def sheet_filename(edition, *, number: int | None = None) -> str:
-    suffix = f"_第{number}版" if number else "_案"
-    return f"{edition.prefecture.name}_{fiscal.fiscal_year_label(edition.fiscal_year)}_自治体状況共有シート{suffix}.pdf"
+    """自治体状況共有シート_山口県_令和4年度_第1版.pdf; the unpublished draft 〜_案_<作成日>.pdf."""
+    year = fiscal.fiscal_year_label(edition.fiscal_year)
+    if number:
+        return f"{download_stem('自治体状況共有シート', edition.prefecture.name, year, edition=f'第{number}版')}.pdf"
+    return f"{download_stem('自治体状況共有シート', edition.prefecture.name, year, '案')}.pdf"
 
 
 def sheet_pdf_context(edition) -> dict:
     """What the sheet PDF template needs: the sheet page's own read model plus the charts."""
+    sheet = sheet_context(edition)
     return {
-        "sheet": sheet_context(edition),
+        "sheet": sheet,
+        "counted_at": sheet.counted_at,
         "charts": sheet_charts(prefecture=edition.prefecture, reference_date=edition.reference_date),
         "prefecture": edition.prefecture,
         "pdf_title": sheet_title(edition),
     }
 
 
+def _unstamped(template: str, context: dict) -> str:
+    """The HTML without its timestamps: what the content hash is taken over."""
+    return render_to_string(template, {**context, "generated_at": None, "counted_at": None})
+
+
 def _render(template: str, context: dict, *, cache_prefix: str, unstamped: str | None = None) -> RenderedPdf:
     """Render `template` to PDF, or take it from the cache when the same HTML was rendered before."""
     if unstamped is None:
-        unstamped = render_to_string(template, {**context, "generated_at": None})
+        unstamped = _unstamped(template, context)
     key_hash = content_hash(unstamped)
     cache_key = f"{cache_prefix}:{key_hash}"
     cached = cache.get(cache_key)
@@ -97,8 +113,7 @@ def _draft_context(edition, context: dict | None = None) -> dict:
 
 def sheet_draft_hash(edition, *, context: dict | None = None) -> str:
     """The content hash of the live sheet (equal to a publication's when nothing changed since)."""
-    context = {**_draft_context(edition, context), "generated_at": None}
-    return content_hash(render_to_string(SHEET_TEMPLATE, context))
+    return content_hash(_unstamped(SHEET_TEMPLATE, _draft_context(edition, context)))
 
 
 def sheet_draft_pdf(edition, *, context: dict | None = None) -> RenderedPdf:
@@ -117,7 +132,7 @@ def sheet_live_pdf(edition) -> LiveSheet:
     """What `/sheets/<fy>.pdf` serves: the latest published edition's own file when the sheet has not
     changed since it was published, otherwise the live sheet marked 「案」."""
     context = _draft_context(edition)
-    unstamped = render_to_string(SHEET_TEMPLATE, {**context, "generated_at": None})
+    unstamped = _unstamped(SHEET_TEMPLATE, context)
     latest = edition.publications.newest_first().first()
     if latest is not None and latest.content_hash == content_hash(unstamped):
         try:
@@ -130,9 +145,14 @@ def sheet_live_pdf(edition) -> LiveSheet:
     return LiveSheet(rendered.pdf, sheet_filename(edition))
 
 
-def sheet_final_pdf(edition, *, number: int, published_at: datetime) -> tuple[bytes, str]:
-    """The PDF to publish as edition `number` (no 「案」 mark) and the draft's content hash."""
-    context = sheet_pdf_context(edition)
+def sheet_final_pdf(
+    edition, *, number: int, published_at: datetime, context: dict | None = None
+) -> tuple[bytes, str]:
+    """The PDF to publish as edition `number` (no 「案」 mark) and the draft's content hash.
+
+    `context` (sheet_pdf_context) when the caller has read the sheet already: the publication checks
+    the unapproved figures of the very read model it prints."""
+    context = context or sheet_pdf_context(edition)
     draft_hash = sheet_draft_hash(edition, context=context)
     label = f"第{number}版（{fiscal.wareki_date(timezone.localtime(published_at).date())}公開）"
     html = render_to_string(
@@ -146,6 +166,7 @@ def region_sheet_pdf(region_sheet) -> RenderedPdf:
     """One region's page for its 圏域連絡調整会議 (sheets.regional.RegionSheet)."""
     context = {
         "rs": region_sheet,
+        "counted_at": region_sheet.counted_at,
         "prefecture": region_sheet.region.prefecture,
         "pdf_title": region_sheet.title,
         "is_draft": False,  # an operational record of the region, not an edition of the sheet

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
+
+from django.utils import timezone
 
 from core import fiscal
 from dashboard.activity import PeerShare, peer_share
 from indicators.checks import SumCheck, sum_checks, target_sum_mismatches
-from indicators.models import Indicator, Observation, Target
+from indicators.datasets import data_sets_by_key, key_of_observation
+from indicators.models import DataSet, Indicator, Observation, Target
 from indicators.values import format_value, parts_by_total, share_percent, shortfall, target_text
 from sheets.models import (
     ACTOR_ORDER,
@@ -65,6 +69,7 @@ class Fact:
     observation: Observation | None = None
     denominator: Observation | None = None
     mismatch: bool = False
+    unapproved: bool = False  # the value's or its denominator's data set is not 承認済
 
     @property
     def value(self) -> Decimal | None:
@@ -81,6 +86,10 @@ class Fact:
     @property
     def period_label(self) -> str:
         return self.observation.period_label if self.observation else ""
+
+    @property
+    def period_end(self):
+        return self.observation.period_end if self.observation else None
 
     @property
     def share(self) -> Decimal | None:
@@ -105,8 +114,54 @@ class OutcomeView:
     target_text: str = ""
     actual_text: str = ""
     shortfall: Decimal | None = None  # indicators.values.shortfall: positive = short of the target
+    actual_unapproved: bool = False
+    # lines of {"label", "cells": [{"text", "observation" (None for a target), "unapproved"}]}
     breakdown: list[dict] = field(default_factory=list)
     breakdown_headers: list[str] = field(default_factory=list)
+
+    @property
+    def has_unapproved(self) -> bool:
+        return self.actual_unapproved or any(
+            cell["unapproved"] for line in self.breakdown for cell in line["cells"]
+        )
+
+
+PART1 = "１ 基礎情報"
+PART4 = "４ 成果・効果"
+
+
+@dataclass(frozen=True)
+class SheetFigure:
+    """An observation the sheet shows, with the part it appears in."""
+
+    observation: Observation
+    part: str
+
+    @property
+    def label(self) -> str:
+        return self.observation.indicator.name_ja
+
+    @property
+    def period_label(self) -> str:
+        return self.observation.period_label
+
+    @property
+    def value_text(self) -> str:
+        indicator = self.observation.indicator
+        return f"{format_value(self.observation.value, indicator)}{indicator.unit}"
+
+
+@dataclass
+class UnapprovedGroup:
+    """The sheet's figures of one data set that is not 承認済 (入力中 when it has no row yet)."""
+
+    data_set_label: str
+    state: str  # DataSet.State
+    figures: list[SheetFigure] = field(default_factory=list)
+
+    @property
+    def state_label(self) -> str:
+        return DataSet.State(self.state).label
 
 
 @dataclass
@@ -123,6 +178,27 @@ class SheetContext:
     schedule: list[ScheduleEntry]
     # 当事者が参加した会議 of the 年度 in the prefecture's regions (dashboard.activity: the same figure)
     peer_share: PeerShare = field(default_factory=PeerShare)
+    # When the counts from records (peer_share) were computed: approval never locks those records.
+    counted_at: datetime | None = None
+    # Every observation the sheet shows (part 1 and part 4), and those whose data set is not 承認済.
+    figures: list[SheetFigure] = field(default_factory=list)
+    unapproved_groups: list[UnapprovedGroup] = field(default_factory=list)
+
+    # The day part 1's figures are judged 「古いデータ」 on (indicators.freshness): today, or the last
+    # day of a past edition's 年度 (what was already due when that year's sheet was current).
+    judged_on: date | None = None
+
+    @property
+    def unapproved_count(self) -> int:
+        return sum(len(group.figures) for group in self.unapproved_groups)
+
+    @property
+    def part1_unapproved(self) -> bool:
+        return any(fact.unapproved for fact in self.facts.values())
+
+    @property
+    def part4_unapproved(self) -> bool:
+        return any(view.has_unapproved for view in self.outcomes)
 
     @property
     def mismatches(self) -> list[SumCheck]:
@@ -147,7 +223,7 @@ class SheetContext:
         return [view for view in self.outcomes if view.breakdown]
 
 
-def sheet_context(edition: Edition) -> SheetContext:
+def sheet_context(edition: Edition, *, today: date | None = None) -> SheetContext:
     """Everything the sheet shows, in a fixed number of queries whatever the number of records."""
     indicators = {i.pk: i for i in Indicator.objects.all()}
     by_code = {i.code: i for i in indicators.values()}
@@ -216,9 +292,7 @@ def sheet_context(edition: Edition) -> SheetContext:
                 view.breakdown.append(
                     {
                         "label": f"{baseline.period_label}時点",
-                        "cells": [
-                            format_value(o.value, o.indicator) + o.indicator.unit if o else "" for o in cells
-                        ],
+                        "cells": [_cell(o, observed=True) for o in cells],
                     }
                 )
             if ref_target:
@@ -228,12 +302,12 @@ def sheet_context(edition: Edition) -> SheetContext:
                 view.breakdown.append(
                     {
                         "label": f"{fiscal.fiscal_year_label(ref_target.fiscal_year, short=True)}末（目標値）",
-                        "cells": [
-                            format_value(t.value, t.indicator) + t.indicator.unit if t else "" for t in cells
-                        ],
+                        "cells": [_cell(t, observed=False) for t in cells],
                     }
                 )
         outcomes.append(view)
+    figures = _figures(facts, outcomes)
+    unapproved_groups = _mark_unapproved(figures, facts, outcomes, prefecture=edition.prefecture)
 
     initiatives: dict[str, list[InitiativeHeading]] = {s.value: [] for s in InitiativeHeading.Section}
     for heading in InitiativeHeading.objects.filter(edition=edition).order_by("order", "pk"):
@@ -260,7 +334,77 @@ def sheet_context(edition: Edition) -> SheetContext:
         challenges=challenges,
         schedule=list(ScheduleEntry.objects.filter(edition=edition)),
         peer_share=peer_share(fiscal_year=edition.fiscal_year, prefecture=edition.prefecture),
+        counted_at=timezone.now(),
+        figures=figures,
+        unapproved_groups=unapproved_groups,
+        judged_on=min(today or timezone.localdate(), edition.reference_date),
     )
+
+
+def _cell(value, *, observed: bool) -> dict:
+    """A breakdown cell: an observation (may be unapproved) or a target (plans are not data sets)."""
+    if value is None:
+        return {"text": "", "observation": None, "unapproved": False}
+    return {
+        "text": format_value(value.value, value.indicator) + value.indicator.unit,
+        "observation": value if observed else None,
+        "unapproved": False,
+    }
+
+
+def _figures(facts: dict[str, Fact], outcomes: list[OutcomeView]) -> list[SheetFigure]:
+    """Every observation the sheet shows, once, in the order it shows them."""
+    figures: dict[int, SheetFigure] = {}
+    for fact in facts.values():
+        for obs in (fact.observation, fact.denominator):
+            if obs is not None:
+                figures.setdefault(obs.pk, SheetFigure(observation=obs, part=PART1))
+    for view in outcomes:
+        shown = [view.row.actual] + [cell["observation"] for line in view.breakdown for cell in line["cells"]]
+        for obs in shown:
+            if obs is not None:
+                figures.setdefault(obs.pk, SheetFigure(observation=obs, part=PART4))
+    return list(figures.values())
+
+
+def _mark_unapproved(
+    figures: list[SheetFigure], facts: dict[str, Fact], outcomes: list[OutcomeView], *, prefecture
+) -> list[UnapprovedGroup]:
+    """Mark the facts and outcome cells whose data set is not 承認済 and group those figures by data
+    set (newest 年度 first). One query: the data sets of the figures' 年度."""
+    if not figures:
+        return []
+    sets = data_sets_by_key(prefecture=prefecture, fiscal_years={f.observation.fiscal_year for f in figures})
+    groups: dict = {}
+    for figure in figures:
+        key = key_of_observation(figure.observation)
+        row = sets.get(key)
+        if row is not None and row.state == DataSet.State.APPROVED:
+            continue
+        if key not in groups:
+            if row is None:  # no row yet: 入力中 (an unsaved row, for its label)
+                row = DataSet(
+                    prefecture=prefecture,
+                    scope=key.scope,
+                    region=figure.observation.region if key.region_id else None,
+                    fiscal_year=key.fiscal_year,
+                )
+            groups[key] = UnapprovedGroup(data_set_label=str(row), state=row.state)
+        groups[key].figures.append(figure)
+    unapproved = {figure.observation.pk for group in groups.values() for figure in group.figures}
+    for fact in facts.values():
+        fact.unapproved = any(
+            obs is not None and obs.pk in unapproved for obs in (fact.observation, fact.denominator)
+        )
+    for view in outcomes:
+        view.actual_unapproved = view.row.actual is not None and view.row.actual.pk in unapproved
+        for line in view.breakdown:
+            for cell in line["cells"]:
+                cell["unapproved"] = cell["observation"] is not None and cell["observation"].pk in unapproved
+    ordered = sorted(
+        groups.items(), key=lambda item: (-item[0].fiscal_year, item[0].scope, item[1].data_set_label)
+    )
+    return [group for _key, group in ordered]
 
 
 # --- published editions: the stored file ---------------------------------------------------------

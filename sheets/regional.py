@@ -13,16 +13,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from accounts.roles import can_view_case_details
 from core import fiscal
+from core.exports import download_stem
 from dashboard.activity import PeerShare, case_counts, peer_share
 from indicators import small_counts, values
-from indicators.models import Observation, Target, area_key_for
+from indicators.datasets import data_sets_by_key, key_for, key_of_observation
+from indicators.models import DataSet, Indicator, Observation, Target, area_key_for
 from indicators.standing import Standing
 from indicators.suppression import Line, suppress
 from indicators.values import format_value
@@ -49,6 +51,9 @@ class IndicatorLine:
     provenance: str
     target_text: str = ""
     value_cell: object = ""  # value_text, or a Hidden cell (a small count: 「＊」 in the PDF)
+    unapproved: bool = False  # its data set (the region's, of the value's 年度) is not 承認済
+    indicator: Indicator | None = None
+    period_end: date | None = None  # its 「古いデータ」 mark is judged from it (indicators.freshness)
 
 
 @dataclass
@@ -96,6 +101,9 @@ class RegionSheet:
     not_met: list[NotMetLine] = field(default_factory=list)
     cases_cell: object = 0  # the number of cases reviewed, or a Hidden cell (indicators.small_counts)
     hidden_points: int = 0  # small counts left out of the charts
+    # When the counts from records (meetings, cases, training, actions) were read: never locked.
+    counted_at: datetime | None = None
+    peer_support_unapproved: bool = False  # the region's data set of the 年度 is not 承認済
 
     @property
     def has_hidden(self) -> bool:
@@ -110,6 +118,10 @@ class RegionSheet:
         return self.hidden_points > 0 or any(isinstance(c, small_counts.Hidden) for c in cells)
 
     @property
+    def indicators_unapproved(self) -> bool:
+        return any(line.unapproved for line in self.indicators)
+
+    @property
     def fiscal_year_label(self) -> str:
         return fiscal.fiscal_year_label(self.fiscal_year)
 
@@ -119,9 +131,7 @@ class RegionSheet:
 
     @property
     def filename(self) -> str:
-        return (
-            f"{self.region.prefecture.name}_{self.fiscal_year_label}_{self.region.full_name}_圏域シート.pdf"
-        )
+        return f"{download_stem('圏域シート', self.region.full_name, self.fiscal_year_label)}.pdf"
 
     @property
     def training_attendees(self) -> int:
@@ -150,11 +160,24 @@ def region_sheet_for(*, region: Region, fiscal_year: int, user, today: date | No
         .select_related("organiser_health_centre")
         .order_by("start_date", "pk")
     )
+    sheet.counted_at = timezone.now()
     sheet.peer_support = PeerSupportProgramme.objects.filter(region=region, fiscal_year=fiscal_year).first()
-    sheet.indicators = _indicator_lines(region, last_day)
+    latest = _latest_observations(region, last_day)
+    approved = _approved_keys(region, {obs.fiscal_year for obs in latest} | {fiscal_year})
+    sheet.indicators = _indicator_lines(region, latest, approved, fiscal_year)
+    if sheet.peer_support is not None:
+        sheet.peer_support_unapproved = (
+            key_for(prefecture=region.prefecture_id, fiscal_year=fiscal_year, region=region) not in approved
+        )
     sheet.charts = sheet_charts(prefecture=region.prefecture, reference_date=last_day, region=region)
     sheet.hidden_points = sheet.charts.hidden_points
     return sheet
+
+
+def _approved_keys(region: Region, fiscal_years: set[int]) -> set:
+    """The keys of the 承認済 data sets of those 年度 (one query; indicators.datasets)."""
+    sets = data_sets_by_key(prefecture=region.prefecture_id, fiscal_years=fiscal_years)
+    return {key for key, row in sets.items() if row.state == DataSet.State.APPROVED}
 
 
 def _add_not_met(sheet: RegionSheet) -> None:
@@ -255,8 +278,8 @@ def _add_case_counts(sheet: RegionSheet, counts: Counter) -> None:
     sheet.case_status_counts = [(label, cell(value)) for value, label in shown]
 
 
-def _indicator_lines(region: Region, last_day: date) -> list[IndicatorLine]:
-    """The newest value of each indicator recorded for this region (up to the year's end), with its target."""
+def _latest_observations(region: Region, last_day: date) -> list[Observation]:
+    """The newest value of each indicator recorded for this region (up to the year's end)."""
     area_key = area_key_for(prefecture=region.prefecture, region=region)
     latest: dict[int, Observation] = {}
     for obs in (
@@ -265,18 +288,30 @@ def _indicator_lines(region: Region, last_day: date) -> list[IndicatorLine]:
         .order_by("indicator__display_order", "indicator_id", "-period_end", "-pk")
     ):
         latest.setdefault(obs.indicator_id, obs)
-    targets: dict[int, Target] = {}
-    for target in (
+    return list(latest.values())
+
+
+def _indicator_lines(
+    region: Region, latest: list[Observation], approved: set, fiscal_year: int
+) -> list[IndicatorLine]:
+    """Those values with the target of the plan in force that year (indicators.values.default_basis_plan)
+    among the plans with a target for the region — or, for an indicator that plan has none for, its
+    earliest target — each marked when its data set is not 承認済."""
+    area_key = area_key_for(prefecture=region.prefecture, region=region)
+    region_targets = list(
         Target.objects.filter(area_key=area_key).select_related("plan").order_by("fiscal_year", "pk")
-    ):
+    )
+    in_force = values.default_basis_plan({t.plan for t in region_targets}, fiscal_year)
+    targets: dict[int, Target] = {}
+    for target in sorted(region_targets, key=lambda t: t.plan != in_force):  # stable: by year within
         targets.setdefault(target.indicator_id, target)
     pattern = (
         small_counts.pattern_for(region.prefecture)
-        if any(obs.indicator.counts_people for obs in latest.values())
+        if any(obs.indicator.counts_people for obs in latest)
         else None
     )
     lines = []
-    for obs in latest.values():
+    for obs in latest:
         target = targets.get(obs.indicator_id)
         target_text = ""
         if target is not None:
@@ -297,6 +332,9 @@ def _indicator_lines(region: Region, last_day: date) -> list[IndicatorLine]:
                     if pattern
                     else value_text
                 ),
+                unapproved=key_of_observation(obs) not in approved,
+                indicator=obs.indicator,
+                period_end=obs.period_end,
             )
         )
     return lines

@@ -13,6 +13,7 @@ from accounts.roles import is_prefecture, prefecture_required
 from core.changes import record_conflict_rows
 from core.forms import StaleVersionError
 from core.pdf import PdfRenderError, pdf_error_response, pdf_response
+from indicators.datasets import DataSetLocked
 from indicators.models import Indicator
 from indicators.services import observation_record
 from indicators.values import period_text_of
@@ -21,7 +22,7 @@ from sheets import forms, reading, services
 from sheets import pdf as sheet_pdf_module
 from sheets.charts import sheet_charts
 from sheets.models import Challenge, ChallengeRole, Edition, PublishedEdition
-from sheets.publication import PublicationConflict, edition_publish
+from sheets.publication import PublicationConflict, UnapprovedNotConfirmed, edition_publish
 from sheets.regional import region_sheet_for
 
 logger = logging.getLogger(__name__)
@@ -48,16 +49,27 @@ def sheet_list(request):
     )
 
 
-def _detail_context(request, edition, **extra):
+def _detail_context(request, edition, *, publish_data=None, publish_note: str = "", **extra):
+    """The sheet page. The publish form is bound to `publish_data` (a POST refused for its note), or
+    fresh with `publish_note` kept; either way it asks to confirm the figures unapproved now."""
     publications = list(edition.publications.newest_first().select_related("published_by"))
+    sheet = reading.sheet_context(edition)
+    publish_form = forms.PublishForm(
+        publish_data,
+        initial={"note": publish_note},
+        revision=bool(publications),
+        unapproved=sheet.unapproved_groups,
+    )
+    if publish_data is not None:
+        publish_form.is_valid()
     return {
         "edition": edition,
-        "sheet": reading.sheet_context(edition),
+        "sheet": sheet,
         "charts": sheet_charts(prefecture=edition.prefecture, reference_date=edition.reference_date),
         "publications": publications,
         "can_edit": is_prefecture(request.user),
         "copy_form": forms.CopyForm(initial={"fiscal_year": edition.fiscal_year + 1}),
-        "publish_form": forms.PublishForm(revision=bool(publications)),
+        "publish_form": publish_form,
         "regions": Region.objects.filter(prefecture=edition.prefecture).order_by("display_order", "code"),
         **extra,
     }
@@ -180,22 +192,27 @@ def edit_facts(request, fiscal_year: int):
     if request.method == "POST" and formset.is_valid():
         indicators = {i.code: i for i in Indicator.objects.filter(code__in=list(sheet.facts))}
         count = 0
-        for form in formset.forms:
-            if not form.has_changed():
-                continue
-            data = form.cleaned_data
-            indicator = indicators.get(data["code"])
-            if indicator is None:
-                continue
-            observation_record(
-                by=request.user,
-                indicator=indicator,
-                prefecture=edition.prefecture,
-                period_text=data["period"],
-                value=Decimal(data["value"]),
-                provenance=data["provenance"],
-            )
-            count += 1
+        try:
+            with transaction.atomic():  # the part's facts are saved together or not at all
+                for form in formset.forms:
+                    if not form.has_changed():
+                        continue
+                    data = form.cleaned_data
+                    indicator = indicators.get(data["code"])
+                    if indicator is None:
+                        continue
+                    observation_record(
+                        by=request.user,
+                        indicator=indicator,
+                        prefecture=edition.prefecture,
+                        period_text=data["period"],
+                        value=Decimal(data["value"]),
+                        provenance=data["provenance"],
+                    )
+                    count += 1
+        except DataSetLocked as exc:  # a fact of a submitted or approved data set: nothing saved
+            messages.error(request, exc.message)
+            return _render_edit(request, edition, "part1", [("", formset)], status=409)
         return _saved(request, edition, count)
     status = 400 if request.method == "POST" else 200
     return _render_edit(request, edition, "part1", [("", formset)], status)
@@ -311,10 +328,21 @@ def sheet_publish(request, fiscal_year: int):
     revision = edition.publications.exists()
     form = forms.PublishForm(request.POST, revision=revision)
     if not form.is_valid():
-        context = _detail_context(request, edition, publish_form=form)
+        context = _detail_context(request, edition, publish_data=request.POST)
         return render(request, "sheets/sheet_detail.html", context, status=400)
+    note = form.cleaned_data["note"]
     try:
-        published = edition_publish(by=request.user, edition=edition, note=form.cleaned_data["note"])
+        published = edition_publish(
+            by=request.user,
+            edition=edition,
+            note=note,
+            confirm_unapproved=form.cleaned_data["confirm_unapproved"],
+            seen_digest=form.cleaned_data["unapproved_digest"] or None,
+        )
+    except UnapprovedNotConfirmed as refusal:
+        # The page as it is now, with the current list of unapproved figures and the checkbox unticked.
+        context = _detail_context(request, edition, publish_note=note, publish_refusal=str(refusal))
+        return render(request, "sheets/sheet_detail.html", context, status=400)
     except PdfRenderError as exc:
         error = PdfRenderError(f"公開できませんでした（何も公開されていません）。{exc}", status=exc.status)
         return pdf_error_response(request, error, back_url=reverse("sheets:detail", args=[fiscal_year]))
@@ -322,8 +350,7 @@ def sheet_publish(request, fiscal_year: int):
         # The page as it is now (with the other official's edition listed), the note kept in the
         # form, which now asks for a revision's note.
         messages.error(request, str(conflict))
-        publish_form = forms.PublishForm(initial={"note": form.cleaned_data["note"]}, revision=True)
-        context = _detail_context(request, edition, publish_form=publish_form)
+        context = _detail_context(request, edition, publish_note=note)
         return render(request, "sheets/sheet_detail.html", context, status=409)
     messages.success(request, f"{published}を公開しました。この版の PDF は今後も公開時のまま提供されます。")
     return redirect("sheets:detail", fiscal_year=fiscal_year)

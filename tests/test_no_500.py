@@ -22,8 +22,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.models import Indicator, Observation, Target
+from indicators.models import Indicator, Observation, Target, ValidationRule
 from reminders import feeds as reminder_feeds
+from tests.factories import FlaggedValueFactory
 from tests.meetings.factories import ActionItemFactory, AgendaItemFactory, CaseFollowUpFactory, MeetingFactory
 from tests.otp import mark_otp_checked, mark_otp_verified
 from tests.training.factories import PeerSupportProgrammeFactory, TrainingSessionFactory
@@ -120,6 +121,9 @@ def records(reference_data, official):
     PeerSupportProgrammeFactory()
     feed = reminder_feeds.feed_issue(by=official)  # the feed of a user with meetings to show
     MeetingFactory(created_by=official, date=timezone.localdate())
+    FlaggedValueFactory(
+        observation=Observation.objects.first(), flagged_by=official
+    )  # 確認が必要な値 has a row
     return {
         "meetings": action.meeting.pk,
         "meetings:case_detail": followup.case.pk,
@@ -130,6 +134,7 @@ def records(reference_data, official):
         "training": TrainingSessionFactory().pk,
         "indicators:observation_edit": Observation.objects.first().pk,
         "indicators:target_edit": Target.objects.first().pk,
+        "indicators:rule_edit": ValidationRule.objects.first().pk,
         "indicator_code": Indicator.objects.first().code,
         "reminders:meeting_ics": action.meeting.pk,
         "reminders:calendar_revoke": feed.feed.pk,
@@ -143,6 +148,7 @@ def _kwargs(name: str, converters, records) -> dict:
         "pk": records.get(name) or records.get(name.partition(":")[0]) or 1,
         "code": "3501" if name.startswith("regions:") else records["indicator_code"],
         "region_code": "3501",
+        "area": "3501",  # a data set's page (dashboard:dataset_detail)
         "fiscal_year": 2022,
         "number": 1,
         "fmt": "csv",

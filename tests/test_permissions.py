@@ -26,16 +26,17 @@ from django.utils import timezone
 
 from accounts.roles import is_prefecture
 from indicators.importing import RawRow
-from indicators.models import Indicator, Observation, Plan, Target
+from indicators.models import FlaggedValue, Indicator, Observation, Plan, Target, ValidationRule
 from indicators.services import imports as import_services
+from indicators.services import observation_record
 from meetings.models import ActionItem, Meeting
 from regions.models import Prefecture
 from reminders import feeds as reminder_feeds
 from sheets import pdf as sheet_pdf
 from sheets import publication as sheet_publication
 from sheets.models import Edition
-from tests.factories import Role, make_user, region
-from tests.indicators.helpers import csv_file
+from tests.factories import DataSetFactory, Role, make_user, region
+from tests.indicators.helpers import csv_file, observe
 from tests.meetings.factories import (
     ActionItemFactory,
     AgendaItemFactory,
@@ -138,6 +139,10 @@ def _observation_create(ds):
     return {"indicator": rate, "area": "350001", "period": "R1年度", "value": "60"}
 
 
+def _observation_create_own(ds):
+    return {"indicator": ds["rate_6m"], "area": "3501", "period": "R1年度", "value": "60"}
+
+
 def _target_create(ds):
     return {
         "indicator": ds["rate_6m"],
@@ -170,6 +175,25 @@ def _import_upload(ds):
 
 def _empty(ds):
     return {}
+
+
+def _rule_create(ds):
+    return {"kind": "range", "severity": "hard", "minimum": "0", "maximum": "100"}
+
+
+def _rule_edit(ds):
+    rule = ValidationRule.objects.get(pk=ds["rule"])
+    return {
+        "kind": rule.kind,
+        "severity": "hard",
+        "threshold": "20",
+        "is_active": "on",
+        "version": rule.version,
+    }
+
+
+def _resolve(ds):
+    return {"resolution": "出典と照合済み"}
 
 
 def _reminder_settings(ds):
@@ -528,19 +552,85 @@ ROWS = [
     Row("indicators:indicator_edit", "GET", "/indicators/definitions/discharge_rate_3m/edit/", OFFICIALS),
     Row("indicators:plan_create", "GET", "/indicators/plans/new/", OFFICIALS),
     Row("indicators:plan_create", "POST", "/indicators/plans/new/", POST_OFFICIALS, data=_plan_create),
-    Row("indicators:observation_create", "GET", "/indicators/values/new/", OFFICIALS),
+    # values: officials every area; a health centre's staff their own regions' region-level values
+    Row("indicators:observation_create", "GET", "/indicators/values/new/", WRITERS),
     Row(
         "indicators:observation_create",
         "POST",
         "/indicators/values/new/",
-        POST_OFFICIALS,
+        (302, 302, 200, 200, 403),  # staff: the prefecture is not offered (form error, nothing saved)
         data=_observation_create,
     ),
+    Row(
+        "indicators:observation_create",
+        "POST",
+        "/indicators/values/new/",
+        (302, 302, 302, 200, 403),
+        data=_observation_create_own,
+        label="岩国",
+    ),
     Row("indicators:observation_edit", "GET", "/indicators/values/{observation}/edit/", OFFICIALS),
+    Row(
+        "indicators:observation_edit",
+        "GET",
+        "/indicators/values/{observation_own}/edit/",
+        (302, 200, 200, 403, 403),
+        label="岩国",
+    ),
     Row("indicators:target_create", "GET", "/indicators/targets/new/", OFFICIALS),
     Row("indicators:target_create", "POST", "/indicators/targets/new/", POST_OFFICIALS, data=_target_create),
     Row("indicators:target_edit", "GET", "/indicators/targets/{target}/edit/", OFFICIALS),
     Row("indicators:venue_status", "GET", "/indicators/venues/", OFFICIALS),
+    # --- validation rules (officials) and the values they flagged (writers: staff resolve their region's)
+    Row("indicators:rule_create", "GET", "/indicators/definitions/discharge_rate_3m/rules/new/", OFFICIALS),
+    Row(
+        "indicators:rule_create",
+        "POST",
+        "/indicators/definitions/discharge_rate_3m/rules/new/",
+        POST_OFFICIALS,
+        data=_rule_create,
+    ),
+    Row("indicators:rule_edit", "GET", "/indicators/rules/{rule}/edit/", OFFICIALS),
+    Row("indicators:rule_edit", "POST", "/indicators/rules/{rule}/edit/", POST_OFFICIALS, data=_rule_edit),
+    Row(
+        "indicators:rule_deactivate", "GET", "/indicators/rules/{rule}/deactivate/", (302, 405, 403, 403, 403)
+    ),
+    Row(
+        "indicators:rule_deactivate",
+        "POST",
+        "/indicators/rules/{rule}/deactivate/",
+        POST_OFFICIALS,
+        data=_empty,
+    ),
+    Row("indicators:checks", "GET", "/indicators/checks/", WRITERS),
+    Row("indicators:checks", "GET", "/indicators/checks/?resolved=open&area=3501&page=2", WRITERS),
+    Row(
+        "indicators:check_resolve", "GET", "/indicators/checks/{flag_own}/resolve/", (302, 405, 405, 405, 403)
+    ),
+    Row(
+        "indicators:check_resolve",
+        "POST",
+        "/indicators/checks/{flag_own}/resolve/",
+        (302, 302, 302, 403, 403),
+        data=_resolve,
+        label="a value of region 3501",
+    ),
+    Row(
+        "indicators:check_resolve",
+        "POST",
+        "/indicators/checks/{flag_prefecture}/resolve/",
+        POST_OFFICIALS,
+        data=_resolve,
+        label="a prefecture-level value",
+    ),
+    Row(
+        "indicators:check_resolve",
+        "POST",
+        "/indicators/checks/999999/resolve/",
+        (302, 404, 404, 404, 403),
+        data=_resolve,
+        label="no flag",
+    ),
     Row("indicators:imports", "GET", "/indicators/imports/", OFFICIALS),
     Row("indicators:imports", "POST", "/indicators/imports/", POST_OFFICIALS, data=_import_upload),
     Row("indicators:import_template", "GET", "/indicators/imports/template.csv", OFFICIALS),
@@ -561,6 +651,82 @@ ROWS = [
         data=_empty,
     ),
     Row("indicators:import_undo", "POST", "/indicators/imports/{batch}/undo/", POST_OFFICIALS, data=_empty),
+    # --- data sets (issue #17): officials every set, staff their own regions' sets, viewers nothing
+    Row("dashboard:datasets", "GET", "/indicators/datasets/", WRITERS),
+    Row("dashboard:datasets", "GET", "/indicators/datasets/?year_from=2019&year_to=2022", WRITERS),
+    Row("dashboard:dataset_detail", "GET", "/indicators/datasets/3501/2022/", (302, 200, 200, 403, 403)),
+    Row("dashboard:dataset_detail", "GET", "/indicators/datasets/3508/2021/", (302, 200, 403, 200, 403)),
+    Row("dashboard:dataset_detail", "GET", "/indicators/datasets/prefecture/2022/", OFFICIALS),
+    Row("dashboard:dataset_detail", "GET", "/indicators/datasets/municipalities/2022/", OFFICIALS),
+    Row(
+        "dashboard:dataset_detail",
+        "GET",
+        "/indicators/datasets/9999/2022/",
+        (302, 404, 404, 404, 403),
+        label="unknown area",
+    ),
+    Row(
+        "dashboard:dataset_detail",
+        "GET",
+        "/indicators/datasets/3501/1999/",
+        (302, 404, 404, 404, 403),
+        label="year out of range",
+    ),
+    Row(
+        "indicators:dataset_submit",
+        "GET",
+        "/indicators/datasets/3501/2022/submit/",
+        (302, 405, 405, 405, 403),
+    ),
+    Row(
+        "indicators:dataset_submit",
+        "POST",
+        "/indicators/datasets/3501/2022/submit/",
+        (302, 302, 302, 403, 403),
+        data=lambda ds: {"submit-version": "0"},
+    ),
+    Row(
+        "indicators:dataset_submit",
+        "POST",
+        "/indicators/datasets/prefecture/2022/submit/",
+        POST_OFFICIALS,
+        data=lambda ds: {"submit-version": "0"},
+    ),
+    Row(
+        "indicators:dataset_withdraw",
+        "POST",
+        "/indicators/datasets/3501/2021/withdraw/",
+        (302, 403, 302, 403, 403),  # the submitter (岩国 staff) only
+        data=lambda ds: {"withdraw-version": "1"},
+    ),
+    Row(
+        "indicators:dataset_return",
+        "POST",
+        "/indicators/datasets/3501/2021/return/",
+        POST_OFFICIALS,
+        data=lambda ds: {"return-version": "1", "return-reason": "値を確認してください"},
+    ),
+    Row(
+        "indicators:dataset_approve",
+        "POST",
+        "/indicators/datasets/3501/2021/approve/",
+        POST_OFFICIALS,
+        data=lambda ds: {"approve-version": "1"},
+    ),
+    Row(
+        "indicators:dataset_reopen",
+        "POST",
+        "/indicators/datasets/3508/2021/reopen/",
+        POST_OFFICIALS,
+        data=lambda ds: {"reopen-version": "1", "reopen-reason": "確定値に差し替える"},
+    ),
+    Row(
+        "indicators:deadline_set",
+        "POST",
+        "/indicators/datasets/deadline/",
+        POST_OFFICIALS,
+        data=lambda ds: {"deadline-fiscal_year": "2022", "deadline-due_date": "2023-05-31"},
+    ),
     # --- pdca: summaries of agendas, actions and values (no case detail): everyone signed in reads
     Row("pdca:index", "GET", "/pdca/", SIGNED_IN),
     Row("pdca:region", "GET", "/pdca/regions/3501/", SIGNED_IN),
@@ -599,7 +765,13 @@ ROWS = [
         "sheets:published_pdf", "GET", "/sheets/2022/editions/9.pdf", (302, 404, 404, 404, 404), label="none"
     ),
     Row("sheets:region_pdf", "GET", "/sheets/2022/regions/3501.pdf", SIGNED_IN),
-    Row("sheets:publish", "POST", "/sheets/2022/publish/", POST_OFFICIALS, data=lambda ds: {"note": "第2版"}),
+    Row(
+        "sheets:publish",
+        "POST",
+        "/sheets/2022/publish/",
+        POST_OFFICIALS,
+        data=lambda ds: {"note": "第2版", "confirm_unapproved": "on"},  # the sheet's figures are unapproved
+    ),
     Row("sheets:copy", "POST", "/sheets/2022/copy/", POST_OFFICIALS, data=lambda ds: {"fiscal_year": "2023"}),
     Row("sheets:edit_header", "GET", "/sheets/2022/edit/header/", OFFICIALS),
     Row("sheets:edit_header", "POST", "/sheets/2022/edit/header/", (302, 400, 403, 403, 403), data=_empty),
@@ -763,13 +935,39 @@ def dataset(django_db_setup, django_db_blocker, tmp_path_factory):
             file_format="csv",
             rows=[RawRow(line=2, indicator="discharge_rate_6m", area="350001", period="R2年度", value="70")],
         )
-        sheet_publication.edition_publish(by=users["official"], edition=Edition.objects.get(fiscal_year=2022))
+        sheet_publication.edition_publish(
+            by=users["official"], edition=Edition.objects.get(fiscal_year=2022), confirm_unapproved=True
+        )
         rate_6m = Indicator.objects.get(code="discharge_rate_6m")
+        flagged_own = observation_record(
+            by=users["official"],
+            indicator=rate_6m,
+            prefecture=pref,
+            region=own,
+            period_text="R2年度",
+            value=70,
+        )
+        flag_own = FlaggedValue.objects.create(
+            observation=flagged_own,
+            rule_label="前の期間からの変化幅",
+            message="21.4ポイント増えています",
+            note="照合済み",
+        )
+        flag_prefecture = FlaggedValue.objects.create(
+            observation=Observation.objects.get(indicator__code="discharge_rate_3m", period_key="fy:2017"),
+            rule_label="前の期間からの変化幅",
+            message="大きく変わっています",
+            note="照合済み",
+        )
         action_own = ActionItemFactory(meeting=case_own.meeting)
         action_deleted = ActionItemFactory(meeting=deleted)
         proposal_own = AgendaItemFactory(meeting=None, region=own, origin="proposed", indicator=rate_6m)
         agenda_item_own = AgendaItemFactory(meeting=case_own.meeting, indicator=rate_6m)
         peer_own = PeerSupportProgrammeFactory(region=own, fiscal_year=2022)
+        # data sets of 令和3年度: 岩国's submitted by its staff, 萩's approved
+        DataSetFactory(region=own, fiscal_year=2021, state="submitted", submitted_by=users["iwakuni_staff"])
+        DataSetFactory(region=other, fiscal_year=2021, state="approved", approved_by=users["official"])
+        observation_own = observe("discharge_rate_3m", "3501", 47, fiscal_year=2020)
         feed = reminder_feeds.feed_issue(by=users["iwakuni_staff"])
         PeerSupportProgrammeFactory(region=other, fiscal_year=2022)
         ids = {
@@ -794,11 +992,15 @@ def dataset(django_db_setup, django_db_blocker, tmp_path_factory):
             "observation": Observation.objects.get(
                 indicator__code="discharge_rate_3m", period_key="fy:2017"
             ).pk,
+            "observation_own": observation_own.pk,
             "target": Target.objects.filter(indicator__code="discharge_rate_3m").first().pk,
             "batch": batch.pk,
             "rate_6m": Observation.objects.filter(indicator__code="discharge_rate_6m").first().indicator_id,
             "plan": Plan.objects.first().pk,
             "feed_own": feed.feed.pk,
+            "rule": ValidationRule.objects.filter(indicator__code="discharge_rate_3m").first().pk,
+            "flag_own": flag_own.pk,
+            "flag_prefecture": flag_prefecture.pk,
             "feed_token": feed.token,
         }
         yield {"users": users, "ids": ids}

@@ -22,6 +22,7 @@ from core.changes import ConflictRow, changed_since, conflict_rows
 from core.fiscal import fiscal_year_of
 from core.models import ChangeRecord
 from core.records import check_version, insert_or_conflict, save_version_step
+from indicators.datasets import ensure_editable
 from regions.models import Region, owning_prefecture_id
 from training.models import PeerSupportProgramme, TrainingAttendance, TrainingSession, format_hours
 
@@ -218,6 +219,8 @@ def peer_support_save(
     `version` is the version the editor loaded (0 when the page showed no programme yet): a programme
     saved by someone else since — or created by someone else at the same moment, which the unique
     constraint reveals — raises StaleVersionError. None (scripts) skips the check.
+    The programme's figures belong to the region's data set of that 年度: creating or changing them
+    while it is 提出済 or 承認済 raises `indicators.datasets.DataSetLocked`.
     """
     _check_region(by, region)
     programme = (
@@ -236,7 +239,9 @@ def peer_support_save(
     for name in PEER_SUPPORT_FIELDS:
         if name in data:
             setattr(programme, name, data[name])
+    lock = {"prefecture": region.prefecture_id, "fiscal_year": fiscal_year, "region": region}
     if created:
+        ensure_editable(**lock)
         programme.full_clean()  # a first save racing another passes this; the INSERT then conflicts
         insert_or_conflict(
             programme,
@@ -262,6 +267,7 @@ def peer_support_save(
         labels=history.field_labels(PeerSupportProgramme),
     )
     if changes:
+        ensure_editable(**lock)
         programme.version += 1
         programme.save()
         history.record_change(by=by, instance=programme, action=ChangeRecord.Action.UPDATE, changes=changes)

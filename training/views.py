@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from core.categories import OrganisationType
 from core.changes import history_for
-from core.exports import export_response
+from core.exports import download_stem, export_response
 from core.fiscal import fiscal_year_label, fiscal_year_of
 from core.forms import OrganisationCountsForm, StaleVersionError
 from core.listing import query_without_page
@@ -114,7 +114,7 @@ def _export_sessions(request):
 
 def _export(request, fmt: str):
     rows = _export_rows(_export_sessions(request))
-    return export_response(fmt, "研修一覧", EXPORT_HEADER, rows, sheet_title="研修一覧")
+    return export_response(fmt, download_stem("研修一覧"), EXPORT_HEADER, rows, sheet_title="研修一覧")
 
 
 def session_export_csv(request):

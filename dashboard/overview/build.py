@@ -51,6 +51,14 @@ class Overview:
     tables: dict[str, Table]
     # What the page's sections are cached under (dashboard.html): both parts' keys.
     cache_key: str = ""
+    today: date | None = None
+
+    @property
+    def judged_on(self) -> date | None:
+        """The day the latest values' freshness is judged on: today, or the selected past 年度's last day."""
+        if self.today is None:
+            return None
+        return min(self.today, fiscal.fiscal_year_range(self.fiscal_year)[1])
 
     @property
     def status_hidden(self) -> bool:
@@ -131,6 +139,7 @@ def indicator_overview(
         coverage=coverage(prefecture, regions, region_by_key, by_code, year_end),
         activity=None,
         tables={},
+        today=today,
     )
     overview.years = _years(prefecture, fiscal_year, today)
     overview.tables = overview_tables.tables(overview)

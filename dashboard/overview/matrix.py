@@ -17,6 +17,7 @@ class MatrixCell(values.StatusDisplay):
     text: str
     status: str
     inherited: bool
+    indicator: Indicator | None = None
 
     @property
     def text_cell(self):
@@ -70,6 +71,7 @@ def region_matrix(
                     text=value_text(latest.value, indicator) if latest else "",
                     status=cell.status if latest else values.NO_DATA,
                     inherited=cell.inherited,
+                    indicator=indicator,
                 )
             )
         matrix.append(MatrixRow(region=r, cells=cells, selected=region is not None and r.pk == region.pk))

@@ -30,7 +30,7 @@ class Value:
     value: Decimal
     label: str
     provenance: str
-    period_end: date | None = None
+    period_end: date | None = None  # the stored period's end: what its freshness is judged from
     hidden: bool = False  # a small count the published view hides (indicators.small_counts)
     region_id: int | None = None  # whose staff see it anyway (set when hidden)
 
@@ -69,9 +69,8 @@ def value_from_row(row: dict, indicator: Indicator, pattern: CountsPattern | Non
     label = period_label(row["period_kind"], row["fiscal_year"], row["as_of"])
     if row["as_of"] is None and indicator.survey_month and row["period_kind"] != "fiscal_year":
         label = f"{label}（{when.month}月{when.day}日時点）"
-    hidden = pattern is not None and pattern.hides(
-        indicator, row["area_key"], row["period_end"], row["value"]
-    )
+    period_end = row.get("period_end")
+    hidden = pattern is not None and pattern.hides(indicator, row["area_key"], period_end, row["value"])
     return Value(
         row["indicator_id"],
         row["area_key"],
@@ -79,7 +78,7 @@ def value_from_row(row: dict, indicator: Indicator, pattern: CountsPattern | Non
         row["value"],
         label,
         row["provenance"],
-        period_end=row["period_end"],
+        period_end=period_end,
         hidden=hidden,
         region_id=pattern.region_of_area.get(row["area_key"]) if hidden else None,
     )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from core import fiscal
 from dashboard.table import Table, plain_number
+from indicators.freshness import freshness
 from indicators.suppression import HIDDEN_MARK
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ def tables(overview: Overview) -> dict[str, Table]:
 
 
 def status_table(overview: Overview) -> Table:
-    header = ["指標", "地域", "最新値", "単位", "時点", "出典"]
+    header = ["指標", "地域", "最新値", "単位", "時点", "出典", "古いデータ"]
     for plan in overview.selected_plans:
         header += [
             f"目標（{plan.name}）",
@@ -47,6 +48,7 @@ def status_table(overview: Overview) -> Table:
             row.indicator.unit,
             row.latest.label if row.latest else "",
             row.latest.provenance if row.latest else "",
+            _stale_note(row, overview),
         ]
         for cell in row.cells:
             if cell.target is None:
@@ -63,6 +65,13 @@ def status_table(overview: Overview) -> Table:
                 ]
         status.rows.append(line)
     return status
+
+
+def _stale_note(row, overview: Overview) -> str:
+    """「古いデータ（次の値は令和4年3月ごろ）」 when the latest value is old on the page's day (as on screen)."""
+    if row.latest is None or row.latest.period_end is None or overview.judged_on is None:
+        return ""
+    return freshness(row.indicator, row.latest.period_end, row.latest.label, on=overview.judged_on).note
 
 
 def pace_table(overview: Overview) -> Table:

@@ -1,5 +1,12 @@
 """Writes of the official-data import: a checked file becomes a pending batch, confirming applies every
 row in one transaction (or none), and an applied import can be undone while its rows are untouched.
+
+A file with any row in a 提出済 or 承認済 data set is refused as a whole, at the upload (the preview)
+and again when it is confirmed; an undo that would change a locked set is refused too.
+
+The validation rules run with the rows' checks (`importing.check_rows`): a hard finding in any row
+refuses the file; soft findings are listed in the preview and the confirmation needs one note for
+the file, after which each becomes a FlaggedValue linked to the batch.
 """
 
 from __future__ import annotations
@@ -15,8 +22,10 @@ from django.utils.dateparse import parse_datetime
 from accounts import roles
 from core import history, versions
 from core.models import ChangeRecord
-from indicators.importing import CheckedRow, RawRow, RowError, check_rows, raw_rows_from_json
-from indicators.models import ImportBatch, ImportChange, Observation
+from indicators import datasets, validation
+from indicators.importing import CheckedRow, RawRow, RowError, check_rows, raw_rows_from_json, soft_messages
+from indicators.models import FlaggedValue, ImportBatch, ImportChange, Observation
+from indicators.services import flags
 from indicators.versions import INDICATOR_DATA
 
 
@@ -26,6 +35,17 @@ class ImportRejected(Exception):
     def __init__(self, errors: list[RowError]):
         super().__init__("取り込めない行があります。")
         self.errors = errors
+
+
+class ConfirmationNeeded(Exception):
+    """Soft rules question some rows: the import is applied only with a note for the file, confirming
+    the findings the preview listed (`messages`, `digest`). Nothing was saved."""
+
+    def __init__(self, messages: list[str], *, note_missing: bool):
+        super().__init__("確認が必要な値があります。")
+        self.messages = messages
+        self.digest = validation.findings_digest(messages)
+        self.note_missing = note_missing
 
 
 class UndoRefused(Exception):
@@ -48,8 +68,9 @@ def import_batch_create(
     """Keep a checked file as a pending batch for the preview; raises ImportRejected when any row is invalid."""
     _require_official(by)
     checked, errors = check_rows(rows, prefecture=prefecture)
+    errors += datasets.locked_row_errors(checked, prefecture=prefecture)
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(sorted(errors, key=lambda e: e.line))
     return ImportBatch.objects.create(
         prefecture=prefecture,
         file_name=file_name[:255],
@@ -97,8 +118,13 @@ def _label(row: CheckedRow) -> str:
 
 @transaction.atomic
 @versions.once()
-def import_batch_apply(*, by, batch: ImportBatch) -> ImportBatch:
-    """Save every row of a pending batch, checked again against the data as it is now; all or nothing."""
+def import_batch_apply(*, by, batch: ImportBatch, note: str = "", confirmed_digest: str = "") -> ImportBatch:
+    """Save every row of a pending batch, checked again against the data as it is now; all or nothing.
+
+    Rows the soft rules question need `note` and the digest of the findings the preview showed
+    (ConfirmationNeeded otherwise, also when the findings changed since); each becomes a FlaggedValue
+    of the batch with the note.
+    """
     _require_official(by)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.PENDING:
@@ -106,6 +132,13 @@ def import_batch_apply(*, by, batch: ImportBatch) -> ImportBatch:
     checked, errors = check_rows(raw_rows_from_json(batch.rows), prefecture=batch.prefecture)
     if errors:
         raise ImportRejected(errors)
+    locked = datasets.locked_row_errors(checked, prefecture=batch.prefecture, for_update=True)
+    if locked:
+        raise ImportRejected(locked)
+    note = note.strip()
+    messages = soft_messages(checked)
+    if messages and not (note and confirmed_digest == validation.findings_digest(messages)):
+        raise ConfirmationNeeded(messages, note_missing=not note)
     # The user as a plain instance: request.user is a lazy proxy, and every row below reads it a few
     # times (as created_by / edited_by and in its history), which cost a second on 10,000 rows.
     by = get_user_model().objects.get(pk=by.pk)
@@ -208,6 +241,21 @@ def import_batch_apply(*, by, batch: ImportBatch) -> ImportBatch:
     ]
     changes.sort(key=lambda change: change.line)
     ImportChange.objects.bulk_create(changes)
+    flags.close_for_import(
+        by=by,
+        batch=batch,
+        observations=[observation for _, observation, _, _ in updated],
+        findings_by_pk={observation.pk: row.findings for row, observation, _, _ in updated},
+    )
+    raised = [
+        flag
+        for row, observation in [*created, *((r, o) for r, o, _, _ in updated)]
+        for flag in flags.flags_for(
+            by=by, observation=observation, findings=row.findings, note=note, batch=batch
+        )
+    ]
+    if raised:
+        FlaggedValue.objects.bulk_create(raised)
     batch.status = ImportBatch.Status.APPLIED
     batch.applied_by, batch.applied_at = by, now
     batch.created_count = sum(1 for c in changes if c.action == ImportChange.Action.CREATED)
@@ -255,6 +303,11 @@ def import_batch_undo(*, by, batch: ImportBatch) -> ImportBatch:
     problems = [p for c in changes if (p := _unchanged_since(c, observations.get(c.observation_pk)))]
     if problems:
         raise UndoRefused(problems)
+    locked = datasets.locked_sets(
+        {datasets.key_of_observation(o) for o in observations.values()}, for_update=True
+    )
+    if locked:
+        raise UndoRefused(sorted(datasets.locked_message(row) for row in locked.values()))
     for change in changes:
         observation = observations[change.observation_pk]
         if change.action == ImportChange.Action.CREATED:
@@ -280,6 +333,7 @@ def import_batch_undo(*, by, batch: ImportBatch) -> ImportBatch:
             observation.version += 1
         observation.save()
         history.record_update(by=by, instance=observation, before=before)
+    flags.close_for_undo(by=by, batch=batch)  # the created values' flags went with them
     batch.status = ImportBatch.Status.UNDONE
     batch.undone_by, batch.undone_at = by, timezone.now()
     batch.save(update_fields=["status", "undone_by", "undone_at"])

@@ -67,3 +67,38 @@ def test_conflict_table_renders_rows_or_says_nothing_differs():
         "includes/conflict_table.html", {"conflict_rows": []}
     )
     assert render_to_string("includes/conflict_table.html", {"conflict_rows": None}).strip() == ""
+
+
+@pytest.mark.parametrize(
+    "stored, shown",
+    [
+        ("2026-11-18", "令和8年11月18日"),
+        ("14:00:00", "14:00"),
+        ("09:30", "09:30"),
+        ("2026-11-18T05:00:00+00:00", "令和8年11月18日 14:00"),  # UTC stored, Asia/Tokyo read
+        (["2019-05-01", "会議"], "令和元年5月1日、会議"),
+        ("2026-13-45", "2026-13-45"),  # not a date: shown as stored, never an error
+        ("第2回 14:00 開始", "第2回 14:00 開始"),  # text that merely contains a time stays text
+    ],
+)
+def test_history_values_read_as_japanese_dates_and_times(stored, shown):
+    from core.changes import display_value
+
+    assert display_value(stored) == shown
+
+
+@pytest.mark.django_db
+def test_history_page_shows_a_changed_meeting_date_in_wareki(reference_data):
+    meeting = MeetingFactory()
+    history.record_change(
+        by=None,
+        instance=meeting,
+        action=ChangeRecord.Action.UPDATE,
+        changes={
+            "held_on": {"label": "開催日", "old": "2026-11-18", "new": "2026-11-25"},
+            "start_time": {"label": "開始時刻", "old": "14:00:00", "new": "13:30:00"},
+        },
+    )
+    html = render_to_string("includes/change_history.html", {"entries": history_for(meeting)})
+    assert "令和8年11月18日" in html and "令和8年11月25日" in html and "13:30" in html
+    assert "2026-11-18" not in html and "14:00:00" not in html

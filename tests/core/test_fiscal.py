@@ -165,3 +165,18 @@ def test_template_filters_render_japanese(settings):
 )
 def test_add_months_gives_the_first_of_the_month_so_many_months_on(day, months, expected):
     assert fiscal.add_months(day, months) == expected
+
+
+@pytest.mark.parametrize(
+    "stored, shown",
+    [
+        ("岩国-2026-001", "岩国-R8-001"),
+        ("下関-2019-012", "下関-R1-012"),  # 2019年度 is 令和元年度
+        ("周南-2018-003", "周南-H30-003"),
+        ("宇部・小野田-2022-010", "宇部・小野田-R4-010"),
+        ("旧番号123", "旧番号123"),  # not in the numbering's shape: shown as stored
+        ("", ""),
+    ],
+)
+def test_case_numbers_read_in_wareki(stored, shown):
+    assert fiscal.case_number_display(stored) == shown

@@ -4,6 +4,7 @@ import csv
 import io
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -298,6 +299,8 @@ def test_csv_and_excel_exports_with_formulas_neutralised(client_for, official, v
     response = client.get(f"{URL}export/status.csv", {"fiscal_year": 2022})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "filename*=utf-8''" in response["Content-Disposition"]
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    assert f"_{quote('山口県')}_{quote('令和4年度')}_{stamp}.csv" in response["Content-Disposition"]
     body = b"".join(response.streaming_content)
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
@@ -344,15 +347,18 @@ def test_a_new_indicator_with_its_targets_appears_without_code_changes(client_fo
     response = client.post(
         "/indicators/plans/new/",
         {
-            "name": "障害福祉サービス等の基本指針（第8期障害福祉計画）",
-            "issuer": "national",
+            "name": "山口県障害福祉サービス実施計画（第8期）",
+            "issuer": "prefecture",
             "first_fiscal_year": 2027,
             "last_fiscal_year": 2029,
+            "is_draft": "on",
+            "source": "山口県障害福祉サービス実施計画（第8期）素案",
         },
     )
     assert response.status_code == 302
     indicator = Indicator.objects.get(code="readmission_rate_1y")
-    plan = Plan.objects.get(name__contains="第8期")
+    plan = Plan.objects.get(name="山口県障害福祉サービス実施計画（第8期）")
+    assert plan.is_draft and plan.source == "山口県障害福祉サービス実施計画（第8期）素案"
     response = client.post(
         "/indicators/targets/new/",
         {

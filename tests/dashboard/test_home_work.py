@@ -13,7 +13,7 @@ from indicators.models import Indicator
 from meetings.followups import follow_ups_due
 from meetings.models import AgendaOrigin, CaseReview, MeetingKind, MeetingStatus
 from regions.models import Region
-from tests.indicators.helpers import observe
+from tests.indicators.helpers import fill_prefecture_seventh_plan, observe
 from tests.meetings.factories import (
     ActionItemFactory,
     AgendaItemFactory,
@@ -52,7 +52,9 @@ def today():
 @pytest.fixture
 def behind(sheet, today):
     """岩国: 3-month discharge rate 遅れ (40% against ≥56%, the prefecture's target), 6-month 目標に近い
-    (70% against ≥74%), 12-month met; 萩: 3-month 遅れ."""
+    (70% against ≥74%), 12-month met; 萩: 3-month 遅れ. The prefecture's targets are those of its plan in
+    force today (its 第7期 plan, filled in)."""
+    fill_prefecture_seventh_plan()
     year = fiscal_year_of(today) - 2
     observe("discharge_rate_3m", "3501", 40, fiscal_year=year)
     observe("discharge_rate_6m", "3501", 70, fiscal_year=year)
@@ -186,9 +188,9 @@ def test_staff_see_their_follow_ups_due_by_case_number_only(client_for, iwakuni_
     assert [(f.case_number, f.months, f.overdue) for f in work.follow_ups] == [(late.case_number, 3, True)]
     assert (work.follow_ups_due, work.follow_ups_overdue) == (0, 1)
     page = response.content.decode()
-    assert f'<a href="/meetings/cases/{late.pk}/">{late.case_number}</a>' in page
+    assert f'<a href="/meetings/cases/{late.pk}/">{late.display_number}</a>' in page
     assert wareki_date(add_months(today, -2)) in page and "期限超過" in page
-    assert hagi.case_number not in page and gone.case_number not in page
+    assert hagi.display_number not in page and gone.display_number not in page
     assert "グループホームで生活" not in page and "統合失調症" not in page
 
 
@@ -196,7 +198,7 @@ def test_hagi_staff_see_hagi_only(client_for, hagi_staff, planned, today):
     iwakuni_case = _case(add_months(today, -5), sequence=1)
     hagi_case = _case(add_months(today, -5), region="3508", sequence=2)
     page = _home(client_for(hagi_staff)).content.decode()
-    assert hagi_case.case_number in page and iwakuni_case.case_number not in page
+    assert hagi_case.display_number in page and iwakuni_case.display_number not in page
     assert "萩の予定会議" in page and "岩国圏域連絡調整会議（次回）" not in page
     assert "3か月時点の退院率" not in page
 

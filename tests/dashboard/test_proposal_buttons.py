@@ -16,6 +16,7 @@ from django.utils import timezone
 from indicators.models import Indicator, Plan
 from meetings.models import AgendaItem, MeetingStatus
 from tests.factories import region
+from tests.indicators.helpers import fill_prefecture_seventh_plan
 from tests.meetings.factories import MeetingFactory, region_value
 from tests.otp import mark_otp_checked
 
@@ -29,7 +30,9 @@ FORM = re.compile(
 @pytest.fixture
 def data(sheet):
     """岩国 and 萩 behind the prefecture's 56.0% on the 3-month discharge rate, 岩国 above 74.0% on the
-    6-month rate (met); the 年度 before as well, for the earlier year's view."""
+    6-month rate (met); the 年度 before as well, for the earlier year's view. Judged today against the
+    prefecture's plan in force (its 第7期 plan, filled in)."""
+    fill_prefecture_seventh_plan()
     for code, value in (("3501", "40.0"), ("3508", "45.0")):
         for year in (2021, 2024):
             region_value("discharge_rate_3m", region(code), Decimal(value), fiscal_year=year)
@@ -173,7 +176,7 @@ def test_other_years_and_bases_than_the_proposals_show_no_button(client_for, iwa
     assert (
         _buttons(html) == set()
     )  # … is not what a proposal is judged against (this 年度, the default basis)
-    assert "議題の提案は、今年度の表示で評価の基準が自動（県の計画）のときにできます。" in html
+    assert "議題の提案は、今年度の表示で評価の基準が自動（その年度の計画）のときにできます。" in html
 
 
 def test_the_cached_tables_never_carry_one_users_buttons_to_another(

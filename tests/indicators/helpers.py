@@ -5,7 +5,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.fiscal import fiscal_year_range
-from indicators.models import Indicator, Observation, area_key_for
+from indicators.models import Indicator, Observation, Plan, Target, area_key_for
 from regions.models import Prefecture, Region
 
 HEADER = "指標コード,地域コード,期間,値,出典,備考,更新"
@@ -51,3 +51,29 @@ def observe(code: str, region_code: str | None, value, *, fiscal_year: int):
         period_key=f"fy:{fiscal_year}",
         value=value,
     )
+
+
+PREFECTURE_SEVENTH = "山口県障害福祉サービス実施計画（第7期）"
+
+
+def fill_prefecture_seventh_plan(
+    rates=(("discharge_rate_3m", 56), ("discharge_rate_6m", 74), ("discharge_rate_12m", 85)),
+):
+    """The prefecture's 第7期 plan (R6–R8, loaded without targets) with discharge-rate targets for R8年度,
+    as officials enter them: from R6年度 on it is the plan in force (indicators.values.default_basis_plan),
+    the one the dashboard, agenda items and the home page judge against today. The figures are the
+    第6期's 56 / 74 / 85 % — test data, not the plan's."""
+    prefecture = Prefecture.objects.get(code="350001")
+    plan = Plan.objects.get(name=PREFECTURE_SEVENTH)
+    for code, value in rates:
+        Target.objects.create(
+            indicator=Indicator.objects.get(code=code),
+            plan=plan,
+            prefecture=prefecture,
+            area_key=area_key_for(prefecture=prefecture),
+            fiscal_year=2026,
+            value=value,
+            comparator="gte",
+            source="テスト用（第6期と同じ値）",
+        )
+    return plan

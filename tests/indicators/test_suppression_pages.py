@@ -258,9 +258,10 @@ def test_the_region_sheet_pdf_hides_them_for_everyone(table, official, client_fo
     response = client_for(official).get("/sheets/2022/regions/3501.pdf")
     text = pdf_text(response.content).replace("\n", "")
     assert LEGEND in text
-    assert "１年以上の長期在院者数（65歳以上） ＊ 令和4年6月" in text
-    assert "１年以上の長期在院者数（65歳未満） ＊ 令和4年6月" in text
-    assert "１年以上の長期在院者数（慢性期入院需要） 21人 令和4年6月" in text
+    # The values' data set is not approved (nothing approves it here): each value carries 「※未承認」.
+    assert "１年以上の長期在院者数（65歳以上） ＊ ※未承認 令和4年6月" in text
+    assert "１年以上の長期在院者数（65歳未満） ＊ ※未承認 令和4年6月" in text
+    assert "１年以上の長期在院者数（慢性期入院需要） 21人 ※未承認 令和4年6月" in text
     assert "（65歳以上） 6人" not in text and "（65歳未満） 15人" not in text
     assert "上付きの＊" not in text  # a PDF never reveals, not even to an official
 
@@ -289,7 +290,8 @@ def test_the_definitions_page_states_the_rule_and_the_threshold(table, viewer, c
     html = client_for(viewer).get("/indicators/definitions/").content.decode()
     assert "少ない人数の秘匿（しきい値 10）" in html
     assert "1～9（10人未満）のとき「＊」で秘匿" in html
-    assert html.count('data-testid="counts-people"') == 7
+    # population, the 630調査's six counts, and its 75歳以上 and 認知症・40歳以上 long-stay counts
+    assert html.count('data-testid="counts-people"') == 9
 
 
 def test_a_definition_page_states_the_rule_and_hides_the_values(table, viewer, official, client_for):

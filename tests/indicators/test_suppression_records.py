@@ -165,7 +165,8 @@ def test_a_frozen_snapshot_is_hidden_on_the_meeting_page_and_in_the_agenda_downl
     html = client_for(viewer).get(f"/meetings/{meeting.pk}/").content.decode()
     standing = html.split('data-testid="agenda-standing"')[1].split("</li>")[0]
     period = fiscal_year_label(counted["fy"] - 3)
-    assert f"<div>＊（{period}）</div>" in standing
+    # the period through the freshness mark (indicators/templatetags/period_marks.py)
+    assert f'<div>＊<span class="period-mark"><span class="period-label">（{period}）</span>' in standing
     assert LEGEND in html
     official_html = client_for(official).get(f"/meetings/{meeting.pk}/").content.decode()
     assert "8人<sup" in official_html.split('data-testid="agenda-standing"')[1]

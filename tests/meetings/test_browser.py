@@ -46,7 +46,7 @@ def test_staff_log_a_meeting_and_another_region_is_refused(
     assert page.get_by_role("heading", name="令和4年度 第1回 岩国圏域 地域移行事例検討会").is_visible()
     assert page.get_by_text("参加者（計 6人）").is_visible()
     assert page.get_by_role("cell", name="グループホームの空き状況を確認する").is_visible()
-    assert page.get_by_role("link", name="岩国-2022-001").is_visible()
+    assert page.get_by_role("link", name="岩国-R4-001").is_visible()
 
     meeting = Meeting.objects.get()
     assert meeting.action_items.count() == 1
@@ -68,7 +68,7 @@ def test_staff_log_a_meeting_and_another_region_is_refused(
     assert response.status == 403
     page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
     assert page.get_by_test_id("cases-hidden").is_visible()
-    assert page.get_by_text("岩国-2022-001").count() == 0
+    assert page.get_by_text("岩国-R4-001").count() == 0
 
 
 @pytest.mark.browser

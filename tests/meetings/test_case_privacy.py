@@ -40,7 +40,7 @@ def test_case_details_show_only_to_officials_and_own_region(
     detail = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     history = client.get(reverse("meetings:history", args=[meeting.pk])).content.decode()
     assert meeting.title in detail
-    assert (case.case_number in detail) is sees_details
+    assert (case.display_number in detail) is sees_details
     assert ("グループホーム見学を計画" in detail) is sees_details
     assert ("事例の詳細は、担当圏域の保健所職員と県職員のみ閲覧できます" in detail) is not sees_details
     assert "グループホーム見学を計画" not in history or sees_details
@@ -52,7 +52,7 @@ def test_exports_never_carry_case_details(request, client_for, meeting, case, pe
     for fmt in ("csv", "xlsx"):
         response = client.get(reverse("meetings:export", args=[fmt]))
         body = b"".join(response.streaming_content) if response.streaming else response.content
-        assert case.case_number.encode() not in body
+        assert case.case_number.encode() not in body and case.display_number.encode() not in body
         assert "グループホーム見学".encode() not in body
 
 
@@ -86,8 +86,8 @@ def test_case_list_shows_only_own_region_cases(client_for, hagi_staff, iwakuni_s
 
     hagi_case = CaseReviewFactory(meeting__region=Region.objects.get(code="3508"))
     hagi_page = client_for(hagi_staff).get(reverse("meetings:case_list")).content.decode()
-    assert hagi_case.case_number in hagi_page
-    assert case.case_number not in hagi_page
+    assert hagi_case.display_number in hagi_page
+    assert case.display_number not in hagi_page
     success = client_for(iwakuni_staff).get(reverse("meetings:success_list"))
     assert success.status_code == 200
 

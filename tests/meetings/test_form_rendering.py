@@ -20,7 +20,7 @@ def test_case_list_filter_bar_keeps_the_chosen_region_and_status(client_for, iwa
     )
     assert f'<option value="{region.pk}" selected>' in html
     assert f'<option value="{CaseStatus.IN_COMMUNITY}" selected>' in html
-    assert follow_up.case.case_number in html
+    assert follow_up.case.display_number in html
 
 
 def test_follow_up_errors_show_beside_the_field_and_nothing_is_saved(client_for, iwakuni_staff):

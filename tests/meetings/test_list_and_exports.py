@@ -132,7 +132,28 @@ def test_csv_export_is_utf8_with_bom_filtered_and_neutralised(client_for, viewer
     assert row["圏域"] == "岩国圏域"
     assert row["主催"] == "岩国健康福祉センター"
     assert row["開催日"] == "2022-06-01"
-    assert row["年度"] == "2022"
+    assert row["年度"] == "令和4年度"  # as the training export and every page write it
+
+
+def test_exports_count_participants_per_group_and_name_the_file_by_the_day(client_for, viewer):
+    from urllib.parse import quote
+
+    from django.utils import timezone
+
+    meeting = MeetingFactory(title="内訳のある会議", date=date(2022, 6, 1))
+    ParticipationFactory(meeting=meeting, category="peer", count=2)
+    ParticipationFactory(meeting=meeting, category="family", count=1)
+    ParticipationFactory(meeting=meeting, category="hospital_nurse", count=5)
+    response = client_for(viewer).get(reverse("meetings:export", args=["csv"]), {"fiscal_year": "2022"})
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    assert quote(f"会議一覧_{stamp}.csv") in response["Content-Disposition"]
+    rows = _csv(response)
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["参加者数（計）"] == "8"
+    assert row["参加者数（当事者・ピアサポーター）"] == "2"
+    assert row["参加者数（家族）"] == "1"
+    assert row["参加者数（精神科病院：看護師）"] == "5"
+    assert row["参加者数（保健所）"] == "0"
 
 
 def test_xlsx_export_has_the_same_rows(client_for, iwakuni_staff):

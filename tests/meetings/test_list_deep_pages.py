@@ -52,6 +52,12 @@ def test_a_page_past_the_end_says_so_and_links_back_to_the_first(client_for, vie
     )
     html = page.content.decode()
     assert page.status_code == 200
-    assert "このページに会議はありません（100000ページ目）" in html
+    assert html.count("このページ（100000ページ目）に会議はありません。") == 1
     assert 'href="?kind=regional_coordination&amp;page=1">1ページ目に戻る</a>' in html
     assert "条件に合う会議はありません" not in html
+
+
+def test_an_empty_list_says_so_once(client_for, viewer):
+    html = client_for(viewer).get("/meetings/", {"q": "どこにもない会議名"}).content.decode()
+    assert html.count("条件に合う会議はありません") == 1
+    assert "件目を表示" not in html

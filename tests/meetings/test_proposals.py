@@ -17,6 +17,7 @@ from core.templatetags.wareki import wareki_datetime
 from indicators.models import Indicator
 from meetings.models import ActionStatus, AgendaItem, Meeting, MeetingKind, MeetingStatus
 from tests.factories import region
+from tests.indicators.helpers import fill_prefecture_seventh_plan
 from tests.meetings.factories import (
     ActionItemFactory,
     AgendaItemFactory,
@@ -34,7 +35,9 @@ WAITING_MESSAGE = (
 
 @pytest.fixture
 def behind(sheet):
-    """岩国 at 40.0% on the 3-month discharge rate: behind the prefecture's 56.0% (applied to regions)."""
+    """岩国 at 40.0% on the 3-month discharge rate: behind the prefecture's 56.0% (applied to regions) of
+    its plan in force today (its 第7期 plan, filled in)."""
+    fill_prefecture_seventh_plan()
     region_value("discharge_rate_3m", region("3501"), Decimal("40.0"))
     return Indicator.objects.get(code="discharge_rate_3m")
 

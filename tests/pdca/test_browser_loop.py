@@ -15,6 +15,7 @@ from indicators.models import Indicator
 from indicators.services import observation_record
 from meetings.models import ActionItem, AgendaItem, Meeting
 from regions.models import Prefecture, Region
+from tests.indicators.helpers import fill_prefecture_seventh_plan
 
 RATE = "入院後３か月時点の退院率"
 
@@ -32,7 +33,9 @@ def test_behind_target_to_agenda_to_actions_to_the_next_value(
     held_on = today - timedelta(days=40)
     rate = Indicator.objects.get(code="discharge_rate_3m")
     iwakuni = Region.objects.get(code="3501")
-    # Before the meeting: 岩国's value for the 年度 two years back (48.6 %, the prefecture target is 56 %).
+    # Before the meeting: 岩国's value for the 年度 two years back (48.6 %, the prefecture target is 56 %:
+    # that of its plan in force today, its 第7期 plan, filled in).
+    fill_prefecture_seventh_plan()
     before_year = fiscal_year_of(held_on) - 2
     observation_record(
         by=official,

@@ -265,12 +265,12 @@ def test_the_follow_ups_falling_due_by_case_number_only(iwakuni_staff, iwakuni, 
     found = events(parse(fetch(token_for(iwakuni_staff))))
     case, discharged = iwakuni["case"], iwakuni["discharged"]
     six = found[uid("followup", f"{case.pk}-6")]
-    assert six["SUMMARY"] == f"追跡調査（退院後6か月） {case.case_number}"
+    assert six["SUMMARY"] == f"追跡調査（退院後6か月） {case.display_number}"
     assert six["DTSTART"].dt == add_months(discharged, 6)
     assert six["DTEND"].dt == add_months(discharged, 6) + timedelta(days=1)
     assert six["URL"] == f"{SITE}/meetings/cases/{case.pk}/"
     assert six["DESCRIPTION"] == (
-        f"事例 {case.case_number} の追跡調査（退院後6か月）を記録します。\n{SITE}/meetings/cases/{case.pk}/"
+        f"事例 {case.display_number} の追跡調査（退院後6か月）を記録します。\n{SITE}/meetings/cases/{case.pk}/"
     )
     assert uid("followup", f"{case.pk}-3") in found  # overdue: still to record
     assert uid("followup", f"{case.pk}-12") not in found  # more than 90 days ahead

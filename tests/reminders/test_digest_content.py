@@ -80,7 +80,7 @@ def test_staff_get_their_regions_items_only(world, iwakuni_staff):
     body = body_of(message)
     assert "岩国の近い対応事項" in body and "岩国の期限超過" in body
     assert "第3回 岩国圏域連絡調整会議" in body
-    assert world["case"].case_number in body
+    assert world["case"].display_number in body
     # another region's items never appear, nor what is done, far off, past the week or only for officials
     for absent in (
         "萩",
@@ -124,8 +124,8 @@ def test_no_case_detail_only_numbers_and_counts(world, iwakuni_staff):
     send()
     body = body_of(mail.outbox[0])
     case = world["case"]
-    assert f"・事例番号 {case.case_number}：退院後3か月（期限 令和4年9月1日・期限超過）" in body
-    assert f"・事例番号 {case.case_number}：退院後6か月（期限 令和4年12月1日）" in body
+    assert f"・事例番号 {case.display_number}：退院後3か月（期限 令和4年9月1日・期限超過）" in body
+    assert f"・事例番号 {case.display_number}：退院後6か月（期限 令和4年12月1日）" in body
     for detail in (
         case.summary,
         "グループホーム",
@@ -151,7 +151,13 @@ def test_officials_get_their_meetings_items_followed_ones_and_waiting_proposals(
     assert "岩国圏域：退院率の伸び悩みについて" in body
     assert "http://testserver/meetings/proposals/" in body
     # neither created nor followed: not theirs; cases of meetings they did not create: none
-    for absent in ("岩国の期限超過", "萩の対応事項", "追跡調査", world["case"].case_number):
+    for absent in (
+        "岩国の期限超過",
+        "萩の対応事項",
+        "追跡調査",
+        world["case"].case_number,
+        world["case"].display_number,
+    ):
         assert absent not in body, absent
 
 

@@ -49,9 +49,10 @@ def test_a_follow_up_shows_the_case_number_linked_and_nothing_else(client_for, i
     content = _page(client_for(iwakuni_staff))
     (row,) = _rows(content, "due-follow-up")
     case = data.own_case
-    assert f'<a href="/meetings/cases/{case.pk}/">{case.case_number}</a>' in row
+    assert f'<a href="/meetings/cases/{case.pk}/">{case.display_number}</a>' in row
     assert "3か月" in row and "期限超過" in row
     assert "岩国の事例の詳しい経過" not in content  # the case's summary never
+    assert data.other_case.display_number not in content
     assert data.other_case.case_number not in content
 
 
@@ -112,7 +113,7 @@ def test_a_follow_up_not_open_to_the_user_is_not_linked(client_for, official, da
     )
     content = _page(client_for(official))
     (row,) = _rows(content, "due-follow-up")
-    assert re.search(r'<a href="/meetings/cases/\d+/">萩-2099-001</a>', row)
+    assert re.search(r'<a href="/meetings/cases/\d+/">萩-R81-001</a>', row)
 
 
 @pytest.mark.parametrize("persona", ["iwakuni_staff", "official"])

@@ -54,10 +54,10 @@ def obs(code, period_key):
 
 def test_it_loads_every_record_of_the_r4_sheet(loaded):
     assert counts() == {
-        "Indicator": 24,
-        "Plan": 4,
+        "Indicator": 30,
+        "Plan": 6,
         "Observation": 28,
-        "Target": 13,
+        "Target": 14,
         "Edition": 1,
         "InitiativeHeading": 15,
         "HistoryEntry": 6,

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from core import pdf as core_pdf
 from core.models import ChangeRecord
@@ -49,7 +50,8 @@ def flat(text: str) -> str:
 
 
 def publish(client, note="国への提出版"):
-    return client.post("/sheets/2022/publish/", {"note": note})
+    """Publish, confirming the unapproved figures (no data set of the loaded sheet is approved)."""
+    return client.post("/sheets/2022/publish/", {"note": note, "confirm_unapproved": "on"})
 
 
 def test_the_sheet_pdf_holds_the_seeds_figures_and_six_headings_in_order(loaded, viewer, client_for):
@@ -95,7 +97,8 @@ def test_the_download_has_a_japanese_file_name(loaded, viewer, client_for):
     response = client_for(viewer).get("/sheets/2022.pdf")
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert "filename*=utf-8''" + quote("山口県_令和4年度_自治体状況共有シート_案.pdf") in disposition
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    assert "filename*=utf-8''" + quote(f"自治体状況共有シート_山口県_令和4年度_案_{stamp}.pdf") in disposition
 
 
 def test_anonymous_users_are_sent_to_sign_in(loaded, client):
@@ -146,7 +149,7 @@ def test_a_published_edition_stays_byte_identical_after_the_data_changes(
     first = viewer_client.get("/sheets/2022/editions/1.pdf")
     assert first.content == stored
     assert (
-        "filename*=utf-8''" + quote("山口県_令和4年度_自治体状況共有シート_第1版.pdf")
+        "filename*=utf-8''" + quote("自治体状況共有シート_山口県_令和4年度_第1版.pdf")
         in first["Content-Disposition"]
     )
     # Nothing changed yet: the sheet's own URL serves the published file itself.

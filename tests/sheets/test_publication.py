@@ -38,7 +38,7 @@ def renders(monkeypatch):
     """The calls of the render as (number, in a transaction?); `renders.before` runs first, if set."""
     calls = []
 
-    def fake_render(edition, *, number, published_at):
+    def fake_render(edition, *, number, published_at, context=None):
         calls.append((number, connection.in_atomic_block))
         if fake_render.before is not None:
             before, fake_render.before = fake_render.before, None
@@ -105,9 +105,14 @@ def test_the_conflict_page_names_the_other_edition_and_keeps_the_note(
     loaded, official, client_for, renders, media_root
 ):
     other = make_user("other-official", Role.PREFECTURE)
-    renders.before = lambda: publication.edition_publish(by=other, edition=loaded, note="先に公開した版")
+    renders.before = lambda: publication.edition_publish(
+        by=other, edition=loaded, note="先に公開した版", confirm_unapproved=True
+    )
 
-    response = client_for(official).post("/sheets/2022/publish/", {"note": "私の提出版"})
+    # The loaded sheet's figures have no approved data set: both officials confirm publishing them.
+    response = client_for(official).post(
+        "/sheets/2022/publish/", {"note": "私の提出版", "confirm_unapproved": "on"}
+    )
 
     assert response.status_code == 409
     html = response.content.decode()
@@ -127,7 +132,7 @@ def test_two_officials_publishing_at_once_get_one_edition_and_one_conflict(
     is told, and no number is used twice."""
     other = make_user("other-official", Role.PREFECTURE)
 
-    def render(edition, *, number, published_at):
+    def render(edition, *, number, published_at, context=None):
         return FAKE_PDF + str(number).encode(), f"content-{number}"
 
     def publish(by):

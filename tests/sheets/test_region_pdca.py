@@ -148,6 +148,7 @@ def test_the_section_lists_the_indicators_not_met_with_decisions_and_open_action
         "萩",
         "事例の詳細な経過",
         "岩国-2022-",
+        "岩国-R4-",
     ):
         assert absent not in section, absent
     assert "IPAexGothic" in embedded_font_names(response.content)
@@ -157,7 +158,9 @@ def test_no_case_detail_even_for_the_regions_staff(pdca, iwakuni_staff, client_f
     _, text = region_pdf_text(client_for(iwakuni_staff))
     assert "事例の詳細な経過" in text  # the staff see the case part ...
     section = _section(text)
-    assert "事例の詳細な経過" not in section and "岩国-2022-" not in section  # ... never in this section
+    assert (
+        "事例の詳細な経過" not in section and "岩国-2022-" not in section and "岩国-R4-" not in section
+    )  # ... never in this section
 
 
 def test_a_region_with_every_indicator_met_or_without_data_says_so(loaded, viewer, client_for):

@@ -5,6 +5,7 @@ from decimal import Decimal
 from urllib.parse import quote
 
 import pytest
+from django.utils import timezone
 
 from indicators.models import Indicator
 from indicators.services import observation_record
@@ -100,7 +101,8 @@ def test_a_region_sheet_holds_only_that_regions_records(records, iwakuni_staff, 
         assert own in text, own
     for other in ("萩 ", "298人", "岩国 既に済んだ対応", "岩国 前年度の会議"):
         assert other not in text, other
-    assert quote("山口県_令和4年度_岩国圏域_圏域シート.pdf") in response["Content-Disposition"]
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    assert quote(f"圏域シート_岩国圏域_令和4年度_{stamp}.pdf") in response["Content-Disposition"]
 
 
 def test_the_region_sheet_counts_cases_and_shows_details_to_the_regions_staff(
@@ -110,7 +112,7 @@ def test_the_region_sheet_counts_cases_and_shows_details_to_the_regions_staff(
     # Two cases: a small count, 「＊」 in a PDF whoever asks (indicators.small_counts), with the legend.
     assert "事例 ＊ 件：" in text and "事例 2 件" not in text
     assert "10人未満のため秘匿" in text
-    assert "岩国-2022-" in text  # case numbers
+    assert "岩国-R4-" in text  # case numbers
     assert "住まい、家族" in text  # barriers
     assert "退院後6か月: 地域生活継続" in text  # the follow-up
 
@@ -119,7 +121,7 @@ def test_the_region_sheet_counts_cases_and_shows_details_to_the_regions_staff(
 def test_other_users_see_case_counts_but_no_case_details(records, persona, request, client_for):
     _, text = region_text(client_for(request.getfixturevalue(persona)))
     assert "事例 ＊ 件：" in text  # the count, small: hidden as for everyone
-    assert "岩国-2022-" not in text
+    assert "岩国-R4-" not in text and "岩国-2022-" not in text
     assert "住まい、家族" not in text
     assert "件数のみを示します" in text
 

@@ -4,11 +4,12 @@ import pytest
 from django.core.management import call_command
 
 from core.models import ChangeRecord
-from indicators.models import Indicator, Observation
+from indicators.models import DataSet, DataSetScope, Indicator, Observation
 from indicators.services import observation_record
 from sheets.models import Challenge, Edition, HistoryEntry, InitiativeHeading, ScheduleEntry, Strength
 from sheets.reading import sheet_context
 from sheets.services import edition_copy_to_year
+from tests.factories import region
 from tests.sheets.helpers import formset_post_data
 
 pytestmark = pytest.mark.django_db
@@ -115,8 +116,8 @@ def test_sheet_queries_do_not_grow_with_records(loaded, viewer, client_for, djan
     client = client_for(viewer)
     client.get("/sheets/2022/")
     # 17 for the sheet itself, +1 the share of meetings with 当事者, +2 for the charts, +1 published
-    # editions, +1 regions (region sheet links)
-    with django_assert_num_queries(22) as before:
+    # editions, +1 regions (region sheet links), +1 the data sets of the figures' 年度 (approval marks)
+    with django_assert_num_queries(23) as before:
         client.get("/sheets/2022/")
     for n in range(5):
         HistoryEntry.objects.create(edition=loaded, order=10 + n, years="令和４年度", content=f"追加 {n}")
@@ -126,6 +127,13 @@ def test_sheet_queries_do_not_grow_with_records(loaded, viewer, client_for, djan
         )
         challenge = Challenge.objects.create(edition=loaded, order=10 + n, title=f"課題 {n}")
         challenge.roles.create(actor="administration", text="役割")
+        DataSet.objects.create(
+            prefecture=loaded.prefecture,
+            scope=DataSetScope.REGION,
+            region=region(f"350{n + 1}"),
+            fiscal_year=2022,
+            state=DataSet.State.APPROVED,
+        )
     with django_assert_num_queries(len(before.captured_queries)):
         client.get("/sheets/2022/")
 

@@ -3,7 +3,9 @@
 import csv
 import io
 from datetime import date
+from urllib.parse import quote
 
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.factories import region
@@ -23,6 +25,8 @@ def test_csv_has_bom_header_and_rows(client_for, viewer):
     response = client_for(viewer).get("/training/export.csv")
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    assert quote(f"研修一覧_{stamp}.csv") in response["Content-Disposition"]  # as every list download
     rows = _csv_rows(response)
     header, row = rows[0], rows[1]
     assert header[:7] == ["ID", "年度", "開始日", "終了日", "研修時間", "研修区分", "研修名"]
