@@ -45,6 +45,8 @@ __all__ = [
     "is_prefecture",
     "prefecture_required",
     "role_of",
+    "sees_small_counts",
+    "small_count_region_ids",
     "writer_required",
 ]
 
@@ -128,6 +130,22 @@ def check_region(by, region, *, prefecture_wide_message: str = REGION_DENIED_MES
 def can_view_case_details(user, region) -> bool:
     """Case details (anonymised, but still 要配慮個人情報-adjacent) are for officials and the region's staff."""
     return can_edit_region(user, region)
+
+
+def small_count_region_ids(user) -> frozenset[int] | None:
+    """The regions whose small counts (indicators.suppression) `user` sees on screen; None = every region.
+
+    Officials see every region's, a health centre's staff their own regions', viewers none: the others
+    see 「＊」. Exports and PDFs never show them, to anyone (they are read as the public's).
+    """
+    return editable_region_ids(user)
+
+
+def sees_small_counts(user, region) -> bool:
+    """May `user` see on screen a count of people of `region` (or of one of its municipalities) that the
+    published view hides? (`region` None: a count whose region is not known — officials only.)"""
+    ids = small_count_region_ids(user)
+    return ids is None or _region_id(region) in ids
 
 
 # --- Figures (indicator values) and the data sets they are submitted and approved in (issue #17) -----

@@ -17,7 +17,7 @@ are not a region's activity and are left out).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -28,7 +28,8 @@ from core import fiscal
 from core.categories import OrganisationType
 from dashboard.figures import FigureCalls
 from dashboard.table import Table, plain_number
-from indicators import values
+from indicators import small_counts, values
+from indicators.suppression import Line, suppress
 from meetings.models import (
     DISCHARGED_STATUSES,
     PEER_EXPECTED_KINDS,
@@ -88,6 +89,69 @@ def peer_share(
     return PeerShare(attended=counts["peer_attended"], held=counts["peer_held"])
 
 
+# The counts of reviewed cases per region (people: each case is one person), with their units: small
+# ones are hidden from viewers and in the downloads (indicators.small_counts), with secondary
+# suppression down each column against the prefecture's total, over every region of the prefecture
+# whichever region is shown, so that the region sheet and the dashboard hide the same cells.
+CASE_COUNTS = {"cases_reviewed": "件", "discharges": "人", "six_months_passed": "人", "in_community": "人"}
+
+
+@dataclass
+class CaseCounts:
+    """The counts of CASE_COUNTS per region id for one 年度, and which (column, region id) are hidden."""
+
+    counts: dict[str, dict[int, int]]
+    hidden: frozenset
+
+    def get(self, column: str, region_id: int) -> int:
+        return self.counts.get(column, {}).get(region_id, 0)
+
+    def cell(self, column: str, region_id: int, text=None):
+        """The count (or `text`), or a Hidden cell."""
+        n = self.get(column, region_id)
+        text = n if text is None else text
+        return small_counts.Hidden(n, text, region_id) if (column, region_id) in self.hidden else text
+
+
+def case_counts(
+    *, prefecture: Prefecture, fiscal_year: int, today: date, columns=tuple(CASE_COUNTS)
+) -> CaseCounts:
+    """Reviewed cases and their discharges per region of the prefecture, with the hidden cells: one
+    query for the reviewed cases, two more when the discharge columns are asked for."""
+    first_day, last_day = fiscal.fiscal_year_range(fiscal_year)
+    in_prefecture = {"region__prefecture": prefecture}
+    counts: dict[str, dict[int, int]] = {column: {} for column in columns}
+    if "cases_reviewed" in columns:
+        reviewed = CaseReview.objects.alive().filter(fiscal_year=fiscal_year, **in_prefecture)
+        for item in reviewed.order_by().values("region_id").annotate(n=Count("pk")):
+            counts["cases_reviewed"][item["region_id"]] = item["n"]
+    if {"discharges", "six_months_passed", "in_community"} & set(columns):
+        cutoff = fiscal.add_months(today, -6)
+        discharged = CaseReview.objects.alive().filter(
+            status__in=DISCHARGED_STATUSES, discharge_month__range=(first_day, last_day), **in_prefecture
+        )
+        for item in (
+            discharged.order_by()
+            .values("region_id")
+            .annotate(n=Count("pk"), passed=Count("pk", filter=Q(discharge_month__lte=cutoff)))
+        ):
+            counts.setdefault("discharges", {})[item["region_id"]] = item["n"]
+            counts.setdefault("six_months_passed", {})[item["region_id"]] = item["passed"]
+        for item in discharged.successful().order_by().values("region_id").annotate(n=Count("pk")):
+            counts.setdefault("in_community", {})[item["region_id"]] = item["n"]
+    cells, lines, totals = {}, [], set()
+    for column, by_region in counts.items():
+        parts = []
+        for region_id, n in by_region.items():
+            cells[(column, region_id)] = n
+            parts.append((column, region_id))
+        cells[(column, None)] = sum(by_region.values())  # the prefecture's total: shown
+        totals.add((column, None))
+        lines.append(Line((column, None), tuple(parts)))
+    hidden = suppress(cells, lines, threshold=small_counts.threshold(), fixed=totals)
+    return CaseCounts(counts, hidden)
+
+
 @dataclass
 class ActivityRow:
     region: Region | None
@@ -103,6 +167,12 @@ class ActivityRow:
     peer_held: int = 0  # held meetings of a kind where 当事者 are expected
     peer_attended: int = 0  # of which 当事者・ピアサポーター took part
     meeting_status: str = values.NO_DATA
+    case_cells: dict = field(default_factory=dict)  # CASE_COUNTS: 「3件」 or a Hidden cell
+
+    @property
+    def cells(self) -> dict:
+        """The counts of reviewed cases as shown, with their units (small ones Hidden)."""
+        return self.case_cells or {name: f"{getattr(self, name)}{unit}" for name, unit in CASE_COUNTS.items()}
 
     @property
     def peer(self) -> PeerShare:
@@ -135,6 +205,10 @@ class Activity:
     # by a data set's approval, so the page says when). Cached with the counts, keyed on the data
     # version: an entry served later was counted from the same records.
     computed_at: datetime | None = None
+
+    @property
+    def has_hidden(self) -> bool:
+        return self.table.has_hidden
 
     @property
     def has_data(self) -> bool:
@@ -170,7 +244,7 @@ def region_activity(
     """Per region (or only the selected one), plus a 県全域 row for prefecture-wide training."""
     computed_at = timezone.now()
     today = today or timezone.localdate()
-    first_day, last_day = fiscal.fiscal_year_range(fiscal_year)
+    last_day = fiscal.fiscal_year_range(fiscal_year)[1]
     shown = [region] if region else regions
     rows: dict[int | None, ActivityRow] = {r.pk: ActivityRow(region=r) for r in shown}
     in_scope = {"region": region} if region else {"region__prefecture": prefecture}
@@ -198,25 +272,12 @@ def region_activity(
             row.regional_meetings, row.case_meetings = item["regional"], item["cases"]
             row.peer_held, row.peer_attended = item["peer_held"], item["peer_attended"]
 
-    reviewed = CaseReview.objects.alive().filter(fiscal_year=fiscal_year, **in_scope)
-    for item in reviewed.order_by().values("region_id").annotate(n=Count("pk")):
-        if (row := rows.get(item["region_id"])) is not None:
-            row.cases_reviewed = item["n"]
-
-    cutoff = fiscal.add_months(today, -6)
-    discharged = CaseReview.objects.alive().filter(
-        status__in=DISCHARGED_STATUSES, discharge_month__range=(first_day, last_day), **in_scope
-    )
-    for item in (
-        discharged.order_by()
-        .values("region_id")
-        .annotate(n=Count("pk"), passed=Count("pk", filter=Q(discharge_month__lte=cutoff)))
-    ):
-        if (row := rows.get(item["region_id"])) is not None:
-            row.discharges, row.six_months_passed = item["n"], item["passed"]
-    for item in discharged.successful().order_by().values("region_id").annotate(n=Count("pk")):
-        if (row := rows.get(item["region_id"])) is not None:
-            row.in_community = item["n"]
+    # Counted over every region of the prefecture, whichever is shown (the hidden cells are the same).
+    cases = case_counts(prefecture=prefecture, fiscal_year=fiscal_year, today=today)
+    for key, row in rows.items():
+        for name, unit in CASE_COUNTS.items():
+            setattr(row, name, cases.get(name, key))
+            row.case_cells[name] = cases.cell(name, key, f"{cases.get(name, key)}{unit}")
 
     overdue_scope = {"meeting__region": region} if region else {"meeting__region__prefecture": prefecture}
     overdue = ActionItem.objects.alive().overdue(today).filter(**overdue_scope)
@@ -278,16 +339,14 @@ def _table(fiscal_year: int, rows: list[ActivityRow], total: ActivityRow) -> Tab
         ],
     )
     for row in rows:
+        cases = [_case_cell(row, name) if row.region else "" for name in CASE_COUNTS]
         table.rows.append(
             [
                 row.label,
                 row.regional_meetings if row.region else "",
                 row.status_label if row.region else "",
                 row.case_meetings if row.region else "",
-                row.cases_reviewed if row.region else "",
-                row.discharges if row.region else "",
-                row.six_months_passed if row.region else "",
-                row.in_community if row.region else "",
+                *cases,
                 row.training_sessions,
                 row.training_attendees,
                 row.overdue_actions if row.region else "",
@@ -312,6 +371,13 @@ def _table(fiscal_year: int, rows: list[ActivityRow], total: ActivityRow) -> Tab
             ]
         )
     return table
+
+
+def _case_cell(row: ActivityRow, name: str):
+    """A count of reviewed cases as a table cell: the number, or a Hidden cell."""
+    shown = row.case_cells.get(name)
+    n = getattr(row, name)
+    return replace(shown, text=n) if isinstance(shown, small_counts.Hidden) else n
 
 
 def _peer_cells(row: ActivityRow) -> list:

@@ -82,6 +82,11 @@ class StaffHome:
     def not_on_agenda(self) -> int:
         return sum(1 for row in self.not_met if not row.on_agenda)
 
+    @property
+    def has_hidden(self) -> bool:
+        """A value shown is a small count (shown to the region's staff with its mark, and the legend)."""
+        return any(row.standing.hidden for row in self.not_met)
+
 
 def staff_home(user, regions, *, today: date) -> StaffHome:
     """The work page of a health centre's staff for `regions` (their centre's)."""

@@ -301,6 +301,7 @@ class IndicatorForm(VersionedModelForm):
             "denominator",
             "display_order",
             "is_active",
+            "counts_people",
         ]
         widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
         error_messages = {

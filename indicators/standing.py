@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from core import fiscal
-from indicators import values
+from indicators import small_counts, values
 from indicators.models import Indicator, Observation, Plan, Target, area_key_for
 
 NOT_MET = frozenset({values.BEHIND, values.CLOSE})  # 目標未達成: what a region should put on its agenda
@@ -51,6 +51,8 @@ class Standing(values.StatusDisplay):
     plan_name: str
     status: str
     inherited: bool = False  # the prefecture's target applied to a region (rates only)
+    region_id: int | None = None  # the region whose value it is (None: the prefecture's)
+    hidden: bool = False  # a small count the published view hides (indicators.small_counts)
     # The day it was judged on (a held meeting's day; today for a live one): what its period mark's
     # 「古いデータ」 is judged on (indicators.freshness). None: today.
     on: date | None = None
@@ -60,6 +62,21 @@ class Standing(values.StatusDisplay):
         if self.value is None:
             return "データなし"
         return _with_unit(values.format_value(self.value, self.indicator), self.indicator)
+
+    @property
+    def value_cell(self):
+        """`value_text`, or a Hidden cell (「＊」 to readers who may not see it: small_counts.Reader)."""
+        return (
+            small_counts.Hidden(self.value, self.value_text, self.region_id)
+            if self.hidden
+            else self.value_text
+        )
+
+    @property
+    def gap_cell(self):
+        """`gap_text`, hidden with the value (the target minus the gap would give it back)."""
+        text = self.gap_text
+        return small_counts.Hidden(self.value, text, self.region_id) if self.hidden and text else text
 
     @property
     def target_text(self) -> str:
@@ -92,11 +109,13 @@ def _with_unit(text: str, indicator: Indicator) -> str:
 
 
 class Basis:
-    """The prefecture's targets and plans, read once (two queries): what standings are judged against."""
+    """The prefecture's targets and plans, read once (two queries): what standings are judged against;
+    and, when first asked for, which small counts are hidden (`judge`, one query)."""
 
     def __init__(self, prefecture):
         self.prefecture = prefecture
         self.prefecture_key = area_key_for(prefecture=prefecture)
+        self.judge = small_counts.Judge(prefecture)
         targets = list(
             Target.objects.filter(prefecture=prefecture, municipality__isnull=True).select_related("plan")
         )
@@ -141,8 +160,9 @@ def standings(
     found = {}
     for indicator, region in pairs:
         observation = latest.get((indicator.pk, basis.area_key(region)))
-        found[(indicator.pk, getattr(region, "pk", None))] = _standing(
-            indicator, observation, plan, basis, basis.area_key(region), on=on
+        region_id = getattr(region, "pk", None)
+        found[(indicator.pk, region_id)] = basis.judge(
+            _standing(indicator, observation, plan, basis, basis.area_key(region), region_id, on=on)
         )
     return found
 
@@ -151,7 +171,9 @@ def standing(indicator: Indicator, region, *, on: date, basis: Basis) -> Standin
     return standings([(indicator, region)], on=on, basis=basis)[(indicator.pk, getattr(region, "pk", None))]
 
 
-def _standing(indicator, observation, plan, basis: Basis, area_key: str, *, on: date) -> Standing:
+def _standing(
+    indicator, observation, plan, basis: Basis, area_key: str, region_id=None, *, on: date
+) -> Standing:
     target, inherited = basis.targets.find(indicator, plan, area_key) if plan else (None, False)
     value = observation.value if observation else None
     if target is None:
@@ -173,5 +195,6 @@ def _standing(indicator, observation, plan, basis: Basis, area_key: str, *, on: 
         plan_name=plan.name if plan and target else "",
         status=status,
         inherited=inherited,
+        region_id=region_id,
         on=on,
     )

@@ -19,7 +19,17 @@ from accounts import roles
 from core.changes import record_conflict_rows
 from core.exports import csv_response
 from core.forms import StaleVersionError
-from indicators import datasets, downloads, forms, freshness, importing, services, validation, values
+from indicators import (
+    datasets,
+    downloads,
+    forms,
+    freshness,
+    importing,
+    services,
+    small_counts,
+    validation,
+    values,
+)
 from indicators.areas import VENUE, VENUE_MUNICIPALITIES, AreaIndex, portal_prefecture
 from indicators.models import FlaggedValue, ImportBatch, Indicator, Observation, Plan, Target, ValidationRule
 from indicators.services import imports as import_services
@@ -65,6 +75,8 @@ def indicator_list(request):
             "rows": rows,
             "plans": Plan.objects.all(),
             "is_prefecture": roles.is_prefecture(request.user),
+            "small_count_rule": small_counts.rule_text(),
+            "small_count_threshold": small_counts.threshold(),
             "today": timezone.localdate(),
         },
     )
@@ -72,15 +84,29 @@ def indicator_list(request):
 
 def indicator_detail(request, code: str):
     """One indicator: its definition, its validation rules (what each means), every value (all areas)
-    and every target, with edit links for officials."""
+    and every target, with edit links for those who may enter them. A count of people's small region
+    and municipality values are hidden from viewers."""
     prefecture = portal_prefecture()
     indicator = get_object_or_404(Indicator.objects.select_related("part_of"), code=code)
     rules = list(ValidationRule.objects.filter(indicator=indicator).order_by("-is_active", "kind", "pk"))
-    observations = (
+    observations = list(
         Observation.objects.filter(indicator=indicator, prefecture=prefecture)
         .select_related("prefecture", "region", "municipality")
         .order_by("area_key", "-period_end")
     )
+    pattern = small_counts.pattern_for(prefecture) if indicator.counts_people else None
+    rows = []
+    for o in observations:
+        text = values.format_value(o.value, indicator)
+        if indicator.value_type != Indicator.ValueType.YES_NO:
+            text = f"{text}{indicator.unit}"
+        rows.append(
+            (
+                o,
+                pattern.cell(indicator, o.area_key, o.period_end, o.value, text) if pattern else text,
+                roles.can_enter_figures(request.user, region=o.region_id, municipality=o.municipality_id),
+            )
+        )
     targets = (
         Target.objects.filter(indicator=indicator, prefecture=prefecture)
         .select_related("plan", "prefecture", "region", "municipality")
@@ -92,14 +118,8 @@ def indicator_detail(request, code: str):
         {
             "indicator": indicator,
             "cycle": freshness.cycle_text(indicator),
-            "observations": [
-                (
-                    o,
-                    values.format_value(o.value, indicator),
-                    roles.can_enter_figures(request.user, region=o.region_id, municipality=o.municipality_id),
-                )
-                for o in observations
-            ],
+            "observations": rows,
+            "any_hidden": any(isinstance(cell, small_counts.Hidden) for _, cell, _ in rows),
             "targets": [(t, values.format_value(t.value, indicator, as_entered=True)) for t in targets],
             "rules": [(r, validation.describe(r, indicator)) for r in rules],
             "builtin_rules": validation.builtin_descriptions(
@@ -108,6 +128,7 @@ def indicator_detail(request, code: str):
                 total=indicator.part_of,
             ),
             "is_prefecture": roles.is_prefecture(request.user),
+            "small_count_rule": small_counts.rule_text(),
             "can_enter": roles.is_prefecture(request.user) or bool(roles.editable_region_ids(request.user)),
             "can_view_data_sets": roles.can_write(request.user),
         },

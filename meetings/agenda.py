@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.fiscal import wareki_date
+from indicators import small_counts
 from indicators.areas import portal_prefecture
 from indicators.models import Indicator
 from indicators.standing import Basis, Standing, standings
@@ -135,18 +136,24 @@ def item_standings(items, *, today: date) -> dict[int, Standing]:
     """{item pk: Standing}: the frozen one of a held meeting's item, the live one (as of today) otherwise."""
     found: dict[int, Standing] = {}
     live = []
+    frozen = {}
     for item in items:
         if item.indicator_id is None:
             continue
-        frozen = item.frozen_standing()
-        if frozen is not None:
-            found[item.pk] = frozen
+        standing = item.frozen_standing()
+        if standing is not None:
+            frozen[item.pk] = standing
         else:
             live.append(item)
+    basis = basis_for() if live else None
     if live:
-        current = standings([(i.indicator, i.region) for i in live], on=today, basis=basis_for())
+        current = standings([(i.indicator, i.region) for i in live], on=today, basis=basis)
         for item in live:
             found[item.pk] = current[(item.indicator_id, item.region_id)]
+    # A snapshot's small count is judged against the stored table of its period (small_counts).
+    judge = basis.judge if basis else small_counts.Judge()
+    for pk, standing in frozen.items():
+        found[pk] = judge(standing)
     return found
 
 

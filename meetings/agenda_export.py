@@ -3,8 +3,9 @@
 One row per action item, under its agenda item (an agenda item without actions: one row with the
 action columns empty; an action that belongs to no agenda item: a row with the agenda columns empty).
 The indicator's standing is the snapshot frozen when the meeting was held; a planned meeting's item
-shows the live standing, marked as such. Never any case detail. Read in chunks, so the download
-streams whatever the number of meetings.
+shows the live standing, marked as such; a small count is 「＊」 for everyone, with the legend as the
+last row. Never any case detail. Read in chunks, so the download streams whatever the number of
+meetings.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from itertools import islice
 
 from django.db.models import Prefetch
 
+from indicators import small_counts
 from meetings.agenda import item_standings
 from meetings.models import ActionItem, AgendaItem
 
@@ -56,7 +58,7 @@ def with_items(meetings):
 def _standing_cells(item, standing) -> list:
     if item is None or standing is None:
         return ["", "", ""]
-    value = standing.value_text
+    value = small_counts.public(standing.value_cell)  # an export is read as the public reads it
     if standing.period_label:
         value = f"{value}（{standing.period_label}）"
     target = standing.target_text
@@ -108,7 +110,11 @@ def _meeting_rows(meeting, standings) -> Iterator[list]:
 def rows(meetings, *, today: date) -> Iterator[list]:
     """The export's rows for `meetings` (a queryset in its export order; see `with_items`)."""
     iterator = meetings.iterator(chunk_size=CHUNK)
+    hidden = False
     while chunk := list(islice(iterator, CHUNK)):
         standings = item_standings([i for m in chunk for i in m.agenda_items.all()], today=today)
+        hidden = hidden or any(s.hidden for s in standings.values())
         for meeting in chunk:
             yield from _meeting_rows(meeting, standings)
+    if hidden:  # the small counts' legend, under the rows (indicators.small_counts)
+        yield [small_counts.legend()]

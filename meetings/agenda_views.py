@@ -117,6 +117,7 @@ def proposal_list(request):
         "meetings/proposal_list.html",
         {
             "groups": groups,
+            "any_hidden": any(s.hidden for s in standings.values()),
             "is_staff": roles.is_health_centre_staff(user),
             "new_meeting_query": {"kind": agenda.PROPOSAL_KIND, "status": MeetingStatus.PLANNED},
         },

@@ -19,7 +19,9 @@ from core import fiscal, search, validators
 from core.categories import OrganisationType
 from core.models import AuditedQuerySet
 from core.records import RecordQuerySet, RegionLabelMixin, SoftDeleteQuerySet, TrackedRecord
+from indicators import small_counts
 from indicators.standing import Standing
+from indicators.suppression import is_small
 from meetings.validators import validate_no_identifiers
 from regions.models import HealthCentre, Prefecture, PrefectureDivision, PrefectureRecordQuerySet, Region
 
@@ -438,6 +440,12 @@ class AgendaItem(models.Model):
             plan_name=self.snapshot_plan,
             status=self.snapshot_status,
             inherited=self.snapshot_inherited,
+            region_id=self.region_id,
+            # The small-count rule on the value alone; the readers judge it against the stored table
+            # too (indicators.standing.Basis.judged), which may hide a larger value of that period.
+            hidden=self.indicator.counts_people
+            and self.region_id is not None
+            and is_small(self.snapshot_value, small_counts.threshold()),
             # judged (「古いデータ」) on the meeting's day when the meeting was read with the item
             on=self.meeting.date if self.meeting_id and AgendaItem.meeting.is_cached(self) else None,
         )

@@ -24,6 +24,7 @@ from core.changes import conflict_rows as build_conflict_rows
 from core.forms import StaleVersionError
 from core.models import ChangeRecord
 from core.records import insert_or_conflict, save_version_step
+from indicators import small_counts
 from meetings import agenda as agenda_rules
 from meetings.models import (
     ActionItem,
@@ -601,7 +602,9 @@ def agenda_propose(*, by, indicator, region: Region, today: date) -> Proposal:
     )
     if pending is not None:
         return Proposal(item=pending, meeting=pending.meeting, already=True)
-    title = f"{indicator.name_ja}が目標に届いていない（{standing.value_text}、目標 {standing.target_text}）"
+    # The title is kept and read by everyone: a small count goes into it as the public sees it (「＊」).
+    value = small_counts.public(standing.value_cell)
+    title = f"{indicator.name_ja}が目標に届いていない（{value}、目標 {standing.target_text}）"
     item = AgendaItem(
         region=region,
         indicator=indicator,

@@ -165,6 +165,7 @@ def meeting_detail(request, pk):
                 (item, standings.get(item.pk), [a for a in actions if a.agenda_item_id == item.pk])
                 for item in agenda_items
             ],
+            "agenda_hidden": any(s.hidden for s in standings.values()),
             "actions": [(a, a.is_overdue(today)) for a in actions],
             "show_cases": show_cases,
             "cases": cases,

@@ -20,7 +20,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils.safestring import SafeString
 
 from core.fiscal import fiscal_year_of
-from indicators import values
+from indicators import small_counts, values
 from indicators.models import Indicator, Observation
 from indicators.standing import Standing, standings
 from meetings.agenda import IndicatorOnAgenda, basis_for, not_met_by_region
@@ -113,6 +113,7 @@ class Chain:
     discussions: list[Discussion]
     waiting: AgendaItem | None  # proposed from the dashboard, waiting for a meeting to be planned
     chart: SafeString | str
+    hidden_points: int = 0  # small counts left out of the chart
 
     @property
     def first(self) -> Discussion | None:
@@ -130,6 +131,22 @@ class Chain:
         return change_text(first, self.current) if first is not None else ""
 
     @property
+    def change_cell(self):
+        """`change`, or a Hidden cell when either value is a small count: the public reads
+        「＊ → 12人」 without the amount (which, with the value shown, would give the other back)."""
+        first, text = self.first_standing, self.change
+        if not text or not (first.hidden or self.current.hidden):
+            return text
+        hidden = self.current if self.current.hidden else first
+        shown = f"{small_counts.public(first.value_cell)} → {small_counts.public(self.current.value_cell)}"
+        return small_counts.Hidden(None, text, hidden.region_id, shown)
+
+    @property
+    def has_hidden(self) -> bool:
+        standings = [self.current, *(d.standing for d in self.discussions)]
+        return self.hidden_points > 0 or any(s is not None and s.hidden for s in standings)
+
+    @property
     def actions(self) -> list[ActionRow]:
         return [row for discussion in self.discussions for row in discussion.actions]
 
@@ -142,6 +159,11 @@ class RegionPage:
     chains: list[Chain]  # discussed at least once (on a held or planned meeting's agenda)
     undiscussed: list[Chain]  # never on a meeting's agenda (perhaps proposed and waiting)
     not_on_agenda: list[IndicatorOnAgenda]  # 「議題になっていない遅れ」
+
+    @property
+    def has_hidden(self) -> bool:
+        """Some value on the page is a small count (the legend is shown)."""
+        return any(c.has_hidden for c in self.chains + self.undiscussed)
 
 
 def portal_regions():
@@ -199,21 +221,29 @@ def region_page(region: Region, *, today: date) -> RegionPage:
             waiting.setdefault(item.indicator_id, item)
             continue
         held = item.meeting.status == MeetingStatus.HELD
-        standing = item.frozen_standing() if held else live
+        standing = basis.judge(item.frozen_standing()) if held else live
         discussions[item.indicator_id].append(Discussion(item, standing, actions_by_item.get(item.pk, [])))
 
     chains = []
+    area_key = basis.area_key(region)
     for indicator in indicators:
         now = current[(indicator.pk, region.pk)]
         found = discussions.get(indicator.pk, [])
+        values_of = observations.get(indicator.pk, [])
+        plotted = values_of
+        if indicator.counts_people:  # a chart never draws a hidden small count
+            pattern = basis.judge.pattern
+            plotted = [o for o in values_of if not pattern.hides(indicator, area_key, o.period_end, o.value)]
         chart = indicator_chart(
             indicator,
-            observations.get(indicator.pk, []),
+            plotted,
             target=now,
             meetings=[d.meeting for d in found],
             region=region,
         )
-        chains.append(Chain(indicator, now, found, waiting.get(indicator.pk), chart))
+        chain = Chain(indicator, now, found, waiting.get(indicator.pk), chart)
+        chain.hidden_points = len(values_of) - len(plotted)
+        chains.append(chain)
 
     since = fiscal_year_of(today) - 1
     not_met = not_met_by_region([region], today=today, since_fiscal_year=since)[region.pk]

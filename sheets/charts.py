@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString
 
 from core import fiscal
 from core.svgcharts import BarSeries, LineSeries, TargetLine, TargetSeries, grouped_bar_chart, line_chart
+from indicators import small_counts
 from indicators.models import Indicator, Observation, Target, area_key_for
 
 DISCHARGE_CODES = ("discharge_rate_3m", "discharge_rate_6m", "discharge_rate_12m")
@@ -27,6 +28,7 @@ class SheetCharts:
     long_stay: SafeString | None
     discharge_caption: str = "退院率（実績と目標）"
     long_stay_caption: str = "1年以上の長期在院者数（実績と目標）"
+    hidden_points: int = 0  # a region's small counts, left out (indicators.small_counts)
 
     def __bool__(self) -> bool:
         return bool(self.discharge or self.long_stay)
@@ -52,9 +54,17 @@ def sheet_charts(*, prefecture, reference_date, region=None) -> SheetCharts:
         .select_related("indicator", "plan")
         .order_by("fiscal_year", "plan__first_fiscal_year", "plan__name")
     )
+    read = len(observations)
+    if region is not None and any(o.indicator.counts_people for o in observations):
+        # A chart never draws a small count the published view hides (one query for the table).
+        pattern = small_counts.pattern_for(prefecture)
+        observations = [
+            o for o in observations if not pattern.hides(o.indicator, area_key, o.period_end, o.value)
+        ]
     return SheetCharts(
         discharge=_discharge_chart(observations, targets),
         long_stay=_long_stay_chart(observations, targets),
+        hidden_points=read - len(observations),
     )
 
 

@@ -75,6 +75,7 @@ def load_indicator_definitions(*, path: Path, report: LoadReport, overwrite: boo
             "survey_month": item.get("survey_month"),
             "survey_day": item.get("survey_day"),
             "chart_group": item.get("chart_group", ""),
+            "counts_people": item.get("counts_people", False),
             "display_order": order * 10,
             "cycle_months": item.get("cycle_months"),
             "release_lag_months": item.get("release_lag_months", 0),

@@ -27,6 +27,7 @@ from django.utils import timezone
 from core import fiscal
 from core.exports import download_stem
 from core.pdf import find_static_file, render_pdf
+from indicators import small_counts
 from sheets.charts import sheet_charts
 from sheets.reading import PublishedFileError, published_edition_bytes, sheet_context
 
@@ -169,5 +170,6 @@ def region_sheet_pdf(region_sheet) -> RenderedPdf:
         "prefecture": region_sheet.region.prefecture,
         "pdf_title": region_sheet.title,
         "is_draft": False,  # an operational record of the region, not an edition of the sheet
+        "reader": small_counts.PUBLIC,  # a PDF is read as the public reads it, whoever asks
     }
     return _render(REGION_TEMPLATE, context, cache_prefix="region-pdf")

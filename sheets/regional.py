@@ -5,7 +5,8 @@ and the open actions (the page the meeting works from), its municipalities and h
 meetings (and the share with 当事者 taking part), case reviews and their outcomes, training and the
 peer-supporter programme, open action items, and its indicators where data exists. Only that region's records are read (every query filters on the region);
 case details appear only for users who may see them (accounts.roles.can_view_case_details),
-everyone else sees counts.
+everyone else sees counts. The sheet is a PDF: small counts (indicators.small_counts) are 「＊」 for
+everyone, with the legend, and the charts leave them out.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from django.utils import timezone
 from accounts.roles import can_view_case_details
 from core import fiscal
 from core.exports import download_stem
-from dashboard.activity import PeerShare, peer_share
-from indicators import values
+from dashboard.activity import PeerShare, case_counts, peer_share
+from indicators import small_counts, values
 from indicators.datasets import data_sets_by_key, key_for, key_of_observation
 from indicators.models import DataSet, Indicator, Observation, Target, area_key_for
 from indicators.standing import Standing
+from indicators.suppression import Line, suppress
 from indicators.values import format_value
 from meetings.agenda import IndicatorOnAgenda, not_met_by_region
 from meetings.models import (
@@ -48,6 +50,7 @@ class IndicatorLine:
     period_label: str
     provenance: str
     target_text: str = ""
+    value_cell: object = ""  # value_text, or a Hidden cell (a small count: 「＊」 in the PDF)
     unapproved: bool = False  # its data set (the region's, of the value's 年度) is not 承認済
     indicator: Indicator | None = None
     period_end: date | None = None  # its 「古いデータ」 mark is judged from it (indicators.freshness)
@@ -96,9 +99,23 @@ class RegionSheet:
     peer: PeerShare = field(default_factory=PeerShare)
     as_of: date | None = None  # the day the PDCA section's values and overdue flags are taken on
     not_met: list[NotMetLine] = field(default_factory=list)
+    cases_cell: object = 0  # the number of cases reviewed, or a Hidden cell (indicators.small_counts)
+    hidden_points: int = 0  # small counts left out of the charts
     # When the counts from records (meetings, cases, training, actions) were read: never locked.
     counted_at: datetime | None = None
     peer_support_unapproved: bool = False  # the region's data set of the 年度 is not 承認済
+
+    @property
+    def has_hidden(self) -> bool:
+        """Some figure of the sheet is a small count shown as 「＊」 (the sheet carries the legend)."""
+        cells = [self.cases_cell, *(cell for _, cell in self.case_status_counts)]
+        cells += [line.value_cell for line in self.indicators]
+        for line in self.not_met:
+            cells += [
+                line.standing.value_cell,
+                *(d.standing.value_cell for d in line.discussions if d.standing),
+            ]
+        return self.hidden_points > 0 or any(isinstance(c, small_counts.Hidden) for c in cells)
 
     @property
     def indicators_unapproved(self) -> bool:
@@ -153,6 +170,7 @@ def region_sheet_for(*, region: Region, fiscal_year: int, user, today: date | No
             key_for(prefecture=region.prefecture_id, fiscal_year=fiscal_year, region=region) not in approved
         )
     sheet.charts = sheet_charts(prefecture=region.prefecture, reference_date=last_day, region=region)
+    sheet.hidden_points = sheet.charts.hidden_points
     return sheet
 
 
@@ -184,10 +202,11 @@ def _add_not_met(sheet: RegionSheet) -> None:
         .select_related("meeting")
         .order_by("meeting__date", "meeting_id", "position", "pk")
     )
+    judge = small_counts.Judge(region.prefecture)
     for item in items:
         line = lines[item.indicator_id]
         item.indicator = line.standing.indicator  # read once, above
-        line.discussions.append(Discussion(item=item, standing=item.frozen_standing()))
+        line.discussions.append(Discussion(item=item, standing=judge(item.frozen_standing())))
     actions = (
         ActionItem.objects.alive()
         .open()
@@ -219,9 +238,7 @@ def _add_meetings(sheet: RegionSheet, *, last_day: date) -> None:
     )
     sheet.cases = list(cases)
     counts = Counter(case.status for case in sheet.cases)
-    sheet.case_status_counts = [
-        (label, counts[value]) for value, label in CaseStatus.choices if counts[value]
-    ]
+    _add_case_counts(sheet, counts)
     sheet.open_actions = list(
         ActionItem.objects.alive()
         .open()
@@ -229,6 +246,36 @@ def _add_meetings(sheet: RegionSheet, *, last_day: date) -> None:
         .select_related("meeting")
         .order_by("due_date", "pk")
     )
+
+
+def _add_case_counts(sheet: RegionSheet, counts: Counter) -> None:
+    """The cases reviewed and their breakdown by status, small counts hidden (the PDF is read as the
+    public reads it): the total as the dashboard hides it among every region's
+    (dashboard.activity.case_counts), then the statuses against that total."""
+    region = sheet.region
+    reviewed = case_counts(
+        prefecture=region.prefecture,
+        fiscal_year=sheet.fiscal_year,
+        today=sheet.as_of,
+        columns=("cases_reviewed",),
+    )
+    total_hidden = ("cases_reviewed", region.pk) in reviewed.hidden
+    shown = [(value, label) for value, label in CaseStatus.choices if counts[value]]
+    cells = {"total": len(sheet.cases), **{value: counts[value] for value, _ in shown}}
+    hidden = suppress(
+        cells,
+        [Line("total", tuple(value for value, _ in shown))],
+        threshold=small_counts.threshold(),
+        fixed={"total"},
+        hidden={"total"} if total_hidden else (),
+    )
+
+    def cell(key):
+        n = cells[key]
+        return small_counts.Hidden(n, n, region.pk) if key in hidden else n
+
+    sheet.cases_cell = cell("total")
+    sheet.case_status_counts = [(label, cell(value)) for value, label in shown]
 
 
 def _latest_observations(region: Region, last_day: date) -> list[Observation]:
@@ -258,6 +305,11 @@ def _indicator_lines(
     targets: dict[int, Target] = {}
     for target in sorted(region_targets, key=lambda t: t.plan != in_force):  # stable: by year within
         targets.setdefault(target.indicator_id, target)
+    pattern = (
+        small_counts.pattern_for(region.prefecture)
+        if any(obs.indicator.counts_people for obs in latest)
+        else None
+    )
     lines = []
     for obs in latest:
         target = targets.get(obs.indicator_id)
@@ -267,13 +319,19 @@ def _indicator_lines(
                 f"{values.target_text(target, obs.indicator)}"
                 f"（{fiscal.fiscal_year_label(target.fiscal_year, short=True)}）"
             )
+        value_text = f"{format_value(obs.value, obs.indicator)}{obs.indicator.unit}"
         lines.append(
             IndicatorLine(
                 name=obs.indicator.name_ja,
-                value_text=f"{format_value(obs.value, obs.indicator)}{obs.indicator.unit}",
+                value_text=value_text,
                 period_label=obs.period_label,
                 provenance=obs.provenance,
                 target_text=target_text,
+                value_cell=(
+                    pattern.cell(obs.indicator, area_key, obs.period_end, obs.value, value_text)
+                    if pattern
+                    else value_text
+                ),
                 unapproved=key_of_observation(obs) not in approved,
                 indicator=obs.indicator,
                 period_end=obs.period_end,

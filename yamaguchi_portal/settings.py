@@ -192,6 +192,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.portal_user",
+                "indicators.context_processors.small_counts",
             ],
             "builtins": ["core.templatetags.wareki"],
         },
@@ -377,6 +378,14 @@ SITE_URL = site_url(env.str("SITE_URL", default="") or ("http://127.0.0.1:8000" 
 
 # The prefecture this deployment serves (its 全国地方公共団体コード).
 PORTAL_PREFECTURE_CODE = env.str("PORTAL_PREFECTURE_CODE", default="350001")
+
+# Small counts (indicators.suppression): counts of people at region and municipality level from 1 to
+# this number − 1 are hidden from viewers and in every export and PDF (the NDB publication rule: 10).
+SMALL_COUNT_THRESHOLD = env_int("SMALL_COUNT_THRESHOLD", 10)
+if SMALL_COUNT_THRESHOLD < 2:
+    raise ImproperlyConfigured(
+        f"SMALL_COUNT_THRESHOLD={SMALL_COUNT_THRESHOLD} は 2 以上にしてください（1 以下では何も秘匿されません）。"
+    )
 
 LOGGING = {
     "version": 1,

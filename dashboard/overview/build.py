@@ -3,7 +3,9 @@
 Every query is scoped to the deployment's prefecture (`settings.PORTAL_PREFECTURE_CODE`) and none is
 issued per region, year, indicator or meeting: rows are fetched once and grouped here; each section
 is built by its own module (status, pace, matrix, charts, coverage, tables) from the same series, and
-the arithmetic is done by the pure functions of `indicators.values` and `dashboard.progress`.
+the arithmetic is done by the pure functions of `indicators.values` and `dashboard.progress`. Small
+counts (`indicators.small_counts`) are marked on the values as they are read; each section keeps them
+as Hidden cells, and the page and the downloads show them to their reader.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dashboard.overview.matrix import MatrixRow, matrix_indicators, region_matri
 from dashboard.overview.series import Targets, load_series
 from dashboard.overview.status import StatusRow, status_rows
 from dashboard.table import Table
+from indicators import small_counts
 from indicators.models import Indicator, Observation, Plan, Target, area_key_for
 from indicators.values import default_basis_plan
 from regions.models import Prefecture, Region
@@ -58,6 +61,14 @@ class Overview:
         return min(self.today, fiscal.fiscal_year_range(self.fiscal_year)[1])
 
     @property
+    def status_hidden(self) -> bool:
+        return any(row.latest is not None and row.latest.hidden for row in self.status_rows)
+
+    @property
+    def matrix_hidden(self) -> bool:
+        return any(c.value is not None and c.value.hidden for row in self.matrix for c in row.cells)
+
+    @property
     def area_label(self) -> str:
         return self.region.full_name if self.region else f"{self.prefecture.name}全体"
 
@@ -85,7 +96,13 @@ def indicator_overview(
     target_indicators = sorted(
         {indicators[t.indicator_id] for t in all_targets}, key=lambda i: (i.display_order, i.code)
     )
-    series = load_series(indicators, {i.pk for i in target_indicators}, [pref_key, *region_by_key], year_end)
+    # Which small counts are hidden: read only when an indicator counts people (one query).
+    pattern = (
+        small_counts.pattern_for(prefecture) if any(i.counts_people for i in indicators.values()) else None
+    )
+    series = load_series(
+        indicators, {i.pk for i in target_indicators}, [pref_key, *region_by_key], year_end, pattern
+    )
 
     spec = ChartSpec.for_area(
         prefecture, regions, region, series, targets, selected_plans, basis_plan, today=today

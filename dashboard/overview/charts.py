@@ -39,6 +39,11 @@ class Chart:
     def dom_id(self) -> str:
         return f"figure-{self.key}"
 
+    @property
+    def has_hidden(self) -> bool:
+        """Some value of its tables is a small count (not drawn on the chart)."""
+        return self.table.has_hidden or bool(self.region_table and self.region_table.has_hidden)
+
 
 @dataclass(frozen=True)
 class ChartSpec:
@@ -146,11 +151,12 @@ def _value_traces(figure, spec: ChartSpec, members, columns, header) -> tuple[li
             all_dates.append(v.when)
         colour = PALETTE[members.index(indicator) % len(PALETTE)]
         is_main = area == spec.main_area
+        plotted = [v for v in series if not v.hidden]  # a chart never draws a hidden small count
         figure.add_trace(
             "Scatter",
-            x=[v.when.isoformat() for v in series],
-            y=[plain_number(v.value) for v in series],
-            text=[v.label for v in series],
+            x=[v.when.isoformat() for v in plotted],
+            y=[plain_number(v.value) for v in plotted],
+            text=[v.label for v in plotted],
             mode="lines+markers",
             name=header[index + 1],
             line={"color": colour, "width": 2 if is_main else 1, "dash": "solid" if is_main else "dot"},
@@ -161,10 +167,13 @@ def _value_traces(figure, spec: ChartSpec, members, columns, header) -> tuple[li
     for when in sorted(by_when):
         cells = by_when[when]
         label = next(iter(cells.values())).label
-        rows.append(
-            [label, *(plain_number(cells[i].value) if i in cells else "" for i in range(len(columns)))]
-        )
+        rows.append([label, *(_number_cell(cells[i]) if i in cells else "" for i in range(len(columns)))])
     return rows, all_dates, has_data
+
+
+def _number_cell(value: Value):
+    """The value as a table cell: a plain number, or a Hidden cell (a small count)."""
+    return value.cell(plain_number(value.value))
 
 
 def _target_traces(figure, spec: ChartSpec, members, columns, all_dates: list[date]) -> list[list]:
@@ -228,6 +237,7 @@ def _needed_course(figure, series: list[Value], indicator, target, due: date, co
     """From the latest value to the target, while it is still short and before the due date."""
     if not (
         series
+        and not series[-1].hidden  # the line would start at the hidden value
         and series[-1].when < due
         and values.shortfall(series[-1].value, target.value, target.comparator) > 0
     ):
@@ -294,7 +304,7 @@ def _region_table(key, title, members, series: Series, regions, prefecture) -> T
                 [
                     r.full_name,
                     label,
-                    *(plain_number(cells[i].value) if i in cells else "" for i in range(len(members))),
+                    *(_number_cell(cells[i]) if i in cells else "" for i in range(len(members))),
                 ]
             )
     if not rows:

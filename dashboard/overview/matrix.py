@@ -19,6 +19,11 @@ class MatrixCell(values.StatusDisplay):
     inherited: bool
     indicator: Indicator | None = None
 
+    @property
+    def text_cell(self):
+        """`text`, or a Hidden cell (a small count: indicators.small_counts)."""
+        return self.value.cell(self.text) if self.value is not None else self.text
+
 
 @dataclass
 class MatrixRow:

@@ -30,6 +30,31 @@ class PaceRow:
         latest = self.progress.latest
         return value_text(latest.value, self.indicator) if latest else ""
 
+    @staticmethod
+    def hidden_with(text, *sources):
+        """`text`, or a Hidden cell when a value it is worked out from is a small count (the gap and
+        the paces would give the value back)."""
+        if text in ("", None):
+            return text
+        hidden = next((v for v in sources if v is not None and v.hidden), None)
+        return hidden.cell(text) if hidden is not None else text
+
+    @property
+    def latest_cell(self):
+        return self.hidden_with(self.latest_text, self.cell.latest)
+
+    @property
+    def gap_cell(self):
+        return self.hidden_with(self.cell.gap, self.cell.latest)
+
+    @property
+    def observed_cell(self):
+        return self.hidden_with(self.observed_text, self.cell.latest, self.cell.first)
+
+    @property
+    def needed_cell(self):
+        return self.hidden_with(self.needed_text, self.cell.latest)
+
     def _pace(self, value) -> str:
         return progress.pace_text(
             value,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard import progress
-from dashboard.overview.series import Series, Targets, Value, value_text
+from dashboard.overview.series import Series, Targets, Value, value_cell, value_text
 from indicators import values
 from indicators.models import Indicator, Plan, Target
 
@@ -19,6 +19,13 @@ class TargetCell(values.StatusDisplay):
     gap: str = ""
     progress: progress.Progress | None = None
     target_text: str = ""
+    latest: Value | None = None  # the value judged (the gap is hidden with it when it is a small count)
+    first: Value | None = None  # the first of the series (the observed pace is worked out from both)
+
+    @property
+    def gap_cell(self):
+        """The gap in words, or a Hidden cell with the value (the target minus the gap gives it)."""
+        return self.latest.cell(self.gap) if self.latest is not None and self.gap else self.gap
 
 
 @dataclass
@@ -32,16 +39,22 @@ class StatusRow:
     def latest_text(self) -> str:
         return value_text(self.latest.value, self.indicator) if self.latest else ""
 
+    @property
+    def latest_cell(self):
+        """`latest_text`, or a Hidden cell (a small count: indicators.small_counts)."""
+        return value_cell(self.latest, self.indicator) if self.latest else ""
+
 
 def target_cell(
     indicator: Indicator, plan: Plan, targets: Targets, area_key: str, series: list[Value]
 ) -> TargetCell:
     """The latest value of `series` against `plan`'s target: status, gap in words, progress."""
     target, inherited = targets.find(indicator, plan, area_key)
-    cell = TargetCell(plan=plan, target=target, inherited=inherited)
+    latest = series[-1] if series else None
+    first = series[0] if series else None
+    cell = TargetCell(plan=plan, target=target, inherited=inherited, latest=latest, first=first)
     if target is not None:
         cell.target_text = values.target_text(target, indicator)
-    latest = series[-1] if series else None
     is_percent = indicator.value_type == Indicator.ValueType.PERCENT
     if target is None:
         cell.status = values.NO_DATA if latest is None else values.NO_TARGET

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from core import fiscal
 from dashboard.table import Table, plain_number
 from indicators.freshness import freshness
+from indicators.suppression import HIDDEN_MARK
 
 if TYPE_CHECKING:
     from dashboard.overview.build import Overview
@@ -43,7 +44,7 @@ def status_table(overview: Overview) -> Table:
         line = [
             row.indicator.name_ja,
             overview.area_label,
-            plain_number(row.latest.value) if row.latest else "",
+            row.latest.cell(plain_number(row.latest.value)) if row.latest else "",
             row.indicator.unit,
             row.latest.label if row.latest else "",
             row.latest.provenance if row.latest else "",
@@ -59,7 +60,7 @@ def status_table(overview: Overview) -> Table:
                 line += [
                     target_text,
                     fiscal.fiscal_year_label(cell.target.fiscal_year),
-                    cell.gap,
+                    cell.gap_cell,
                     cell.status_label,
                 ]
         status.rows.append(line)
@@ -92,16 +93,17 @@ def pace_table(overview: Overview) -> Table:
     for chart in overview.charts:
         for row in chart.pace_rows:
             p = row.progress
+            remaining = plain_number(p.remaining) if p.remaining is not None and p.remaining > 0 else 0
             pace.rows.append(
                 [
                     row.indicator.name_ja,
                     overview.area_label,
                     row.cell.plan.name,
-                    plain_number(p.latest.value) if p.latest else "",
+                    row.hidden_with(plain_number(p.latest.value), row.cell.latest) if p.latest else "",
                     row.target_text,
-                    plain_number(p.remaining) if p.remaining is not None and p.remaining > 0 else 0,
-                    _round(p.observed_per_year),
-                    _round(p.needed_per_year),
+                    row.hidden_with(remaining, row.cell.latest),
+                    row.hidden_with(_round(p.observed_per_year), row.cell.latest, row.cell.first),
+                    row.hidden_with(_round(p.needed_per_year), row.cell.latest),
                     p.statement,
                 ]
             )
@@ -122,11 +124,18 @@ def matrix_table(overview: Overview) -> Table:
         matrix.rows.append(
             [
                 mrow.region.full_name,
-                *(f"{c.text} {c.status_label}" if c.value else c.status_label for c in mrow.cells),
+                *(_matrix_cell(c) for c in mrow.cells),
                 overview.basis_plan.name if overview.basis_plan else "",
             ]
         )
     return matrix
+
+
+def _matrix_cell(cell):
+    """「5,111人 遅れ」; a hidden small count keeps its status: 「＊ 遅れ」."""
+    if not cell.value:
+        return cell.status_label
+    return cell.value.cell(f"{cell.text} {cell.status_label}", public=f"{HIDDEN_MARK} {cell.status_label}")
 
 
 def coverage_table(overview: Overview) -> Table:

@@ -195,6 +195,7 @@ INDICATOR_FIELDS = (
     "chart_group",
     "display_order",
     "is_active",
+    "counts_people",
     "cycle_months",
     "release_lag_months",
 )

@@ -109,7 +109,9 @@ def test_the_region_sheet_counts_cases_and_shows_details_to_the_regions_staff(
     records, iwakuni_staff, client_for
 ):
     _, text = region_text(client_for(iwakuni_staff))
-    assert "事例 2 件" in text
+    # Two cases: a small count, 「＊」 in a PDF whoever asks (indicators.small_counts), with the legend.
+    assert "事例 ＊ 件：" in text and "事例 2 件" not in text
+    assert "10人未満のため秘匿" in text
     assert "岩国-R4-" in text  # case numbers
     assert "住まい、家族" in text  # barriers
     assert "退院後6か月: 地域生活継続" in text  # the follow-up
@@ -118,7 +120,7 @@ def test_the_region_sheet_counts_cases_and_shows_details_to_the_regions_staff(
 @pytest.mark.parametrize("persona", ["hagi_staff", "viewer"])
 def test_other_users_see_case_counts_but_no_case_details(records, persona, request, client_for):
     _, text = region_text(client_for(request.getfixturevalue(persona)))
-    assert "事例 2 件" in text
+    assert "事例 ＊ 件：" in text  # the count, small: hidden as for everyone
     assert "岩国-R4-" not in text and "岩国-2022-" not in text
     assert "住まい、家族" not in text
     assert "件数のみを示します" in text
