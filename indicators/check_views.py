@@ -37,7 +37,7 @@ def check_list(request):
     (LIMIT 26 OFFSET n), each with the form to resolve it where the user may."""
     user = request.user
     filters = FlaggedValueFilter(
-        request.GET or None, FlaggedValue.objects.restrict(user, "view"), prefecture=portal_prefecture()
+        request.GET or None, FlaggedValue.objects.listed_for(user), prefecture=portal_prefecture()
     )
     page = page_number(request)
     offset = (page - 1) * PAGE_SIZE

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from accounts.roles import RegionScopedQuerySet
+from accounts.roles import RegionScopedQuerySet, editable_region_ids
 from core import fiscal
 from indicators.models import Indicator, Observation
 from regions.models import Prefecture, Region
@@ -246,6 +246,17 @@ class FlaggedValueQuerySet(RegionScopedQuerySet):
 
     def unresolved(self):
         return self.filter(resolved_at__isnull=True)
+
+    def listed_for(self, user):
+        """What the 「確認が必要な値」 list shows: officials every flag; health-centre staff the flags of
+        their own regions' values and of the prefecture's own (published) values — never another
+        region's or a municipality's, whose small counts (and the messages quoting them) they may not see."""
+        rows = self.restrict(user, "view")
+        region_ids = editable_region_ids(user)
+        if region_ids is None:
+            return rows
+        prefecture_level = models.Q(observation__region__isnull=True, observation__municipality__isnull=True)
+        return rows.filter(models.Q(observation__region_id__in=region_ids) | prefecture_level)
 
     def for_list(self):
         """Unresolved first (newest first), then the checked ones, the latest checked first."""
