@@ -224,13 +224,14 @@ def check_data_set_approve(by, *, submitted_by_id) -> None:
         raise PermissionDenied(DATA_SET_OWN_APPROVAL)
 
 
-def can_withdraw_data_set(user, *, submitted_by_id) -> bool:
-    """Only the person who submitted a set takes it back (and only while they may still write)."""
-    return can_write(user) and _is_submitter(user, submitted_by_id)
+def can_withdraw_data_set(user, *, submitted_by_id, region) -> bool:
+    """Only the person who submitted a set takes it back, and only while they may still submit it
+    (staff moved to another centre no longer can: an official sends it back instead)."""
+    return _is_submitter(user, submitted_by_id) and can_submit_data_set(user, region)
 
 
-def check_data_set_withdraw(by, *, submitted_by_id) -> None:
-    if not can_withdraw_data_set(by, submitted_by_id=submitted_by_id):
+def check_data_set_withdraw(by, *, submitted_by_id, region) -> None:
+    if not can_withdraw_data_set(by, submitted_by_id=submitted_by_id, region=region):
         raise PermissionDenied(DATA_SET_WITHDRAW_DENIED)
 
 

@@ -80,7 +80,7 @@ def _steps(user, page: reading.DataSetPage) -> tuple[list[DataSetStepForm], str]
     if state in {State.OPEN, State.RETURNED} and roles.can_submit_data_set(user, page.region):
         actions.append(steps.SUBMIT)
     if state == State.SUBMITTED:
-        if roles.can_withdraw_data_set(user, submitted_by_id=submitted_by_id):
+        if roles.can_withdraw_data_set(user, submitted_by_id=submitted_by_id, region=page.region):
             actions.append(steps.WITHDRAW)
         if roles.can_review_data_sets(user):
             if roles.can_approve_data_set(user, submitted_by_id=submitted_by_id):

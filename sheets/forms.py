@@ -200,3 +200,23 @@ class PublishForm(forms.Form):
 
     def clean_note(self):
         return self.cleaned_data["note"].strip()
+
+
+class FactsConfirmForm(forms.Form):
+    """Part 1's confirmation when the validation rules question some facts: one note for all of them
+    (and, hidden, the fingerprint of the findings it confirms: a changed value asks again)."""
+
+    confirmation_note = forms.CharField(
+        label="確認のメモ",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="「要確認」の値が正しいと判断した理由（出典で確かめた など）。入力して保存すると登録され、"
+        "各値の「確認が必要な値」の記録に残ります。",
+    )
+    confirmed_digest = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, digest: str = "", **kwargs):
+        super().__init__(*args, prefix=None, **kwargs)
+        self.initial["confirmed_digest"] = digest
+        self.helper = inline_helper()

@@ -210,3 +210,65 @@ def edition_copy_to_year(*, by, source: Edition, fiscal_year: int) -> Edition:
         copy.save()
         ChallengeRole.objects.bulk_create([_clone(role, challenge=copy) for role in roles])
     return edition
+
+
+# --- part 1: the prefecture's facts, as indicator values behind the validation rules --------------
+
+
+class FactsQuestioned(Exception):
+    """The validation rules refused some facts (`hard`: form index → messages) or question them
+    (`soft`: messages to confirm with a note, `digest` their fingerprint). Nothing was saved."""
+
+    def __init__(self, *, hard: dict[int, list[str]], soft: list[str], digest: str):
+        super().__init__("値の確認が必要です。")
+        self.hard, self.soft, self.digest = hard, soft, digest
+
+
+@transaction.atomic
+def part1_facts_save(
+    *,
+    by,
+    prefecture,
+    rows: list[tuple[int, object, dict]],
+    confirmation_note: str = "",
+    confirmed_digest: str = "",
+) -> int:
+    """Save the changed facts of part 1 (`rows`: form index, indicator, cleaned data) together or not
+    at all, judged by the same rules as every other entry (`indicators.validation`), the facts
+    together as one file's rows are: a hard finding refuses them all; soft findings need one note,
+    confirming exactly the findings shown; each becomes a flag of its value on 「確認が必要な値」.
+    A fact of a 提出済 / 承認済 data set raises DataSetLocked before any rule is run."""
+    from indicators import validation
+    from indicators.datasets import ensure_editable
+    from indicators.models import area_key_for
+    from indicators.services import flags, observation_record
+    from indicators.values import period_from_text
+
+    candidates = []
+    for index, indicator, data in rows:
+        period = period_from_text(data["period"])
+        ensure_editable(prefecture=prefecture, fiscal_year=period.fiscal_year)
+        area_key = area_key_for(prefecture=prefecture)
+        candidates.append(
+            (index, indicator, data, validation.Candidate(indicator, area_key, period, data["value"]))
+        )
+    book = validation.RuleBook.load([c for *_, c in candidates])
+    findings = {index: book.evaluate(candidate) for index, _, _, candidate in candidates}
+    hard = {i: [f.message for f in found if f.is_hard] for i, found in findings.items()}
+    hard = {i: messages for i, messages in hard.items() if messages}
+    soft = [f.message for found in findings.values() for f in found if not f.is_hard]
+    digest = validation.findings_digest(soft)
+    note = (confirmation_note or "").strip()
+    if hard or (soft and not (note and confirmed_digest == digest)):
+        raise FactsQuestioned(hard=hard, soft=soft, digest=digest)
+    for index, indicator, data, _candidate in candidates:
+        observation = observation_record(
+            by=by,
+            indicator=indicator,
+            prefecture=prefecture,
+            period_text=data["period"],
+            value=data["value"],
+            provenance=data["provenance"],
+        )
+        flags.flags_record(by=by, observation=observation, findings=findings[index], note=note)
+    return len(candidates)

@@ -15,7 +15,6 @@ from core.forms import StaleVersionError
 from core.pdf import PdfRenderError, pdf_error_response, pdf_response
 from indicators.datasets import DataSetLocked
 from indicators.models import Indicator
-from indicators.services import observation_record
 from indicators.values import period_text_of
 from regions.models import Region
 from sheets import forms, reading, services
@@ -117,7 +116,7 @@ CONFLICT_MESSAGE = (
 )
 
 
-def _render_edit(request, edition, part, formsets, status=200, conflict_rows=None):
+def _render_edit(request, edition, part, formsets, status=200, conflict_rows=None, questioned=None):
     if conflict_rows is not None:
         messages.error(request, CONFLICT_MESSAGE)
     return render(
@@ -129,6 +128,16 @@ def _render_edit(request, edition, part, formsets, status=200, conflict_rows=Non
             "part_title": PART_TITLES[part],
             "formsets": formsets,
             "conflict_rows": conflict_rows,
+            # part 1: what the validation rules question (sheets.services.FactsQuestioned)
+            "questioned": questioned
+            if questioned is not None and questioned.soft and not questioned.hard
+            else None,
+            "confirm_form": forms.FactsConfirmForm(
+                initial={"confirmation_note": request.POST.get("confirmation_note", "")[:2000]},
+                digest=questioned.digest,
+            )
+            if questioned is not None
+            else None,
         },
         status=status,
     )
@@ -191,28 +200,31 @@ def edit_facts(request, fiscal_year: int):
         form.fact = fact
     if request.method == "POST" and formset.is_valid():
         indicators = {i.code: i for i in Indicator.objects.filter(code__in=list(sheet.facts))}
-        count = 0
+        rows = [
+            (
+                index,
+                indicators[form.cleaned_data["code"]],
+                {**form.cleaned_data, "value": Decimal(form.cleaned_data["value"])},
+            )
+            for index, form in enumerate(formset.forms)
+            if form.has_changed() and form.cleaned_data.get("code") in indicators
+        ]
         try:
-            with transaction.atomic():  # the part's facts are saved together or not at all
-                for form in formset.forms:
-                    if not form.has_changed():
-                        continue
-                    data = form.cleaned_data
-                    indicator = indicators.get(data["code"])
-                    if indicator is None:
-                        continue
-                    observation_record(
-                        by=request.user,
-                        indicator=indicator,
-                        prefecture=edition.prefecture,
-                        period_text=data["period"],
-                        value=Decimal(data["value"]),
-                        provenance=data["provenance"],
-                    )
-                    count += 1
+            count = services.part1_facts_save(
+                by=request.user,
+                prefecture=edition.prefecture,
+                rows=rows,
+                confirmation_note=request.POST.get("confirmation_note", "")[:2000],
+                confirmed_digest=request.POST.get("confirmed_digest", "")[:64],
+            )
         except DataSetLocked as exc:  # a fact of a submitted or approved data set: nothing saved
             messages.error(request, exc.message)
             return _render_edit(request, edition, "part1", [("", formset)], status=409)
+        except services.FactsQuestioned as exc:  # nothing saved: the rules' findings on the page
+            for index, found in exc.hard.items():
+                for message in found:
+                    formset.forms[index].add_error("value", message)
+            return _render_edit(request, edition, "part1", [("", formset)], status=400, questioned=exc)
         return _saved(request, edition, count)
     status = 400 if request.method == "POST" else 200
     return _render_edit(request, edition, "part1", [("", formset)], status)

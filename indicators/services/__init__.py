@@ -124,6 +124,12 @@ def observation_record_checked(
     FlaggedValue with the note, in the same transaction. `fields`: provenance, note, version.
     """
     period = period_from_text(period_text)
+    # Who may write, and whether the data set is open, before the rules: nobody is asked to confirm
+    # a value with a note only to be told afterwards that it cannot be saved at all.
+    roles.check_figures(by, region=region, municipality=municipality)
+    ensure_editable(
+        prefecture=prefecture, fiscal_year=period.fiscal_year, region=region, municipality=municipality
+    )
     area_key = area_key_for(prefecture=prefecture, region=region, municipality=municipality)
     candidate = validation.Candidate(indicator, area_key, period, stored_value(value))
     findings = validation.evaluate(candidate)

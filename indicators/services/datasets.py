@@ -46,7 +46,7 @@ class DataSetStateError(ValidationError):
         state = data_set.get_state_display() if data_set is not None else State.OPEN.label
         self.data_set = data_set
         super().__init__(
-            f"このデータセットは現在「{state}」のため、{ACTION_LABELS[action]}できません。"
+            f"このデータセットは現在「{state}」のため、{ACTION_LABELS[action]}はできません。"
             "画面を読み込み直して、現在の状況を確認してください。",
             code="data_set_state",
         )
@@ -153,7 +153,9 @@ def data_set_submit(
 def data_set_withdraw(*, by, key: DataSetKey, version: int | None = None, request=None) -> DataSet:
     """提出済 → 入力中, by the person who submitted it (to correct a figure before anyone reviews it)."""
     row = find(key, for_update=True)
-    roles.check_data_set_withdraw(by, submitted_by_id=row.submitted_by_id if row else None)
+    roles.check_data_set_withdraw(
+        by, submitted_by_id=row.submitted_by_id if row else None, region=key.region_id
+    )
     row = _stored_row(key, WITHDRAW, {State.SUBMITTED})
     check_version(row, version)
     return _step(

@@ -251,7 +251,7 @@ def test_the_steps_posted_from_the_page(official, iwakuni_staff):
     assert response.status_code == 302 and response.url == page
     assert DataSet.objects.get().state == State.RETURNED
     response = officer.post(f"{page}approve/", {"approve-version": "2"}, follow=True)
-    assert "現在「差し戻し」のため、承認できません" in response.content.decode()
+    assert "現在「差し戻し」のため、承認はできません" in response.content.decode()
 
     staff.post(f"{page}submit/", {"submit-version": "2"})
     assert staff.post(f"{page}approve/", {"approve-version": "3"}).status_code == 403

@@ -305,3 +305,69 @@ def test_rerunning_the_loader_after_a_copy_leaves_the_copy(loaded, official):
     edition_copy_to_year(by=official, source=loaded, fiscal_year=2023)
     call_command("load_sheet", verbosity=0)
     assert Edition.objects.get(fiscal_year=2023).strengths.count() == 2
+
+
+def _fact_index(data, code):
+    return next(i for i in range(60) if data.get(f"facts-{i}-code") == code)
+
+
+def test_part_1_runs_the_validation_rules_a_hard_finding_saves_nothing(loaded, official, client_for):
+    client = client_for(official)
+    data = formset_post_data(client.get("/sheets/2022/edit/part1/"))
+    rate = _fact_index(data, "discharge_rate_3m")
+    beds = _fact_index(data, "psychiatric_beds")
+    data[f"facts-{rate}-value"] = "148.6"  # a rate above 100 %: refused
+    data[f"facts-{beds}-value"] = "5840"  # a fine change, refused with it (all or nothing)
+    response = client.post("/sheets/2022/edit/part1/", data)
+    assert response.status_code == 400
+    assert (
+        "100" in response.content.decode()
+        and 'data-testid="facts-questioned"' not in response.content.decode()
+    )
+    assert not Observation.objects.filter(edited_at__isnull=False).exists()
+
+
+def test_part_1_asks_to_confirm_a_questioned_value_then_flags_it(loaded, official, client_for):
+    from indicators.models import FlaggedValue
+
+    observation_record(  # the year before the sheet's H29 value, for the rules to compare with
+        by=official,
+        indicator=Indicator.objects.get(code="discharge_rate_3m"),
+        prefecture=loaded.prefecture,
+        period_text="H28年度",
+        value=Decimal("47.0"),
+    )
+    client = client_for(official)
+    data = formset_post_data(client.get("/sheets/2022/edit/part1/"))
+    rate = _fact_index(data, "discharge_rate_3m")
+    data[f"facts-{rate}-value"] = "70.0"  # 47.0 % the year before: more than ±15 points is questioned
+    response = client.post("/sheets/2022/edit/part1/", data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-testid="facts-questioned"' in html and "確認のメモ" in html
+    assert not FlaggedValue.objects.exists() and not Observation.objects.filter(value=70).exists()
+    digest = response.context["confirm_form"].initial["confirmed_digest"]
+    data["confirmed_digest"] = digest
+    assert client.post("/sheets/2022/edit/part1/", data).status_code == 400  # no note: still not saved
+    data["confirmation_note"] = "NDBの確定値で確認した"
+    assert client.post("/sheets/2022/edit/part1/", data).status_code == 302
+    flag = FlaggedValue.objects.get()
+    assert flag.observation.value == 70 and flag.note == "NDBの確定値で確認した"
+    assert flag.flagged_by == official
+
+
+def test_part_1_refuses_a_locked_prefecture_data_set_before_any_rule(loaded, official, client_for):
+    DataSet.objects.create(
+        prefecture=loaded.prefecture,
+        scope=DataSetScope.PREFECTURE,
+        fiscal_year=2021,
+        state=DataSet.State.APPROVED,
+    )
+    client = client_for(official)
+    data = formset_post_data(client.get("/sheets/2022/edit/part1/"))
+    long_stay = _fact_index(data, "inpatients_1y_plus")  # R3年6月: 令和3年度's set
+    data[f"facts-{long_stay}-value"] = "34960"
+    response = client.post("/sheets/2022/edit/part1/", data)
+    assert response.status_code == 409
+    assert "承認したため変更できません" in response.content.decode()
+    assert not Observation.objects.filter(value=34960).exists()
