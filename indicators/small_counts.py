@@ -277,3 +277,12 @@ def _lines(values, parts_of, area_of_region, municipalities_of) -> list[Line]:
         for area in sorted(areas):
             lines.append(Line((total, area), tuple((p, area) for p in sorted(parts))))
     return lines
+
+
+def record_count_cell(count: int, *, region_id: int | None):
+    """A count of a region's anonymised records (e.g. the cases reviewed at one meeting) as a cell:
+    hidden when 1 ≤ count < threshold, since a region's counts add up to the hidden per-region total
+    of case reviews; 0 and prefecture-wide counts are shown as they are."""
+    if region_id is None or not 0 < count < threshold():
+        return count
+    return Hidden(value=count, text=str(count), region_id=region_id)

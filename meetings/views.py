@@ -17,6 +17,7 @@ from core.changes import history_for
 from core.fiscal import fiscal_year_label
 from core.forms import StaleVersionError
 from core.listing import page_number, query_without_page
+from indicators.small_counts import public, record_count_cell
 from meetings import agenda, services
 from meetings import agenda_export as agenda_rows
 from meetings.filters import CaseFilter, MeetingFilter
@@ -98,7 +99,7 @@ def _export_rows(queryset):
             "\n".join(f"{a.position}. {a.title}" for a in m.agenda_items.all()),
             m.decisions,
             m.open_action_count,
-            m.case_count,
+            public(record_count_cell(m.case_count, region_id=m.region_id)),
         ]
 
 
@@ -169,7 +170,7 @@ def meeting_detail(request, pk):
             "actions": [(a, a.is_overdue(today)) for a in actions],
             "show_cases": show_cases,
             "cases": cases,
-            "case_count": meeting.cases.count(),
+            "case_count": record_count_cell(meeting.cases.count(), region_id=meeting.region_id),
             "can_edit": not meeting.is_deleted and roles.can_edit_region(request.user, meeting.region_id),
             "can_restore": meeting.is_deleted and roles.is_prefecture(request.user),
         },

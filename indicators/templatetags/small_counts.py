@@ -5,7 +5,7 @@ without a request) reads as the public."""
 
 from django import template
 
-from indicators.small_counts import PUBLIC
+from indicators.small_counts import PUBLIC, record_count_cell
 
 register = template.Library()
 
@@ -18,6 +18,13 @@ def _reader(context):
 def shown(context, cell):
     """`{% shown cell %}`: the value, 「＊」, or the value with a superscript ＊."""
     return _reader(context).show(cell)
+
+
+@register.simple_tag(takes_context=True)
+def case_count_shown(context, meeting):
+    """`{% case_count_shown meeting %}`: the cases reviewed at a meeting (`case_count`), hidden as a
+    small count of its region (`indicators.small_counts.record_count_cell`)."""
+    return _reader(context).show(record_count_cell(meeting.case_count, region_id=meeting.region_id))
 
 
 @register.simple_tag(takes_context=True)
