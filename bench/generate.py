@@ -365,6 +365,16 @@ class Generator:
                 "discharge_rate_3m": round(rate3, 1),
                 "discharge_rate_6m": round(rate6, 1),
                 "discharge_rate_12m": round(rate12, 1),
+                # 第7期・第8期案 indicators: subsets of the long-stay counts, and the national baselines
+                # (平均生活日数 ~316 days, 再入院率 FY2019 14.6 / 22.6 / 31.1 %) drifting a little by area.
+                "inpatients_1y_plus_75_over": round(elderly * rng.uniform(0.55, 0.65)),
+                "inpatients_1y_plus_dementia_40_over": round(long_stay * rng.uniform(0.15, 0.22)),
+                "community_days_after_discharge": round(
+                    min(340.0, 316.0 + 1.5 * (year - 2017) * area["factor"] + rng.uniform(-3, 3)), 1
+                ),
+                "readmission_rate_90d": round(max(5.0, 14.6 - 0.3 * (year - 2019) + rng.uniform(-1, 1)), 1),
+                "readmission_rate_180d": round(max(8.0, 22.6 - 0.3 * (year - 2019) + rng.uniform(-1, 1)), 1),
+                "readmission_rate_365d": round(max(12.0, 31.1 - 0.3 * (year - 2019) + rng.uniform(-1, 1)), 1),
             }
         )
         return figures

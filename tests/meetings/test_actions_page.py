@@ -163,7 +163,7 @@ def test_a_stale_page_shows_the_conflict_and_saves_nothing_until_posted_again(
     assert 'data-testid="conflict"' in html
     rows = response.context["conflict_rows"]
     assert [(r.label, r.theirs, r.yours) for r in rows] == [
-        ("対応事項「病院へ地域移行支援の説明に行く」：期限", "2022-12-31", "2022-11-30")
+        ("対応事項「病院へ地域移行支援の説明に行く」：期限", "令和4年12月31日", "令和4年11月30日")
     ]
     stored = ActionItem.objects.get(pk=action.pk)
     assert (stored.status, stored.due_date) == ("in_progress", date(2022, 12, 31))
