@@ -213,7 +213,13 @@ def _area_kwargs(area) -> dict:
 @roles.writer_required
 def observation_create(request):
     prefecture = portal_prefecture()
-    initial = {k: request.GET[k] for k in ("indicator", "area", "period") if k in request.GET}
+    # Links prefill the form (`?indicator=…&area=3501&period=…`); a value no code can hold (NUL, which
+    # PostgreSQL refuses in a query) prefills nothing rather than failing the page.
+    initial = {
+        k: request.GET[k][:100]
+        for k in ("indicator", "area", "period")
+        if "\x00" not in request.GET.get(k, "\x00")
+    }
     if "indicator" in initial:
         indicator = Indicator.objects.filter(code=initial["indicator"]).first()
         initial["indicator"] = indicator.pk if indicator else None
