@@ -27,7 +27,7 @@ class Freshness:
     """A displayed value's period and, where its indicator has a cycle, whether a newer one is due."""
 
     period_label: str
-    next_expected: date | None  # the first day of the month the next figure is expected in
+    next_expected: date | None  # period end + cycle + lag: the next figure is expected in its month
     stale: bool
 
     @property
@@ -42,15 +42,15 @@ class Freshness:
 
 
 def next_expected(indicator: Indicator, period_end: date) -> date | None:
-    """The month the figure after a value ending `period_end` is expected in (its first day):
-    the period's end + cycle + publication lag. None when the indicator has no cycle."""
+    """When the figure after a value ending `period_end` is expected: the period's end + cycle +
+    publication lag (shown as its month). None when the indicator has no cycle."""
     if not indicator.cycle_months:
         return None
     return fiscal.add_months(period_end, indicator.cycle_months + (indicator.release_lag_months or 0))
 
 
 def is_stale(indicator: Indicator, period_end: date, *, on: date) -> bool:
-    """Whether, on `on`, the month the next figure was expected in is over (so this one is old)."""
+    """Whether, on `on`, a month has passed since the next figure was expected (so this one is old)."""
     expected = next_expected(indicator, period_end)
     return expected is not None and on >= fiscal.add_months(expected, 1)
 
