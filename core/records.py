@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from core import history
@@ -97,5 +98,18 @@ def insert_or_conflict(instance: models.Model, *, stored: Callable[[], models.Mo
     except IntegrityError:
         existing = stored()
         if existing is None:  # another constraint: a real error, not a race
+            raise
+        raise StaleVersionError(existing) from None
+
+
+def clean_new_or_conflict(instance: models.Model, *, stored: Callable[[], models.Model | None]) -> None:
+    """`full_clean()` a record about to be inserted for the first time. A unique constraint it breaks
+    because a concurrent first save committed between our read and this check is the same race as
+    `insert_or_conflict`'s: StaleVersionError with the winner's record, not a form error."""
+    try:
+        instance.full_clean()
+    except ValidationError:
+        existing = stored()
+        if existing is None:
             raise
         raise StaleVersionError(existing) from None

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts import roles
 from core import history
-from core.records import check_version, insert_or_conflict
+from core.records import check_version, clean_new_or_conflict, insert_or_conflict
 from indicators import validation
 from indicators.datasets import ensure_editable, ensure_observation_editable
 from indicators.models import FlaggedValue, Indicator, Observation, Target, area_key_for
@@ -74,7 +74,7 @@ def observation_record(
         obs = Observation(indicator=indicator, area_key=area_key, period_key=period.key, **values)
         obs.created_by = by if getattr(by, "pk", None) else None
         _mark_edited(obs, by)
-        obs.full_clean()
+        clean_new_or_conflict(obs, stored=stored.first)
         insert_or_conflict(obs, stored=stored.first)
         history.record_create(by=by, instance=obs)
         return obs
@@ -316,7 +316,7 @@ def target_record(
         source=source,
     )
     _mark_edited(target, by)
-    target.full_clean()
+    clean_new_or_conflict(target, stored=stored.first)
     insert_or_conflict(target, stored=stored.first)
     history.record_create(by=by, instance=target)
     return target, True
