@@ -115,6 +115,9 @@ class Generator:
     def geography(self) -> str:
         from regions.models import HealthCentre, Municipality, Prefecture, Region
 
+        # The 47 prefectures ship as reference data (regions/data/japan.json); those without regions
+        # (all but Yamaguchi) get synthetic ones. An older database without the country list gets
+        # the prefectures first.
         existing = set(Prefecture.objects.values_list("code", flat=True))
         prefectures = [
             Prefecture(code=lg_code(f"{number:02d}000"), name=f"第{number:02d}県")
@@ -122,7 +125,9 @@ class Generator:
             if lg_code(f"{number:02d}000") not in existing
         ]
         Prefecture.objects.bulk_create(prefectures, batch_size=BATCH)
-        synthetic = list(Prefecture.objects.exclude(code__in=existing).order_by("code"))
+        synthetic = list(
+            Prefecture.objects.country().exclude(code=YAMAGUCHI).filter(regions__isnull=True).order_by("code")
+        )
         region_quota = NATIONAL["regions"] - Region.objects.count()
         municipality_quota = NATIONAL["municipalities"] - Municipality.objects.count()
         per_pref_regions = self._split(region_quota, len(synthetic), minimum=3)
@@ -176,7 +181,7 @@ class Generator:
             [links(healthcentre_id=by_code[f"hc{r.code}"], region_id=r.pk) for r in regions], batch_size=BATCH
         )
         return (
-            f"都道府県 {Prefecture.objects.count()}、圏域 {Region.objects.count()}、"
+            f"都道府県 {Prefecture.objects.country().count()}、圏域 {Region.objects.count()}、"
             f"市町村 {Municipality.objects.count()}、保健所 {HealthCentre.objects.count()}"
         )
 
@@ -248,7 +253,7 @@ class Generator:
         for muni in Municipality.objects.order_by("code"):
             munis_by_region[muni.region_id].append(muni)
         areas = []
-        for pref in Prefecture.objects.order_by("code"):
+        for pref in Prefecture.objects.country():
             yamaguchi = pref.code == YAMAGUCHI
             population = YAMAGUCHI_POPULATION if yamaguchi else round(rng.lognormvariate(14.6, 0.6))
             pref_area = {
@@ -481,7 +486,7 @@ class Generator:
             ).order_by("period_end"):
                 latest_long_stay[obs.prefecture_id] = obs.value
         rows = []
-        for pref in Prefecture.objects.exclude(code=YAMAGUCHI).order_by("code"):
+        for pref in Prefecture.objects.country().exclude(code=YAMAGUCHI):
             key = area_key_for(prefecture=pref)
             for first_year, values in national.items():
                 plan = plans.get(first_year)

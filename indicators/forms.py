@@ -292,6 +292,8 @@ class IndicatorForm(VersionedModelForm):
             "direction",
             "definition",
             "usual_source",
+            "computation",
+            "caveats",
             "chart_group",
             "survey_month",
             "survey_day",
@@ -303,7 +305,11 @@ class IndicatorForm(VersionedModelForm):
             "is_active",
             "counts_people",
         ]
-        widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "definition": forms.Textarea(attrs={"rows": 3}),
+            "computation": forms.Textarea(attrs={"rows": 3}),
+            "caveats": forms.Textarea(attrs={"rows": 3}),
+        }
         error_messages = {
             "code": {
                 "unique": "このコードの指標は既にあります。",

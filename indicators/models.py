@@ -75,6 +75,16 @@ class Indicator(models.Model):
     direction = models.CharField("望ましい方向", max_length=10, choices=Direction.choices, default="neutral")
     definition = models.TextField("定義", blank=True)
     usual_source = models.CharField("主な出典", max_length=120, blank=True, help_text="例: 630調査、NDB")
+    computation = models.TextField(
+        "算出方法",
+        blank=True,
+        help_text="分子・分母や集計の単位など、値がどう計算されるか（指標の説明ページに表示します）",
+    )
+    caveats = models.TextField(
+        "注意点",
+        blank=True,
+        help_text="比べるときに気をつけること（算出方法の変更、対象の違いなど）",
+    )
     part_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

@@ -5,7 +5,8 @@ from regions.models import HealthCentre, Municipality, Prefecture, Region
 
 @admin.register(Prefecture)
 class PrefectureAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "kind", "tile_row", "tile_column"]
+    list_filter = ["kind"]
 
 
 class MunicipalityInline(admin.TabularInline):

@@ -1,7 +1,18 @@
 from django.conf import settings
 from django.db import models
 
-from regions.validators import validate_lg_code
+from regions.validators import NATION_CODE, validate_lg_code, validate_prefecture_code
+
+# 都道府県 names read with or without their suffix (山口県 / 山口); 北海道 keeps 道 in its short form.
+_PREFECTURE_SUFFIXES = ("都", "府", "県")
+
+
+def prefecture_short_name(name: str) -> str:
+    """山口県 → 山口, 東京都 → 東京, 北海道 → 北海道 (the form national tables and charts use)."""
+    name = name.strip()
+    if name.endswith(_PREFECTURE_SUFFIXES) and len(name) > 2:
+        return name[:-1]
+    return name
 
 
 class PrefectureQuerySet(models.QuerySet):
@@ -9,14 +20,40 @@ class PrefectureQuerySet(models.QuerySet):
         """The prefecture this deployment serves (settings.PORTAL_PREFECTURE_CODE)."""
         return self.get(code=settings.PORTAL_PREFECTURE_CODE)
 
+    def nation(self) -> "Prefecture":
+        """全国: the area national values are recorded under (regions/data/japan.json)."""
+        return self.get(kind=Prefecture.Kind.NATION)
+
+    def country(self):
+        """The 47 prefectures (全国 excluded), in 団体コード order."""
+        return self.filter(kind=Prefecture.Kind.PREFECTURE).order_by("code")
+
 
 class Prefecture(models.Model):
-    """A prefecture (or designated city) that files its own 自治体状況共有シート."""
+    """A prefecture (or designated city) that files its own 自治体状況共有シート — or 全国, the one
+    area of kind NATION, under which national values and targets are recorded.
+
+    All 47 prefectures ship as reference data so that national tables can be compared; only the
+    deployment's own (settings.PORTAL_PREFECTURE_CODE) has regions, municipalities and users.
+    """
+
+    class Kind(models.TextChoices):
+        PREFECTURE = "prefecture", "都道府県"
+        NATION = "nation", "全国"
 
     code = models.CharField(
-        "全国地方公共団体コード", max_length=6, unique=True, validators=[validate_lg_code]
+        "全国地方公共団体コード",
+        max_length=6,
+        unique=True,
+        validators=[validate_prefecture_code],
+        help_text=f"全国は {NATION_CODE}",
     )
     name = models.CharField("名称", max_length=20)
+    kind = models.CharField("区分", max_length=10, choices=Kind.choices, default=Kind.PREFECTURE)
+    # Position on the tile map of Japan (one square per prefecture): row from the north, column from
+    # the west. Null for 全国 and for prefectures loaded before the country list.
+    tile_row = models.PositiveSmallIntegerField("タイル地図の行", null=True, blank=True)
+    tile_column = models.PositiveSmallIntegerField("タイル地図の列", null=True, blank=True)
 
     objects = PrefectureQuerySet.as_manager()
 
@@ -24,9 +61,27 @@ class Prefecture(models.Model):
         verbose_name = "都道府県"
         verbose_name_plural = "都道府県"
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"], condition=models.Q(kind="nation"), name="prefecture_one_nation"
+            ),
+            models.UniqueConstraint(
+                fields=["tile_row", "tile_column"],
+                condition=models.Q(tile_row__isnull=False),
+                name="prefecture_unique_tile",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_nation(self) -> bool:
+        return self.kind == self.Kind.NATION
+
+    @property
+    def short_name(self) -> str:
+        return self.name if self.is_nation else prefecture_short_name(self.name)
 
 
 def owning_prefecture_id(region) -> int:

@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from regions.models import HealthCentre, Municipality, Prefecture, Region
-from regions.validators import is_valid_lg_code
+from regions.validators import NATION_CODE, is_valid_lg_code, validate_prefecture_code
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+COUNTRY_FILE = DATA_DIR / "japan.json"
 
 
 @dataclass
@@ -58,12 +59,67 @@ def validate_reference_data(data: dict) -> None:
         raise ValidationError(errors)
 
 
+def _country_rows(data: dict) -> list[dict]:
+    """全国 and the 47 prefectures as field values, checked (codes, names, one tile per square)."""
+    rows = [{"code": data["nation"]["code"], "name": data["nation"]["name"], "kind": "nation"}]
+    for item in data["prefectures"]:
+        row, column = item["tile"]
+        rows.append(
+            {
+                "code": item["code"],
+                "name": item["name"],
+                "kind": "prefecture",
+                "tile_row": row,
+                "tile_column": column,
+            }
+        )
+    errors = []
+    for row in rows:
+        try:
+            validate_prefecture_code(row["code"])
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if rows[0]["code"] != NATION_CODE:
+        errors.append(f"全国のコードは {NATION_CODE} です")
+    if len(data["prefectures"]) != 47 or len({r["code"] for r in rows}) != 48:
+        errors.append("都道府県は重複なく47件必要です")
+    if len({tuple(item["tile"]) for item in data["prefectures"]}) != len(data["prefectures"]):
+        errors.append("タイル地図の位置が重複しています")
+    if errors:
+        raise ValidationError(errors)
+    return rows
+
+
+def country_load(*, path: Path = COUNTRY_FILE, report: LoadReport) -> None:
+    """全国 and the 47 prefectures (names, kinds, tile positions). One query when nothing changed:
+    every test that loads the reference data pays for this."""
+    rows = _country_rows(json.loads(Path(path).read_text(encoding="utf-8")))
+    existing = {p.code: p for p in Prefecture.objects.filter(code__in=[r["code"] for r in rows])}
+    missing = [Prefecture(**row) for row in rows if row["code"] not in existing]
+    Prefecture.objects.bulk_create(missing)
+    report.created["prefecture"] = report.created.get("prefecture", 0) + len(missing)
+    for row in rows:
+        prefecture = existing.get(row["code"])
+        if prefecture is None:
+            continue
+        changed = [k for k, v in row.items() if getattr(prefecture, k) != v]
+        if changed:
+            for k in changed:
+                setattr(prefecture, k, row[k])
+            prefecture.save(update_fields=changed)
+            report.count("prefecture", False, True)
+    if not report.created["prefecture"]:
+        del report.created["prefecture"]
+
+
 @transaction.atomic
 def reference_data_load(*, path: Path) -> LoadReport:
-    """Idempotently load one prefecture's reference data; reruns change nothing."""
+    """Idempotently load the country (全国, 47 prefectures) and one prefecture's reference data;
+    reruns change nothing."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     validate_reference_data(data)
     report = LoadReport()
+    country_load(report=report)
     prefecture, created, changed = _upsert(
         Prefecture, {"code": data["prefecture"]["code"]}, {"name": data["prefecture"]["name"]}
     )

@@ -72,6 +72,8 @@ def load_indicator_definitions(*, path: Path, report: LoadReport, overwrite: boo
             "direction": item.get("direction", Indicator.Direction.NEUTRAL),
             "definition": item.get("definition", ""),
             "usual_source": item.get("usual_source", ""),
+            "computation": item.get("computation", ""),
+            "caveats": item.get("caveats", ""),
             "survey_month": item.get("survey_month"),
             "survey_day": item.get("survey_day"),
             "chart_group": item.get("chart_group", ""),
@@ -88,6 +90,12 @@ def load_indicator_definitions(*, path: Path, report: LoadReport, overwrite: boo
         elif overwrite and _apply(indicator, values):
             indicator.version += 1
             indicator.save()
+            report.updated["indicator"] += 1
+        elif not (indicator.computation or indicator.caveats) and _apply(indicator, _explanation(values)):
+            # Loaded before definitions had explanations: the file's text fills the gap, never over an
+            # official's own wording.
+            indicator.version += 1
+            indicator.save(update_fields=["computation", "caveats", "version"])
             report.updated["indicator"] += 1
         elif indicator.cycle_months is None and _apply(indicator, _cycle(values)):
             # Loaded before definitions had a cycle (migration 0006): the file's cycle fills the gap.
@@ -149,6 +157,10 @@ def load_validation_rules(items: list[dict], *, by_code: dict, report: LoadRepor
             rule.version += 1
             rule.save()
             report.updated["validation_rule"] += 1
+
+
+def _explanation(values: dict) -> dict:
+    return {name: values[name] for name in ("computation", "caveats")}
 
 
 def _cycle(values: dict) -> dict:

@@ -15,12 +15,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # app -> the apps it may import (itself always allowed). Read bottom-up:
-# core <- accounts, regions (accounts may import regions) <- indicators <- meetings, training
+# core <- accounts, regions (accounts may import regions) <- indicators <- meetings, training,
+# national (全国との比較: national tables and the comparison pages)
 # <- pdca (the PDCA pages: reads meetings against indicators), reminders (due work by mail, count and
 # calendar) <- dashboard <- sheets;
 # yamaguchi_portal (settings, root URLs) sits above them all.
 _BELOW_INDICATORS = {"core", "accounts", "regions"}
-_BELOW_PDCA = _BELOW_INDICATORS | {"indicators", "meetings", "training"}
+_BELOW_PDCA = _BELOW_INDICATORS | {"indicators", "meetings", "training", "national"}
 _BELOW_DASHBOARD = _BELOW_PDCA | {"pdca", "reminders"}
 ALLOWED: dict[str, set[str]] = {
     "core": set(),
@@ -29,6 +30,7 @@ ALLOWED: dict[str, set[str]] = {
     "indicators": _BELOW_INDICATORS,
     "meetings": _BELOW_INDICATORS | {"indicators"},
     "training": _BELOW_INDICATORS | {"indicators"},
+    "national": _BELOW_INDICATORS | {"indicators"},
     "pdca": _BELOW_PDCA,
     "reminders": _BELOW_PDCA,
     "dashboard": _BELOW_DASHBOARD,

@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "meetings",
     "training",
     "indicators",
+    "national",
     "pdca",
     "reminders",
     "dashboard",

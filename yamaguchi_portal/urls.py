@@ -17,6 +17,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("indicators/", include("dashboard.urls")),
     path("indicators/", include("indicators.urls")),
+    path("national/", include("national.urls")),
     path("pdca/", include("pdca.urls")),
     path("sheets/", include("sheets.urls")),
     path("reminders/", include("reminders.urls")),

@@ -25,7 +25,7 @@ def generated(db):
 
 def test_it_makes_the_national_geography_and_the_scaled_records(generated):
     counts = row_counts()
-    assert counts["regions.Prefecture"] == NATIONAL["prefectures"]
+    assert counts["regions.Prefecture"] == NATIONAL["prefectures"] + 1  # and 全国 (reference data)
     assert counts["regions.Region"] == NATIONAL["regions"]
     assert counts["regions.Municipality"] == NATIONAL["municipalities"]
     assert counts["meetings.Meeting"] == round(FULL["meetings"] * SCALE)

@@ -25,7 +25,7 @@ def historical_apps():
 
 @pytest.fixture
 def other_prefecture(reference_data):
-    tokyo = Prefecture.objects.create(code="130001", name="東京都")
+    tokyo = Prefecture.objects.get(code="130001")  # shipped with the 47 prefectures
     return tokyo, Region.objects.create(prefecture=tokyo, code="1301", name="区中央部")
 
 
@@ -92,6 +92,6 @@ def test_the_migration_fills_every_session_deleted_ones_included(reference_data,
 
 def test_the_migration_stops_when_the_portals_prefecture_is_missing(reference_data, settings):
     TrainingSessionFactory(region=None)
-    settings.PORTAL_PREFECTURE_CODE = "130001"
-    with pytest.raises(RuntimeError, match="PORTAL_PREFECTURE_CODE=130001"):
+    settings.PORTAL_PREFECTURE_CODE = "131008"  # not among the shipped prefectures
+    with pytest.raises(RuntimeError, match="PORTAL_PREFECTURE_CODE=131008"):
         fill_migration.fill_prefecture(historical_apps(), None)
