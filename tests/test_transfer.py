@@ -120,6 +120,7 @@ def test_dashboard_sends_plotly_only_when_a_chart_comes_into_view(server, image,
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))  # CSP refusals too
     try:
         wire = Wire(page)
         response = page.goto(f"{base}/indicators/")
