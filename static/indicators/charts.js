@@ -57,6 +57,10 @@
       function () {
         // The table under the chart carries the same values; the next chart scrolled to tries again.
         element.removeAttribute("data-drawing");
+        var note = document.createElement("p");
+        note.className = "small text-body-secondary";
+        note.textContent = "グラフを読み込めませんでした。同じ値を下の表に示します。";
+        element.appendChild(note);
       }
     );
   }
