@@ -56,6 +56,19 @@ def test_charts_render_with_their_tables(page, login, live_server, viewer, loade
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+def test_a_chart_whose_plotly_cannot_be_fetched_points_to_its_table(page, login, live_server, viewer, loaded):
+    login(page, viewer)
+    page.route("**/vendor/plotly/**", lambda route: route.abort())
+    page.goto(f"{live_server.url}/indicators/?fiscal_year=2022")
+    chart = page.locator("#chart-inpatients-1y-plus .chart")
+    chart.scroll_into_view_if_needed()
+    expect(chart).to_contain_text("グラフを読み込めませんでした。同じ値を下の表に示します。")
+    assert chart.get_attribute("data-drawn") is None
+    assert "3906" in page.get_by_test_id("table-chart-inpatients-1y-plus").inner_text()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
 def test_staff_see_their_region_and_switch_to_the_prefecture(page, login, live_server, iwakuni_staff, loaded):
     login(page, iwakuni_staff)
     page.goto(f"{live_server.url}/indicators/")
