@@ -75,9 +75,15 @@ def runtime_env(var_dir: Path, **extra) -> dict:
     )
 
 
+_collected: dict[str, Path] = {}
+
+
 @pytest.fixture(scope="module")
 def image(tmp_path_factory):
-    """PORTAL_VAR_DIR after the image's build step: the collected static files."""
+    """PORTAL_VAR_DIR after the image's build step: the collected static files. Collected once per
+    test run (tests/test_transfer.py uses it too): compressing plotly.js takes minutes on a busy machine."""
+    if "var_dir" in _collected:
+        return _collected["var_dir"]
     var_dir = tmp_path_factory.mktemp("image-var")
     result = subprocess.run(
         collectstatic_step(),
@@ -89,6 +95,7 @@ def image(tmp_path_factory):
         timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    _collected["var_dir"] = var_dir
     return var_dir
 
 

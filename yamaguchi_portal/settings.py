@@ -136,6 +136,10 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver (make run) leaves the static files to WhiteNoise too, reading them through the finders
+    # (WHITENOISE_USE_FINDERS follows DEBUG): the same headers as production, but not compressed, as
+    # WhiteNoise only serves the .br/.gz files collectstatic wrote and never compresses on the fly.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "crispy_forms",

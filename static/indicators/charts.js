@@ -1,29 +1,98 @@
-/* Draws every chart of the page with plotly.js: each element with data-figure="<id>" is drawn from the
-   JSON ({data, layout}) of the <script type="application/json" id="<id>"> that json_script wrote. */
+/* Draws the page's charts with plotly.js: each element with data-figure="<id>" is drawn from the
+   JSON ({data, layout}) of the <script type="application/json" id="<id>"> that json_script wrote.
+
+   plotly.js is 4.8 MB (about 1.4 MB compressed), so the page does not link it: this script fetches it
+   (the URL in its own data-plotly attribute, written with {% static %} so the hashed name applies)
+   only when the first chart comes near the viewport, and draws each chart as it comes near. A chart
+   never scrolled to costs nothing; its table below says the same in text. Each drawn chart gets
+   data-drawn="yes" (tests wait for it). */
 (function () {
   "use strict";
 
-  function draw() {
-    if (typeof window.Plotly === "undefined") {
+  var script = document.currentScript;
+  var plotlyUrl = script ? script.getAttribute("data-plotly") : null;
+  var plotlyLoading = null;
+  // Start a little before the chart is visible, so it is usually drawn by the time it is.
+  var MARGIN = "300px 0px";
+
+  function loadPlotly() {
+    if (window.Plotly) {
+      return Promise.resolve(window.Plotly);
+    }
+    if (!plotlyLoading) {
+      plotlyLoading = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = plotlyUrl;
+        tag.async = true;
+        tag.onload = function () {
+          resolve(window.Plotly);
+        };
+        tag.onerror = function () {
+          plotlyLoading = null; // a later chart may try again (the network may be back)
+          reject(new Error("plotly.js could not be loaded: " + plotlyUrl));
+        };
+        document.head.appendChild(tag);
+      });
+    }
+    return plotlyLoading;
+  }
+
+  function draw(element) {
+    var source = document.getElementById(element.getAttribute("data-figure"));
+    if (!source || element.hasAttribute("data-drawing")) {
       return;
     }
-    document.querySelectorAll("[data-figure]").forEach(function (element) {
-      var source = document.getElementById(element.getAttribute("data-figure"));
-      if (!source) {
-        return;
+    element.setAttribute("data-drawing", "yes");
+    loadPlotly().then(
+      function (Plotly) {
+        var figure = JSON.parse(source.textContent);
+        return Plotly.newPlot(element, figure.data, figure.layout, {
+          responsive: true,
+          displaylogo: false,
+          modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
+        }).then(function () {
+          element.setAttribute("data-drawn", "yes");
+        });
+      },
+      function () {
+        // The table under the chart carries the same values; the next chart scrolled to tries again.
+        element.removeAttribute("data-drawing");
+        var note = document.createElement("p");
+        note.className = "small text-body-secondary";
+        note.textContent = "グラフを読み込めませんでした。同じ値を下の表に示します。";
+        element.appendChild(note);
       }
-      var figure = JSON.parse(source.textContent);
-      window.Plotly.newPlot(element, figure.data, figure.layout, {
-        responsive: true,
-        displaylogo: false,
-        modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
-      });
+    );
+  }
+
+  function start() {
+    var charts = document.querySelectorAll("[data-figure]");
+    if (!charts.length || !plotlyUrl) {
+      return;
+    }
+    if (!("IntersectionObserver" in window)) {
+      charts.forEach(draw); // an old browser: everything at once, as before
+      return;
+    }
+    var observer = new IntersectionObserver(
+      function (entries) {
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting) {
+            observer.unobserve(entry.target);
+            draw(entry.target);
+          }
+        });
+      },
+      { rootMargin: MARGIN }
+    );
+    charts.forEach(function (element) {
+      observer.observe(element);
     });
   }
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    draw();
+    start();
   }
 })();

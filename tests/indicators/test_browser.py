@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from indicators.models import Observation
 from tests.indicators.helpers import HEADER
@@ -17,7 +18,14 @@ def loaded(reference_data):
 
 
 def _charts_drawn(page, expected: int):
-    page.wait_for_selector("svg.main-svg")
+    """Scrolls to each chart in turn (plotly.js is fetched, and a chart drawn, only as it comes into
+    view) and waits until it is drawn."""
+    charts = page.locator(".chart[data-figure]")
+    assert charts.count() == expected
+    for index in range(expected):
+        chart = charts.nth(index)
+        chart.scroll_into_view_if_needed()
+        expect(chart).to_have_attribute("data-drawn", "yes", timeout=30_000)
     assert page.locator(".chart .plot-container").count() == expected
     assert page.locator(".chart svg.main-svg").count() >= expected
 
@@ -29,6 +37,8 @@ def test_charts_render_with_their_tables(page, login, live_server, viewer, loade
     login(page, viewer)
     page.goto(f"{live_server.url}/indicators/?fiscal_year=2022")
     # 協議の場（圏域数）, 長期在院者数, 退院率 and the activity chart
+    # Not linked by the page: fetched once, when the first chart came into view.
+    assert page.locator("script[src*='vendor/plotly/plotly.min.js']").count() == 0
     _charts_drawn(page, 4)
     assert page.locator("script[src*='vendor/plotly/plotly.min.js']").count() == 1
     assert page.locator("script:not([src]):not([type='application/json'])").count() == 0  # no inline scripts
@@ -42,6 +52,19 @@ def test_charts_render_with_their_tables(page, login, live_server, viewer, loade
         content = handle.read()
     assert content.splitlines()[1].startswith("平成26年（6月30日時点）,3906,2464,1442")
     assert page.console_errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_chart_whose_plotly_cannot_be_fetched_points_to_its_table(page, login, live_server, viewer, loaded):
+    login(page, viewer)
+    page.route("**/vendor/plotly/**", lambda route: route.abort())
+    page.goto(f"{live_server.url}/indicators/?fiscal_year=2022")
+    chart = page.locator("#chart-inpatients-1y-plus .chart")
+    chart.scroll_into_view_if_needed()
+    expect(chart).to_contain_text("グラフを読み込めませんでした。同じ値を下の表に示します。")
+    assert chart.get_attribute("data-drawn") is None
+    assert "3906" in page.get_by_test_id("table-chart-inpatients-1y-plus").inner_text()
 
 
 @pytest.mark.browser
