@@ -22,6 +22,7 @@ trail are the long import's:
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -105,10 +106,9 @@ def wide_import_create(*, by, file_name: str, data: bytes, source: str = "") -> 
         wide.save(update_fields=["layout", "source"])
         mapping = mapping_from_layout(layout, detection)
         if not detection.unmatched and any(m.indicator for m in mapping):
-            try:
+            # when it cannot (a value out of range…), the mapping page shows why and the official maps by hand
+            with contextlib.suppress(MappingIncomplete, import_services.ImportRejected):
                 wide_import_map(by=by, wide=wide, mapping=mapping, skip_lines=set(), layout_name=layout.name)
-            except (MappingIncomplete, import_services.ImportRejected):
-                pass  # the mapping page shows why; the official maps by hand
     return wide
 
 

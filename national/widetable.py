@@ -337,7 +337,7 @@ def detect(cells: list[list[str]], matcher: AreaMatcher) -> Detection:
             texts.append(text)
         levels.append(texts)
 
-    candidates = [c for c in range(right, width)]
+    candidates = list(range(right, width))
     rows: list[DataRow] = []
     notes: list[int] = []
     last = first
