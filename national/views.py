@@ -43,7 +43,7 @@ def import_new(request):
             "upload_error": upload_error,
             "recent": WideImport.objects.select_related("batch", "uploaded_by")[:10],
         },
-        status=400 if upload_error else 200,
+        status=400 if request.method == "POST" else 200,
     )
 
 
