@@ -30,6 +30,7 @@ from django.db import transaction
 
 from accounts import roles
 from core import history
+from core.fiscal import normalise
 from indicators import datasets
 from indicators.areas import portal_prefecture
 from indicators.importing import RawRow, RowError
@@ -73,12 +74,19 @@ def layout_for(detection: widetable.Detection) -> WideTableLayout | None:
 
 def mapping_from_layout(layout: WideTableLayout | None, detection: widetable.Detection) -> list[ColumnMap]:
     """Each value column's indicator and period from the saved layout (by its year-free header),
-    the period read from this file's header when the layout says so; unmapped columns blank."""
+    the period read from this file's header when the layout says so. Without a layout, a column whose
+    header names an indicator exactly (after NFKC: 「入院後3か月時点の退院率」 is 入院後３か月時点の退院率)
+    is suggested that indicator; the official sees and can change every choice before anything is kept."""
     saved = {c.get("header"): c for c in (layout.columns if layout else [])}
+    names = {}
+    if layout is None:
+        names = {normalise(i.name_ja): i.code for i in Indicator.objects.filter(is_active=True)}
     result = []
     for column in detection.columns:
         rule = saved.get(column.shape) or {}
         indicator = rule.get("indicator", "")
+        if layout is None:
+            indicator = next((names[p] for p in map(normalise, column.label.split("／")) if p in names), "")
         period = column.period if rule.get("period", "header") == "header" else rule.get("period", "")
         result.append(ColumnMap(column.index, indicator, period if indicator else column.period))
     return result
@@ -178,6 +186,7 @@ def wide_import_map(
                     {
                         "line": data_row.line,
                         "indicator": item.indicator,
+                        "indicator_name": indicators[item.indicator].name_ja,
                         "area": data_row.area.code,
                         "area_name": data_row.area.name,
                         "period": item.period,

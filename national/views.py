@@ -95,9 +95,13 @@ def import_map(request, pk: int):
     """The detection (header rows, area column, value columns, unmatched rows) with the mapping; once
     mapped, what the batch holds and the confirmation (the long import's)."""
     wide = _wide(pk)
+    try:
+        detection = services.detection_of(wide)
+    except widetable.UploadError as exc:  # the areas changed since the upload: read it again
+        messages.error(request, f"{exc}（読み取った表をもう一度選んでください）")
+        return redirect("national:import_new")
     if request.method != "POST" or wide.batch_id is not None:
         return _page(request, wide)
-    detection = services.detection_of(wide)
     mapping = services.mapping_from_layout(wide.layout or services.layout_for(detection), detection)
     form = forms.MappingForm(request.POST, detection=detection, mapping=mapping)
     if not form.is_valid():

@@ -241,3 +241,33 @@ def test_saved_layouts_can_be_renamed_and_deleted(client):
 
 def test_the_import_list_links_to_the_wide_import(client):
     assert 'href="/national/imports/new/"' in client.get("/indicators/imports/").content.decode()
+
+
+REGION_TABLE = [
+    ["二次医療圏別 長期入院患者数（見本）"],
+    [None, "１年以上の長期在院者数（慢性期入院需要）", None],
+    ["二次医療圏", "令和3年度", "令和4年度"],
+    ["岩国医療圏", 250, 240],
+    ["柳井", 120, "‐"],
+    ["周南圏域", 300, 310],
+    ["注）630調査による"],
+]
+
+
+def test_a_region_table_fills_the_portals_regions_and_skips_a_locked_set(client):
+    DataSetFactory(fiscal_year=2022, state="approved")  # 岩国圏域 令和4年度
+    upload(client, "r.xlsx", table_bytes(REGION_TABLE, "xlsx"), source="630調査")
+    wide = last_wide()
+    page = client.get(map_page(wide)).content.decode()
+    assert 'value="inpatients_1y_plus" selected' in page  # suggested from the header's name
+    response = post_mapping(client, wide, mapping={1: "inpatients_1y_plus", 2: "inpatients_1y_plus"})
+    assert response.status_code == 302
+    wide.refresh_from_db()
+    assert [(s["area"], s["period"]) for s in wide.skipped] == [("岩国圏域", "令和4年度")]
+    assert confirm(client, wide.batch).status_code == 302
+    stored = Observation.objects.get(
+        area_key="region:3503", period_key="fy:2022", indicator__code="inpatients_1y_plus"
+    )
+    assert stored.value == 310 and stored.region.code == "3503" and stored.prefecture.code == "350001"
+    assert not Observation.objects.filter(area_key="region:3501", period_key="fy:2022").exists()
+    assert SourceGap.objects.get().area_key == "region:3502"
