@@ -1,8 +1,13 @@
 """The areas an indicator value can belong to — the prefecture, its regions, its municipalities — by code.
 
 Codes are the ones officials already use: the prefecture's and municipalities' 全国地方公共団体コード
-(350001, 352012) and the region codes (3501…3508). Only the deployment's own prefecture is known here,
-so a value can never be recorded for another prefecture's area.
+(350001, 352012) and the region codes (3501…3508). By default only the deployment's own prefecture is
+known here, so a value can never be recorded for another prefecture's area.
+
+`AreaIndex(prefecture, reference=True)` also knows 全国 (000000) and the other 46 prefectures by their
+団体コード: the reference areas a national wide table (national app) brings, whose values are recorded
+under their own Prefecture. Only the official import of such a table asks for them (the batch's
+`file_format` says so, `importing.WIDE_FORMATS`); every other entry path keeps the narrow index.
 """
 
 from __future__ import annotations
@@ -36,12 +41,19 @@ class Area:
     key: str
     region: Region | None = None
     municipality: Municipality | None = None
+    # Set only for reference areas (全国, other prefectures): the Prefecture their values belong to.
+    # Data-set locks never apply to them: they are other bodies' published figures.
+    prefecture: Prefecture | None = None
+
+    @property
+    def is_reference(self) -> bool:
+        return self.prefecture is not None
 
 
 class AreaIndex:
-    """Every area of one prefecture by code (two queries)."""
+    """Every area of one prefecture by code (two queries; three with `reference`)."""
 
-    def __init__(self, prefecture: Prefecture):
+    def __init__(self, prefecture: Prefecture, *, reference: bool = False):
         self.prefecture = prefecture
         self.regions = list(Region.objects.filter(prefecture=prefecture).order_by("display_order", "code"))
         self.municipalities = list(
@@ -71,6 +83,15 @@ class AreaIndex:
                 area_key_for(prefecture=prefecture, municipality=municipality),
                 municipality=municipality,
             )
+        if reference:
+            for other in Prefecture.objects.exclude(pk=prefecture.pk).order_by("code"):
+                self.by_code[other.code] = Area(
+                    other.code,
+                    other.name,
+                    "nation" if other.is_nation else "prefecture",
+                    area_key_for(prefecture=other),
+                    prefecture=other,
+                )
         self.by_key = {area.key: area for area in self.by_code.values()}
 
     def get(self, code) -> Area | None:
@@ -86,4 +107,5 @@ class AreaIndex:
         ]
 
     def all(self) -> list[Area]:
-        return list(self.by_code.values())
+        """The portal prefecture's own areas (reference areas are not offered in pickers)."""
+        return [area for area in self.by_code.values() if not area.is_reference]

@@ -153,6 +153,8 @@ def locked_row_errors(checked_rows, *, prefecture, for_update: bool = False) -> 
 
     lines: dict[DataSetKey, list[int]] = {}
     for row in checked_rows:
+        if row.area.is_reference:  # 全国 and other prefectures: published figures, no data sets
+            continue
         key = key_for(
             prefecture=prefecture,
             fiscal_year=row.period.fiscal_year,

@@ -39,6 +39,15 @@ MAX_ROWS = 10000
 MAX_XLSX_MEMBERS = 500
 MAX_XLSX_UNCOMPRESSED = 30 * 1024 * 1024
 ALLOWED_EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx"}
+# The formats of a batch built from a national wide table (national app): its rows may name reference
+# areas (全国, other prefectures; `AreaIndex(reference=True)`), and rows of the portal's own areas in a
+# locked data set were already left out when the batch was built (the wide import skips and lists them).
+WIDE_FORMATS = ("wide-csv", "wide-xlsx")
+
+
+def is_wide(file_format: str) -> bool:
+    return file_format in WIDE_FORMATS
+
 
 # Column → accepted header names (compared after NFKC normalisation, case-insensitively).
 COLUMNS = {
@@ -330,11 +339,14 @@ def parse_number(text: str) -> Decimal:
     return number
 
 
-def check_rows(raw_rows: list[RawRow], *, prefecture) -> tuple[list[CheckedRow], list[RowError]]:
+def check_rows(
+    raw_rows: list[RawRow], *, prefecture, reference: bool = False
+) -> tuple[list[CheckedRow], list[RowError]]:
     """Every row checked against the indicators, areas and existing values, then the validation rules
-    (five to six queries)."""
+    (five to six queries). `reference`: the rows may also name 全国 and other prefectures (a national
+    wide table's batch)."""
     indicators = {i.code: i for i in Indicator.objects.all()}
-    areas = AreaIndex(prefecture)
+    areas = AreaIndex(prefecture, reference=reference)
     errors: list[RowError] = []
     partial = []
     seen: dict[tuple[int, str, str], int] = {}
@@ -407,7 +419,10 @@ def check_rows(raw_rows: list[RawRow], *, prefecture) -> tuple[list[CheckedRow],
             continue
         partial.append((raw, indicator, area, period, value, update in TRUE_WORDS))
 
-    existing = _existing(prefecture, [(p[1].pk, p[2].key, p[3].key) for p in partial])
+    existing = _existing(
+        {prefecture.pk} | {p[2].prefecture.pk for p in partial if p[2].is_reference},
+        [(p[1].pk, p[2].key, p[3].key) for p in partial],
+    )
     checked = []
     for raw, indicator, area, period, value, update in partial:
         current = existing.get((indicator.pk, area.key, period.key))
@@ -447,12 +462,12 @@ def soft_messages(checked: list[CheckedRow]) -> list[str]:
     return [f"{row.line}行目: {f.message}" for row in checked for f in row.findings]
 
 
-def _existing(prefecture, keys: list[tuple[int, str, str]]) -> dict[tuple[int, str, str], Observation]:
+def _existing(prefecture_ids, keys: list[tuple[int, str, str]]) -> dict[tuple[int, str, str], Observation]:
     if not keys:
         return {}
     wanted = set(keys)
     candidates = Observation.objects.filter(
-        prefecture=prefecture,
+        prefecture_id__in=prefecture_ids,
         indicator_id__in={k[0] for k in keys},
         area_key__in={k[1] for k in keys},
         period_key__in={k[2] for k in keys},

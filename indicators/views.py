@@ -533,7 +533,9 @@ def _preview(request, batch: ImportBatch, *, confirm_form=None, status: int = 20
     checked, errors, soft = [], [], []
     if batch.status == ImportBatch.Status.PENDING:
         checked, errors = importing.check_rows(
-            importing.raw_rows_from_json(batch.rows), prefecture=batch.prefecture
+            importing.raw_rows_from_json(batch.rows),
+            prefecture=batch.prefecture,
+            reference=importing.is_wide(batch.file_format),
         )
         locked = datasets.locked_row_errors(checked, prefecture=batch.prefecture)
         if locked:  # a file with rows in a locked data set is refused as a whole: nothing to confirm

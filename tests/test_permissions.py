@@ -177,6 +177,28 @@ def _empty(ds):
     return {}
 
 
+def _wide_upload(ds):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.national.helpers import SAMPLE_CSV
+
+    return {"file": SimpleUploadedFile(SAMPLE_CSV.name, SAMPLE_CSV.read_bytes()), "source": "NDB"}
+
+
+def _wide_mapping(ds):
+    from tests.national.helpers import SAMPLE_MAPPING
+
+    data = {"layout_name": "NDB"}
+    for index, code in SAMPLE_MAPPING.items():
+        data[f"indicator_{index}"] = code
+        data[f"period_{index}"] = "令和元年度" if index % 2 == 0 else "令和2年度"
+    return data
+
+
+def _layout_rename(ds):
+    return {"name": "NDB 退院率"}
+
+
 def _rule_create(ds):
     return {"kind": "range", "severity": "hard", "minimum": "0", "maximum": "100"}
 
@@ -651,6 +673,20 @@ ROWS = [
         data=_empty,
     ),
     Row("indicators:import_undo", "POST", "/indicators/imports/{batch}/undo/", POST_OFFICIALS, data=_empty),
+    # --- national wide tables (#18): officials only
+    Row("national:import_new", "GET", "/national/imports/new/", OFFICIALS),
+    Row("national:import_new", "POST", "/national/imports/new/", POST_OFFICIALS, data=_wide_upload),
+    Row("national:import_map", "GET", "/national/imports/{wide}/map/", OFFICIALS),
+    Row("national:import_map", "POST", "/national/imports/{wide}/map/", POST_OFFICIALS, data=_wide_mapping),
+    Row("national:layouts", "GET", "/national/layouts/", OFFICIALS),
+    Row(
+        "national:layout_rename",
+        "POST",
+        "/national/layouts/{layout}/rename/",
+        POST_OFFICIALS,
+        data=_layout_rename,
+    ),
+    Row("national:layout_delete", "POST", "/national/layouts/{layout}/delete/", POST_OFFICIALS, data=_empty),
     # --- data sets (issue #17): officials every set, staff their own regions' sets, viewers nothing
     Row("dashboard:datasets", "GET", "/indicators/datasets/", WRITERS),
     Row("dashboard:datasets", "GET", "/indicators/datasets/?year_from=2019&year_to=2022", WRITERS),
@@ -969,6 +1005,16 @@ def dataset(django_db_setup, django_db_blocker, tmp_path_factory):
         DataSetFactory(region=other, fiscal_year=2021, state="approved", approved_by=users["official"])
         observation_own = observe("discharge_rate_3m", "3501", 47, fiscal_year=2020)
         feed = reminder_feeds.feed_issue(by=users["iwakuni_staff"])
+        from national import services as national_services
+        from national.models import WideTableLayout
+        from tests.national.helpers import SAMPLE_CSV
+
+        wide = national_services.wide_import_create(
+            by=users["official"], file_name=SAMPLE_CSV.name, data=SAMPLE_CSV.read_bytes(), source="NDB"
+        )
+        layout = WideTableLayout.objects.create(
+            name="別の表", signature="0" * 64, header_rows=1, area_column=0, columns=[]
+        )
         PeerSupportProgrammeFactory(region=other, fiscal_year=2022)
         ids = {
             "meeting_own": case_own.meeting_id,
@@ -1002,6 +1048,8 @@ def dataset(django_db_setup, django_db_blocker, tmp_path_factory):
             "flag_own": flag_own.pk,
             "flag_prefecture": flag_prefecture.pk,
             "feed_token": feed.token,
+            "wide": wide.pk,
+            "layout": layout.pk,
         }
         yield {"users": users, "ids": ids}
         transaction.set_rollback(True)

@@ -7,6 +7,11 @@ and again when it is confirmed; an undo that would change a locked set is refuse
 The validation rules run with the rows' checks (`importing.check_rows`): a hard finding in any row
 refuses the file; soft findings are listed in the preview and the confirmation needs one note for
 the file, after which each becomes a FlaggedValue linked to the batch.
+
+A batch built from a national wide table (`importing.is_wide(batch.file_format)`, the national app)
+may also write 全国 and other prefectures (reference values, under their own Prefecture); apps above
+that keep something with such a batch (the national app's source gaps) register `on_apply` / `on_undo`
+callbacks here, called inside the confirming / undoing transaction — indicators never imports them.
 """
 
 from __future__ import annotations
@@ -23,7 +28,15 @@ from accounts import roles
 from core import history, versions
 from core.models import ChangeRecord
 from indicators import datasets, validation
-from indicators.importing import CheckedRow, RawRow, RowError, check_rows, raw_rows_from_json, soft_messages
+from indicators.importing import (
+    CheckedRow,
+    RawRow,
+    RowError,
+    check_rows,
+    is_wide,
+    raw_rows_from_json,
+    soft_messages,
+)
 from indicators.models import FlaggedValue, ImportBatch, ImportChange, Observation
 from indicators.services import flags
 from indicators.versions import INDICATOR_DATA
@@ -56,6 +69,19 @@ class UndoRefused(Exception):
         self.problems = problems
 
 
+_APPLY_HOOKS: list = []
+_UNDO_HOOKS: list = []
+
+
+def register_hooks(*, on_apply=None, on_undo=None) -> None:
+    """An app above indicators keeps rows with a batch: `on_apply(by=, batch=)` runs when it is
+    applied and `on_undo(by=, batch=)` when it is undone, in the same transaction (AppConfig.ready)."""
+    if on_apply is not None and on_apply not in _APPLY_HOOKS:
+        _APPLY_HOOKS.append(on_apply)
+    if on_undo is not None and on_undo not in _UNDO_HOOKS:
+        _UNDO_HOOKS.append(on_undo)
+
+
 def _require_official(user) -> None:
     if not roles.is_prefecture(user):
         raise PermissionDenied("データの取り込みは県職員のみ行えます。")
@@ -67,7 +93,7 @@ def import_batch_create(
 ) -> ImportBatch:
     """Keep a checked file as a pending batch for the preview; raises ImportRejected when any row is invalid."""
     _require_official(by)
-    checked, errors = check_rows(rows, prefecture=prefecture)
+    checked, errors = check_rows(rows, prefecture=prefecture, reference=is_wide(file_format))
     errors += datasets.locked_row_errors(checked, prefecture=prefecture)
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: e.line))
@@ -129,7 +155,9 @@ def import_batch_apply(*, by, batch: ImportBatch, note: str = "", confirmed_dige
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.PENDING:
         raise ImportRejected([RowError(0, "", "この取り込みは既に実行済みか、破棄されています。")])
-    checked, errors = check_rows(raw_rows_from_json(batch.rows), prefecture=batch.prefecture)
+    checked, errors = check_rows(
+        raw_rows_from_json(batch.rows), prefecture=batch.prefecture, reference=is_wide(batch.file_format)
+    )
     if errors:
         raise ImportRejected(errors)
     locked = datasets.locked_row_errors(checked, prefecture=batch.prefecture, for_update=True)
@@ -157,7 +185,8 @@ def import_batch_apply(*, by, batch: ImportBatch, note: str = "", confirmed_dige
     created, updated = [], []
     for row in checked:
         values = {
-            "prefecture": batch.prefecture,
+            # a reference area (全国, another prefecture) is recorded under its own Prefecture
+            "prefecture": row.area.prefecture or batch.prefecture,
             "region": row.area.region,
             "municipality": row.area.municipality,
             "period_kind": row.period.kind,
@@ -261,6 +290,8 @@ def import_batch_apply(*, by, batch: ImportBatch, note: str = "", confirmed_dige
     batch.created_count = sum(1 for c in changes if c.action == ImportChange.Action.CREATED)
     batch.updated_count = len(changes) - batch.created_count
     batch.save(update_fields=["status", "applied_by", "applied_at", "created_count", "updated_count"])
+    for hook in _APPLY_HOOKS:
+        hook(by=by, batch=batch)
     return batch
 
 
@@ -334,6 +365,8 @@ def import_batch_undo(*, by, batch: ImportBatch) -> ImportBatch:
         observation.save()
         history.record_update(by=by, instance=observation, before=before)
     flags.close_for_undo(by=by, batch=batch)  # the created values' flags went with them
+    for hook in _UNDO_HOOKS:
+        hook(by=by, batch=batch)
     batch.status = ImportBatch.Status.UNDONE
     batch.undone_by, batch.undone_at = by, timezone.now()
     batch.save(update_fields=["status", "undone_by", "undone_at"])
