@@ -255,7 +255,13 @@ class FlaggedValueQuerySet(RegionScopedQuerySet):
         region_ids = editable_region_ids(user)
         if region_ids is None:
             return rows
-        prefecture_level = models.Q(observation__region__isnull=True, observation__municipality__isnull=True)
+        # The portal prefecture's own values only: 全国 and other prefectures' reference values (national
+        # tables) are the officials' to check.
+        prefecture_level = models.Q(
+            observation__region__isnull=True,
+            observation__municipality__isnull=True,
+            observation__prefecture__code=settings.PORTAL_PREFECTURE_CODE,
+        )
         return rows.filter(models.Q(observation__region_id__in=region_ids) | prefecture_level)
 
     def for_list(self):

@@ -1,12 +1,13 @@
 """The 「確認が必要な値」 list (who reads it, who resolves what, its order, filters, pages and queries)
 and the management of validation rules on the indicator definition page."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from core.models import ChangeRecord
-from indicators.models import FlaggedValue, Indicator, Observation, ValidationRule
+from indicators.models import FlaggedValue, Indicator, Observation, ValidationRule, area_key_for
 from indicators.services import observation_record
 from regions.models import Prefecture, Region
 from tests.factories import FlaggedValueFactory
@@ -47,6 +48,27 @@ def test_writers_read_the_list_viewers_do_not(client_for, flags, official, iwaku
     resolvable = {flag.pk for flag, _, form in page.context["rows"] if form is not None}
     assert resolvable == {flags["own"].pk}  # only their own region's value
     assert client_for(viewer).get(CHECKS).status_code == 403
+
+
+def test_staff_do_not_list_the_flags_of_national_reference_values(client_for, flags, official, iwakuni_staff):
+    """全国 and other prefectures' values (national tables) are prefecture-level too, but not the
+    portal's own: officials check them, staff never see them among 「確認が必要な値」."""
+    nation = Prefecture.objects.nation()
+    national = Observation.objects.create(
+        indicator=Indicator.objects.get(code="discharge_rate_3m"),
+        prefecture=nation,
+        area_key=area_key_for(prefecture=nation),
+        period_kind="fiscal_year",
+        fiscal_year=2020,
+        period_end=date(2021, 3, 31),
+        period_key="fy:2020",
+        value=Decimal("63.1"),
+    )
+    flag = FlaggedValueFactory(observation=national, flagged_by=official)
+    listed = {row[0].pk for row in client_for(official).get(CHECKS).context["rows"]}
+    assert flag.pk in listed
+    listed = {row[0].pk for row in client_for(iwakuni_staff).get(CHECKS).context["rows"]}
+    assert listed == {flags["own"].pk, flags["prefecture"].pk}
 
 
 def resolve(client, flag, text="NDB と照合し正しいことを確認した"):
