@@ -16,7 +16,9 @@ def value_of(prefecture: Prefecture, fiscal_year: int) -> Decimal:
     return Decimal(int(prefecture.code[:2]) * 10 + (fiscal_year - 2017)) / 10
 
 
-def observe_area(indicator: Indicator, prefecture: Prefecture, value, *, fiscal_year: int, provenance="") -> Observation:
+def observe_area(
+    indicator: Indicator, prefecture: Prefecture, value, *, fiscal_year: int, provenance=""
+) -> Observation:
     return Observation.objects.create(
         indicator=indicator,
         prefecture=prefecture,
@@ -64,9 +66,14 @@ def observe_country(
     return rows
 
 
-def source_gap(indicator: Indicator, prefecture: Prefecture, *, fiscal_year: int, kind="suppressed") -> SourceGap:
+def source_gap(
+    indicator: Indicator, prefecture: Prefecture, *, fiscal_year: int, kind="suppressed"
+) -> SourceGap:
     batch = ImportBatch.objects.create(
-        prefecture=Prefecture.objects.portal(), file_name="national.xlsx", file_format="xlsx", status="applied"
+        prefecture=Prefecture.objects.portal(),
+        file_name="national.xlsx",
+        file_format="xlsx",
+        status="applied",
     )
     return SourceGap.objects.create(
         indicator=indicator,
