@@ -33,6 +33,7 @@ from indicators import values
 from indicators.models import Indicator, Observation, area_key_for, period_label
 from national.models import SourceGap
 from regions.models import Prefecture, Region
+from regions.validators import NATION_CODE
 
 NEUTRAL_NOTE = "望ましい方向のない指標のため、値の大きい順に並べています。"
 ORDER_NOTES = {
@@ -174,13 +175,16 @@ def latest_common_period(
 
 
 def latest_common_periods(
-    indicators: Iterable[Indicator], portal: Prefecture, nation: Prefecture, *, keys=None
+    indicators: Iterable[Indicator], portal: Prefecture, nation: Prefecture | None, *, keys=None, up_to=None
 ) -> dict[int, PeriodRef]:
     """{indicator id: the latest period both the portal and 全国 have a value for} — one query."""
     portal_key, nation_key = keys or [area_key_for(prefecture=portal), area_key_for(prefecture=nation)]
     rows = Observation.objects.filter(
         indicator__in=[i.pk for i in indicators], area_key__in=[portal_key, nation_key]
-    ).values_list(
+    )
+    if up_to is not None:
+        rows = rows.filter(period_end__lte=up_to)
+    rows = rows.values_list(
         "indicator_id", "area_key", "period_kind", "fiscal_year", "as_of", "period_end", "period_key"
     )
     by_area: dict[tuple[int, str], dict[str, PeriodRef]] = defaultdict(dict)
@@ -371,23 +375,26 @@ class NationalStanding:
         return f"{self.ranked_count}都道府県中 {self.rank}位" if self.rank is not None else ""
 
 
-def national_standings(indicators: Iterable[Indicator], portal: Prefecture) -> dict[int, NationalStanding]:
-    """{indicator id: NationalStanding} for the indicators with a latest common period — three queries
-    whatever the number of indicators, prefectures and periods (全国 and the 47; the pair's periods;
-    every prefecture's value at those periods)."""
+def national_standings(
+    indicators: Iterable[Indicator], portal: Prefecture, *, up_to: date | None = None
+) -> dict[int, NationalStanding]:
+    """{indicator id: NationalStanding} for the indicators with a latest common period (ended by
+    `up_to` when given: the dashboard's 年度) — one query when no indicator has one, else two, whatever
+    the number of indicators, prefectures and periods: the portal's and 全国's periods, then every
+    prefecture's value at the chosen periods. Prefectures are told apart by their area key (a
+    prefecture-level row is ``pref:<code>``; 全国's code is fixed), so no list of prefectures is read."""
     indicators = list(indicators)
-    by_key, nation = country_areas()
-    if nation is None or not indicators:
+    if not indicators:
         return {}
-    nation_key = area_key_for(prefecture=nation)
+    nation_key = f"pref:{NATION_CODE}"
     portal_key = area_key_for(prefecture=portal)
-    common = latest_common_periods(indicators, portal, nation, keys=[portal_key, nation_key])
+    common = latest_common_periods(indicators, portal, None, keys=[portal_key, nation_key], up_to=up_to)
     if not common:
         return {}
     condition = Q()
     for indicator_id, period in common.items():
         condition |= Q(indicator_id=indicator_id, period_key=period.key)
-    rows = Observation.objects.filter(condition, area_key__in=[*by_key, nation_key]).values_list(
+    rows = Observation.objects.filter(condition, area_key__startswith="pref:").values_list(
         "indicator_id", "area_key", "value"
     )
     grouped: dict[int, dict[str, Decimal]] = defaultdict(dict)
@@ -396,10 +403,10 @@ def national_standings(indicators: Iterable[Indicator], portal: Prefecture) -> d
     found = {}
     for indicator in indicators:
         period = common.get(indicator.pk)
-        if period is None:
+        if period is None or nation_key not in grouped[indicator.pk]:
             continue
         found_values = grouped[indicator.pk]
-        ranked = [(k, v) for k, v in found_values.items() if k in by_key]
+        ranked = [(k, v) for k, v in found_values.items() if k != nation_key]
         ranks = competition_ranks(ranked, indicator.direction)
         found[indicator.pk] = NationalStanding(
             indicator=indicator,

@@ -1,5 +1,6 @@
 """Ranks and national values computed from stored rows (national.comparison)."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -97,11 +98,16 @@ def test_national_standings_for_many_indicators_in_a_fixed_number_of_queries(
     first, second, empty = IndicatorFactory(direction="lower"), IndicatorFactory(), IndicatorFactory()
     observe_country(first, [2019, 2020, 2021])
     observe_country(second, [2018])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         found = comparison.national_standings([first, second, empty], portal)
     assert set(found) == {first.pk, second.pk}
     assert (found[first.pk].period.key, found[first.pk].rank) == ("fy:2021", 35)
     assert (found[second.pk].period.key, found[second.pk].rank) == ("fy:2018", 13)
+    with django_assert_num_queries(1):  # no common period: the values are not read
+        assert comparison.national_standings([empty], portal) == {}
+    # the dashboard's 年度: only periods ended by its last day
+    earlier = comparison.national_standings([first], portal, up_to=date(2021, 3, 31))
+    assert earlier[first.pk].period.key == "fy:2020"
     assert found[first.pk].nation_text == "26人"  # the indicator shows no decimals
 
 
