@@ -365,6 +365,11 @@ class NationalStanding:
     nation_value: Decimal
     rank: int | None
     ranked_count: int
+    portal_value: Decimal | None = None
+
+    @property
+    def portal_text(self) -> str:
+        return with_unit(self.portal_value, self.indicator) if self.portal_value is not None else NO_ROW
 
     @property
     def nation_text(self) -> str:
@@ -414,6 +419,7 @@ def national_standings(
             nation_value=found_values[nation_key],
             rank=ranks.get(portal_key),
             ranked_count=len(ranked),
+            portal_value=found_values.get(portal_key),
         )
     return found
 
