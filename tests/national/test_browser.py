@@ -36,7 +36,7 @@ def test_the_comparison_page_draws_and_remembers_peers(page, login, live_server,
     page.get_by_role("checkbox", name="広島県").check()
     page.get_by_role("checkbox", name="福岡県").check()
     page.get_by_role("button", name="保存").click()
-    page.wait_for_url("**/national/discharge_rate_3m/")
+    page.wait_for_url("**/national/discharge_rate_3m/#over-time")
     assert "比べる都道府県を保存しました" in page.locator(".alert-success").last.inner_text()
     assert "広島県" in page.get_by_test_id("over-time-table").inner_text()
     assert {p.code for p in ComparisonPeers.objects.get(user=viewer).prefectures.all()} == {
