@@ -139,3 +139,49 @@ def test_queries_do_not_grow_with_prefectures_and_periods(client_for, viewer, re
     peers.prefectures.set(few[:3])
     client.get("/national/small_set/")  # the session and the like, read once
     assert _count(client, "/national/small_set/") == _count(client, "/national/large_set/")
+
+
+def test_the_bar_chart_carries_the_national_and_target_lines(client_for, viewer, rate):
+    import json
+
+    from indicators.models import Target, area_key_for
+    from tests.factories import PlanFactory
+
+    portal = Prefecture.objects.portal()
+    Target.objects.create(
+        indicator=rate,
+        prefecture=portal,
+        area_key=area_key_for(prefecture=portal),
+        plan=PlanFactory(name="第7期の計画", first_fiscal_year=2024, last_fiscal_year=2040),
+        fiscal_year=2026,
+        value=60,
+        comparator="gte",
+    )
+    html = client_for(viewer).get("/national/national_rate/").content.decode()
+    start = html.index('id="figure-ranking" type="application/json">') + len(
+        'id="figure-ranking" type="application/json">'
+    )
+    figure = json.loads(html[start : html.index("</script>", start)])
+    assert [s["x0"] for s in figure["layout"]["shapes"]] == [25.5, 60.0]
+    assert figure["layout"]["annotations"][1]["text"] == "山口の目標（第7期の計画）"
+    colours = figure["data"][0]["marker"]["color"]
+    assert colours.count("#c0392b") == 1  # the portal's bar alone is highlighted
+    assert figure["data"][0]["y"][colours.index("#c0392b")] == "13. 山口"
+    assert "60.0％（山口の目標（第7期の計画））" in html
+
+
+def test_the_regions_within_the_prefecture(client_for, viewer, rate):
+    from tests.indicators.helpers import observe
+
+    observe("national_rate", "3501", 40, fiscal_year=2020)
+    observe("national_rate", "3508", 50, fiscal_year=2020)
+    html = client_for(viewer).get("/national/national_rate/?level=region").content.decode()
+    assert "県内の圏域の比較" in html
+    table = html[html.index('data-testid="comparison-table"') :].split("</table>")[0]
+    assert table.count('data-area="region:') == 8
+    assert 'data-area="pref:350001"' in table  # the prefecture's own value above the regions
+    assert "萩圏域" in table.split('data-area="region:')[1]  # rank 1 first
+    assert 'data-testid="tile-map"' not in html
+    response = client_for(viewer).get("/national/national_rate/export.csv?level=region")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "1,萩圏域,50.0" in text and "2圏域中 1位" in text
