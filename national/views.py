@@ -52,8 +52,10 @@ class _Selection:
         if level == "prefecture":
             keys = [*by_key, *([comparison.area_key_for(prefecture=nation)] if nation else [])]
             self.periods = comparison.periods(indicator, keys)
-            default = _latest_common(self.periods, indicator, portal, nation)
+            common = comparison.latest_common_period(indicator, portal, nation)
+            default = common or (self.periods[-1] if self.periods else None)
         else:
+            common = None
             self.periods = self.region_periods
             default = self.periods[-1] if self.periods else None
         asked = _param(request, "period")
@@ -65,7 +67,8 @@ class _Selection:
                 + (f"{default.label}を表示しています。" if default else "期間を指定せずに表示しています。")
             )
             self.period = default
-        self.is_default = self.period == default
+        # The summary says 「両方に値がある最新の期間」 only when that is what is shown.
+        self.is_common = common is not None and self.period == common
 
     def ranking(self, indicator: Indicator) -> comparison.Ranking:
         if self.level == "region":
@@ -79,12 +82,6 @@ class _Selection:
         if self.period is not None:
             parts.append(f"period={self.period.key}")
         return "&".join(parts)
-
-
-def _latest_common(periods, indicator, portal, nation):
-    """The latest common period (comparison's rule), or the latest period when there is none."""
-    common = comparison.latest_common_period(indicator, portal, nation)
-    return common or (periods[-1] if periods else None)
 
 
 def detail(request, code: str):
