@@ -4,7 +4,8 @@ Drawn by the server as SVG (no geographic data, no script): each square carries 
 name and its value as text, so a screen reader reads 「山口 45.2％」 square by square and the picture needs
 no colour to be understood. Colours are five equal-width bins between the lowest and highest value, from
 a colour-blind-safe sequential palette (light to dark blue); the darkest bin is the better end of the
-indicator's direction (the highest values for 高いほど良い and neutral indicators, the lowest for 低いほど良い).
+indicator's direction (the highest values for 高いほど良い and neutral indicators, the lowest for 低いほど良い);
+a value on a boundary belongs to the upper bin, the highest value to the last.
 Squares without a value are light grey with 「秘匿」 or 「値なし」. The portal's prefecture is outlined.
 """
 
