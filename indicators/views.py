@@ -33,6 +33,7 @@ from indicators import (
 from indicators.areas import VENUE, VENUE_MUNICIPALITIES, AreaIndex, portal_prefecture
 from indicators.models import FlaggedValue, ImportBatch, Indicator, Observation, Plan, Target, ValidationRule
 from indicators.services import imports as import_services
+from regions.validators import NATION_CODE
 
 # --- definitions -----------------------------------------------------------------------------------
 
@@ -83,7 +84,9 @@ def indicator_list(request):
 
 
 def indicator_detail(request, code: str):
-    """One indicator: its definition, its validation rules (what each means), every value (all areas)
+    """指標の説明: every chart's 「この指標について」 link lands here. One indicator: its definition, source,
+    cycle and publication lag, how it is computed (算出方法) and what to keep in mind (注意点), its plans'
+    targets and a link to the national comparison when national values exist; then its validation rules (what each means), every value (all areas)
     and every target, with edit links for those who may enter them. A count of people's small region
     and municipality values are hidden from viewers."""
     prefecture = portal_prefecture()
@@ -131,6 +134,10 @@ def indicator_detail(request, code: str):
             "small_count_rule": small_counts.rule_text(),
             "can_enter": roles.is_prefecture(request.user) or bool(roles.editable_region_ids(request.user)),
             "can_view_data_sets": roles.can_write(request.user),
+            # 全国との比較 is linked when 全国 has a value for the indicator (national.comparison reads it).
+            "has_national": Observation.objects.filter(
+                indicator=indicator, area_key=f"pref:{NATION_CODE}"
+            ).exists(),
         },
     )
 

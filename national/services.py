@@ -1,4 +1,6 @@
-"""Writes of the national wide-table import: officials only, each under one transaction.
+"""Writes of 全国との比較: the wide-table import (officials only, each under one transaction) and a
+user's own peer prefectures (`peers_save`, at the end).
+
 
 The flow ends in an ordinary `indicators.ImportBatch` (format "wide-csv" / "wide-xlsx"), so the import
 list, the preview with its validation findings, the all-or-nothing confirmation, the undo and the audit
@@ -38,7 +40,8 @@ from indicators.models import ImportBatch, Indicator, Observation
 from indicators.services import imports as import_services
 from indicators.values import period_from_text
 from national import widetable
-from national.models import SourceGap, WideImport, WideTableLayout
+from national.models import ComparisonPeers, SourceGap, WideImport, WideTableLayout
+from regions.models import Prefecture
 
 
 class MappingIncomplete(Exception):
@@ -393,3 +396,24 @@ def gaps_kept_values(wide: WideImport) -> set[tuple[str, str, str]]:
         period_key__in={k[2] for k in wanted},
     ).values_list("indicator__code", "area_key", "period_key")
     return {wanted[key] for key in stored if key in wanted}
+
+
+def peers_for(user) -> list:
+    """The user's remembered peer prefectures in 団体コード order (one query; none saved: [])."""
+    chosen = ComparisonPeers.prefectures.through.objects.filter(comparisonpeers__user=user)
+    return list(Prefecture.objects.filter(pk__in=chosen.values("prefecture_id")).order_by("code"))
+
+
+@transaction.atomic
+def peers_save(*, by, prefectures) -> ComparisonPeers:
+    """Remember `prefectures` as `by`'s peers (the form checks the limit of five; checked again here).
+
+    No version and no change history: the row is a personal preference only its owner reads and edits,
+    like a list filter remembered for the user, not a record others rely on."""
+    prefectures = list(prefectures)
+    if len(prefectures) > ComparisonPeers.MAX_PEERS:
+        raise ValueError(f"比べる都道府県は{ComparisonPeers.MAX_PEERS}つまでです。")
+    peers, _ = ComparisonPeers.objects.select_for_update().get_or_create(user=by)
+    peers.prefectures.set(prefectures)
+    peers.save(update_fields=["updated_at"])
+    return peers

@@ -1,14 +1,18 @@
 from django.urls import path
 
-from national import views
+from national import import_views, views
 
 app_name = "national"
 
-# The comparison pages (another part of #18) register here too.
-urlpatterns: list = [
-    path("imports/new/", views.import_new, name="import_new"),
-    path("imports/<int:pk>/map/", views.import_map, name="import_map"),
-    path("layouts/", views.layout_list, name="layouts"),
-    path("layouts/<int:pk>/rename/", views.layout_rename, name="layout_rename"),
-    path("layouts/<int:pk>/delete/", views.layout_delete, name="layout_delete"),
+# The fixed words (imports/, layouts/) come before the indicator code, which is a slug too.
+urlpatterns = [
+    path("imports/new/", import_views.import_new, name="import_new"),
+    path("imports/<int:pk>/map/", import_views.import_map, name="import_map"),
+    path("layouts/", import_views.layout_list, name="layouts"),
+    path("layouts/<int:pk>/rename/", import_views.layout_rename, name="layout_rename"),
+    path("layouts/<int:pk>/delete/", import_views.layout_delete, name="layout_delete"),
+    path("", views.index, name="index"),
+    path("<slug:code>/", views.detail, name="detail"),
+    path("<slug:code>/peers/", views.peers, name="peers"),
+    path("<slug:code>/export.<str:fmt>", views.export, name="export"),
 ]

@@ -27,7 +27,7 @@ SHORT_TEXTAREA = forms.Textarea(attrs={"rows": 2})
 class HeaderForm(VersionedModelForm):
     class Meta:
         model = Edition
-        fields = ["title", "subtitle", "overview"]
+        fields = ["title", "subtitle", "overview", "show_national"]
         widgets = {"overview": forms.Textarea(attrs={"rows": 5})}
 
 

@@ -39,6 +39,12 @@ class Edition(EditTracked):
     title = models.CharField("表題", max_length=200)
     subtitle = models.CharField("副題", max_length=200, blank=True)
     overview = models.TextField("概要（冒頭の文章）", blank=True, help_text="段落ごとに改行してください")
+    show_national = models.BooleanField(
+        "全国値を並べて表示する",
+        default=False,
+        help_text="「１ 基礎情報」に、全国の値と47都道府県中の順位（県と全国の両方に値がある最新の期間）を並べます。"
+        "公開済みの版のPDFは変わりません",
+    )
     edited_parts = models.JSONField(
         "ポータルで編集した部分",
         default=list,

@@ -20,6 +20,7 @@ from indicators.checks import SumCheck, sum_checks, target_sum_mismatches
 from indicators.datasets import data_sets_by_key, key_of_observation
 from indicators.models import DataSet, Indicator, Observation, Target
 from indicators.values import format_value, parts_by_total, share_percent, shortfall, target_text
+from national.comparison import NationalStanding, national_standings
 from sheets.models import (
     ACTOR_ORDER,
     Challenge,
@@ -183,6 +184,9 @@ class SheetContext:
     # Every observation the sheet shows (part 1 and part 4), and those whose data set is not 承認済.
     figures: list[SheetFigure] = field(default_factory=list)
     unapproved_groups: list[UnapprovedGroup] = field(default_factory=list)
+    # Part 1's indicators beside 全国 (when the edition asks for it: Edition.show_national), each for the
+    # latest period both have by the edition's reference date (national.comparison).
+    national: list[NationalStanding] = field(default_factory=list)
 
     # The day part 1's figures are judged 「古いデータ」 on (indicators.freshness): today, or the last
     # day of a past edition's 年度 (what was already due when that year's sheet was current).
@@ -322,9 +326,17 @@ def sheet_context(edition: Edition, *, today: date | None = None) -> SheetContex
             previous = role.effective_text
         challenge.ordered_roles = roles
 
+    national = []
+    if edition.show_national:
+        found = national_standings(
+            [f.indicator for f in facts.values()], edition.prefecture, up_to=edition.reference_date
+        )
+        national = [found[f.indicator.pk] for f in facts.values() if f.indicator.pk in found]
+
     return SheetContext(
         edition=edition,
         facts=facts,
+        national=national,
         checks=checks,
         target_warnings=target_sum_mismatches(targets, indicators.values()),
         initiatives=initiatives,

@@ -54,9 +54,17 @@ def _mark_part_edited(*, by, edition: Edition, part: str) -> None:
 
 @transaction.atomic
 def edition_header_update(
-    *, by, edition: Edition, title: str, subtitle: str, overview: str, version: int | None = None
+    *,
+    by,
+    edition: Edition,
+    title: str,
+    subtitle: str,
+    overview: str,
+    show_national: bool | None = None,
+    version: int | None = None,
 ) -> bool:
-    """Change the sheet's title, subtitle and overview paragraphs; True when something changed.
+    """Change the sheet's title, subtitle and overview paragraphs, and whether part 1 shows 全国's values
+    beside the prefecture's (None: left as it is); True when something changed.
 
     `version`: the edition's version the form was loaded with (StaleVersionError when saved since).
     """
@@ -64,11 +72,13 @@ def edition_header_update(
     check_version(locked, version)
     before = history.snapshot(locked)
     locked.title, locked.subtitle, locked.overview = title, subtitle, overview
+    if show_national is not None:
+        locked.show_national = show_national
     locked.full_clean()
     if not history.diff(before, history.snapshot(locked)):
         return False
     locked.version += 1
-    locked.save(update_fields=["title", "subtitle", "overview", "version"])
+    locked.save(update_fields=["title", "subtitle", "overview", "show_national", "version"])
     history.record_update(by=by, instance=locked, before=before)
     _mark_part_edited(by=by, edition=locked, part=PART_HEADER)
     edition.version = locked.version

@@ -166,11 +166,13 @@ def edit_header(request, fiscal_year: int):
                 title=data["title"],
                 subtitle=data["subtitle"],
                 overview=data["overview"],
+                show_national=data["show_national"],
                 version=loaded,
             )
         except StaleVersionError as exc:
             draft = Edition.objects.get(pk=edition.pk)
             draft.title, draft.subtitle, draft.overview = data["title"], data["subtitle"], data["overview"]
+            draft.show_national = data["show_national"]
             rows = record_conflict_rows(stored=exc.instance, loaded_version=loaded, draft=draft)
             posted = request.POST.copy()
             posted["version"] = str(exc.instance.version)

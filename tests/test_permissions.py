@@ -822,6 +822,20 @@ ROWS = [
         label="unknown part",
     ),
     Row("sheets:edit_part", "POST", "/sheets/2022/edit/part6/", (302, 400, 403, 403, 403), data=_empty),
+    # --- national: 全国との比較 (national tables are public: everyone signed in; peers are each user's own)
+    Row("national:index", "GET", "/national/", SIGNED_IN),
+    Row("national:detail", "GET", "/national/discharge_rate_3m/", SIGNED_IN),
+    Row(
+        "national:detail", "GET", "/national/discharge_rate_3m/?level=region&period=x", SIGNED_IN, label="bad"
+    ),
+    Row("national:detail", "GET", "/national/nothing/", (302, 404, 404, 404, 404), label="no indicator"),
+    Row("national:export", "GET", "/national/discharge_rate_3m/export.csv", SIGNED_IN),
+    Row("national:export", "GET", "/national/discharge_rate_3m/export.xlsx", SIGNED_IN),
+    Row("national:export", "GET", "/national/discharge_rate_3m/export.pdf", (302, 404, 404, 404, 404)),
+    Row("national:peers", "GET", "/national/discharge_rate_3m/peers/", (302, 405, 405, 405, 405)),
+    Row(
+        "national:peers", "POST", "/national/discharge_rate_3m/peers/", (302, 302, 302, 302, 302), data=_empty
+    ),
     # --- reminders: calendar feeds (each user's own; the feed's token is its credential, no sign-in)
     Row("reminders:calendar", "GET", "/reminders/calendar/", SIGNED_IN),
     Row("reminders:calendar_issue", "GET", "/reminders/calendar/issue/", (302, 405, 405, 405, 405)),

@@ -25,6 +25,7 @@ from dashboard.table import Table
 from indicators import small_counts
 from indicators.models import Indicator, Observation, Plan, Target, area_key_for
 from indicators.values import default_basis_plan
+from national.comparison import national_standings
 from regions.models import Prefecture, Region
 
 
@@ -141,6 +142,11 @@ def indicator_overview(
         tables={},
         today=today,
     )
+    # 全国's value and the prefecture's rank among the 47, for the latest period both have by the 年度's
+    # end (national.comparison: one query, two when national values exist — never per indicator).
+    national = national_standings([row.indicator for row in overview.status_rows], prefecture, up_to=year_end)
+    for row in overview.status_rows:
+        row.national = national.get(row.indicator.pk)
     overview.years = _years(prefecture, fiscal_year, today)
     overview.tables = overview_tables.tables(overview)
     return overview

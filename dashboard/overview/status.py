@@ -8,6 +8,7 @@ from dashboard import progress
 from dashboard.overview.series import Series, Targets, Value, value_cell, value_text
 from indicators import values
 from indicators.models import Indicator, Plan, Target
+from national.comparison import NationalStanding
 
 
 @dataclass
@@ -34,6 +35,9 @@ class StatusRow:
     latest: Value | None
     cells: list[TargetCell]
     basis: TargetCell | None
+    # 全国's value and the prefecture's rank for the latest period both have (national.comparison);
+    # None when there is no such period up to the 年度 shown. Set by dashboard.overview.build.
+    national: NationalStanding | None = None
 
     @property
     def latest_text(self) -> str:
