@@ -58,7 +58,9 @@ def axe_violations(page) -> list[str]:
     lines = []
     for violation in results.response["violations"]:
         for node in violation["nodes"]:
-            lines.append(f"  {violation['id']} ({violation['impact']}): {node['target']} — {violation['help']}")
+            lines.append(
+                f"  {violation['id']} ({violation['impact']}): {node['target']} — {violation['help']}"
+            )
     return lines
 
 
