@@ -1,7 +1,6 @@
 """Writes of 全国との比較: the wide-table import (officials only, each under one transaction) and a
 user's own peer prefectures (`peers_save`, at the end).
 
-
 The flow ends in an ordinary `indicators.ImportBatch` (format "wide-csv" / "wide-xlsx"), so the import
 list, the preview with its validation findings, the all-or-nothing confirmation, the undo and the audit
 trail are the long import's:

@@ -950,122 +950,126 @@ class _Ids(dict):
         return 1
 
 
+def build_dataset() -> dict:
+    """Personas and records of the own region (3501, iwakuni_staff's), the other region (3508,
+    hagi_staff's) and the whole prefecture, the R4 sheet with one published edition. The caller
+    stubs `sheets.pdf.render_pdf` and sets MEDIA_ROOT (the accessibility walk builds the same data)."""
+    call_command("load_reference_data", verbosity=0, stdout=io.StringIO())
+    call_command("load_sheet", stdout=io.StringIO())
+    users = {
+        "official": make_user("official", Role.PREFECTURE),
+        "iwakuni_staff": make_user("iwakuni-staff", Role.HEALTH_CENTRE, health_centre="iwakuni"),
+        "hagi_staff": make_user("hagi-staff", Role.HEALTH_CENTRE, health_centre="hagi"),
+        "viewer": make_user("viewer", Role.VIEWER),
+    }
+    own, other = region("3501"), region("3508")
+    case_own = CaseReviewFactory(
+        meeting__region=own,
+        region=own,
+        summary="グループホーム見学を計画",
+        status="discharged",
+        discharge_month=date(2022, 4, 1),
+    )
+    case_other = CaseReviewFactory(meeting__region=other, region=other)
+    deleted = MeetingFactory(region=own, deleted_at=timezone.now())
+    case_deleted = CaseReviewFactory(meeting=deleted, region=own)
+    pref = Prefecture.objects.get(code="350001")
+    batch = import_services.import_batch_create(
+        by=users["official"],
+        prefecture=pref,
+        file_name="x.csv",
+        file_format="csv",
+        rows=[RawRow(line=2, indicator="discharge_rate_6m", area="350001", period="R2年度", value="70")],
+    )
+    sheet_publication.edition_publish(
+        by=users["official"], edition=Edition.objects.get(fiscal_year=2022), confirm_unapproved=True
+    )
+    rate_6m = Indicator.objects.get(code="discharge_rate_6m")
+    flagged_own = observation_record(
+        by=users["official"],
+        indicator=rate_6m,
+        prefecture=pref,
+        region=own,
+        period_text="R2年度",
+        value=70,
+    )
+    flag_own = FlaggedValue.objects.create(
+        observation=flagged_own,
+        rule_label="前の期間からの変化幅",
+        message="21.4ポイント増えています",
+        note="照合済み",
+    )
+    flag_prefecture = FlaggedValue.objects.create(
+        observation=Observation.objects.get(indicator__code="discharge_rate_3m", period_key="fy:2017"),
+        rule_label="前の期間からの変化幅",
+        message="大きく変わっています",
+        note="照合済み",
+    )
+    action_own = ActionItemFactory(meeting=case_own.meeting)
+    action_deleted = ActionItemFactory(meeting=deleted)
+    proposal_own = AgendaItemFactory(meeting=None, region=own, origin="proposed", indicator=rate_6m)
+    agenda_item_own = AgendaItemFactory(meeting=case_own.meeting, indicator=rate_6m)
+    peer_own = PeerSupportProgrammeFactory(region=own, fiscal_year=2022)
+    # data sets of 令和3年度: 岩国's submitted by its staff, 萩's approved
+    DataSetFactory(region=own, fiscal_year=2021, state="submitted", submitted_by=users["iwakuni_staff"])
+    DataSetFactory(region=other, fiscal_year=2021, state="approved", approved_by=users["official"])
+    observation_own = observe("discharge_rate_3m", "3501", 47, fiscal_year=2020)
+    feed = reminder_feeds.feed_issue(by=users["iwakuni_staff"])
+    from national import services as national_services
+    from national.models import WideTableLayout
+    from tests.national.helpers import SAMPLE_CSV
+
+    wide = national_services.wide_import_create(
+        by=users["official"], file_name=SAMPLE_CSV.name, data=SAMPLE_CSV.read_bytes(), source="NDB"
+    )
+    layout = WideTableLayout.objects.create(
+        name="別の表", signature="0" * 64, header_rows=1, area_column=0, columns=[]
+    )
+    PeerSupportProgrammeFactory(region=other, fiscal_year=2022)
+    ids = {
+        "meeting_own": case_own.meeting_id,
+        "meeting_other": case_other.meeting_id,
+        "meeting_pref": MeetingFactory(
+            region=None, organiser_centre=None, organiser_division="disability_support"
+        ).pk,
+        "meeting_deleted": deleted.pk,
+        "case_own": case_own.pk,
+        "case_other": case_other.pk,
+        "case_deleted": case_deleted.pk,
+        "session_own": TrainingSessionFactory(region=own).pk,
+        "session_other": TrainingSessionFactory(region=other).pk,
+        "session_pref": TrainingSessionFactory(region=None).pk,
+        "session_deleted": TrainingSessionFactory(region=own, is_deleted=True).pk,
+        "peer_own_version": peer_own.version,
+        "action_own": action_own.pk,
+        "action_deleted": action_deleted.pk,
+        "proposal_own": proposal_own.pk,
+        "agenda_item_own": agenda_item_own.pk,
+        "observation": Observation.objects.get(indicator__code="discharge_rate_3m", period_key="fy:2017").pk,
+        "observation_own": observation_own.pk,
+        "target": Target.objects.filter(indicator__code="discharge_rate_3m").first().pk,
+        "batch": batch.pk,
+        "rate_6m": Observation.objects.filter(indicator__code="discharge_rate_6m").first().indicator_id,
+        "plan": Plan.objects.first().pk,
+        "feed_own": feed.feed.pk,
+        "rule": ValidationRule.objects.filter(indicator__code="discharge_rate_3m").first().pk,
+        "flag_own": flag_own.pk,
+        "flag_prefecture": flag_prefecture.pk,
+        "feed_token": feed.token,
+        "wide": wide.pk,
+        "layout": layout.pk,
+    }
+    return {"users": users, "ids": ids}
+
+
 @pytest.fixture(scope="module")
 def dataset(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Personas and records of the own region (3501, iwakuni_staff's), the other region (3508,
-    hagi_staff's) and the whole prefecture, the R4 sheet with one published edition."""
+    """`build_dataset()` once per module, rolled back at the end."""
     media = tmp_path_factory.mktemp("media")
     mp = pytest.MonkeyPatch()
     mp.setattr(sheet_pdf, "render_pdf", lambda html: STUB_PDF)
     with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_reference_data", verbosity=0, stdout=io.StringIO())
-        call_command("load_sheet", stdout=io.StringIO())
-        users = {
-            "official": make_user("official", Role.PREFECTURE),
-            "iwakuni_staff": make_user("iwakuni-staff", Role.HEALTH_CENTRE, health_centre="iwakuni"),
-            "hagi_staff": make_user("hagi-staff", Role.HEALTH_CENTRE, health_centre="hagi"),
-            "viewer": make_user("viewer", Role.VIEWER),
-        }
-        own, other = region("3501"), region("3508")
-        case_own = CaseReviewFactory(
-            meeting__region=own,
-            region=own,
-            summary="グループホーム見学を計画",
-            status="discharged",
-            discharge_month=date(2022, 4, 1),
-        )
-        case_other = CaseReviewFactory(meeting__region=other, region=other)
-        deleted = MeetingFactory(region=own, deleted_at=timezone.now())
-        case_deleted = CaseReviewFactory(meeting=deleted, region=own)
-        pref = Prefecture.objects.get(code="350001")
-        batch = import_services.import_batch_create(
-            by=users["official"],
-            prefecture=pref,
-            file_name="x.csv",
-            file_format="csv",
-            rows=[RawRow(line=2, indicator="discharge_rate_6m", area="350001", period="R2年度", value="70")],
-        )
-        sheet_publication.edition_publish(
-            by=users["official"], edition=Edition.objects.get(fiscal_year=2022), confirm_unapproved=True
-        )
-        rate_6m = Indicator.objects.get(code="discharge_rate_6m")
-        flagged_own = observation_record(
-            by=users["official"],
-            indicator=rate_6m,
-            prefecture=pref,
-            region=own,
-            period_text="R2年度",
-            value=70,
-        )
-        flag_own = FlaggedValue.objects.create(
-            observation=flagged_own,
-            rule_label="前の期間からの変化幅",
-            message="21.4ポイント増えています",
-            note="照合済み",
-        )
-        flag_prefecture = FlaggedValue.objects.create(
-            observation=Observation.objects.get(indicator__code="discharge_rate_3m", period_key="fy:2017"),
-            rule_label="前の期間からの変化幅",
-            message="大きく変わっています",
-            note="照合済み",
-        )
-        action_own = ActionItemFactory(meeting=case_own.meeting)
-        action_deleted = ActionItemFactory(meeting=deleted)
-        proposal_own = AgendaItemFactory(meeting=None, region=own, origin="proposed", indicator=rate_6m)
-        agenda_item_own = AgendaItemFactory(meeting=case_own.meeting, indicator=rate_6m)
-        peer_own = PeerSupportProgrammeFactory(region=own, fiscal_year=2022)
-        # data sets of 令和3年度: 岩国's submitted by its staff, 萩's approved
-        DataSetFactory(region=own, fiscal_year=2021, state="submitted", submitted_by=users["iwakuni_staff"])
-        DataSetFactory(region=other, fiscal_year=2021, state="approved", approved_by=users["official"])
-        observation_own = observe("discharge_rate_3m", "3501", 47, fiscal_year=2020)
-        feed = reminder_feeds.feed_issue(by=users["iwakuni_staff"])
-        from national import services as national_services
-        from national.models import WideTableLayout
-        from tests.national.helpers import SAMPLE_CSV
-
-        wide = national_services.wide_import_create(
-            by=users["official"], file_name=SAMPLE_CSV.name, data=SAMPLE_CSV.read_bytes(), source="NDB"
-        )
-        layout = WideTableLayout.objects.create(
-            name="別の表", signature="0" * 64, header_rows=1, area_column=0, columns=[]
-        )
-        PeerSupportProgrammeFactory(region=other, fiscal_year=2022)
-        ids = {
-            "meeting_own": case_own.meeting_id,
-            "meeting_other": case_other.meeting_id,
-            "meeting_pref": MeetingFactory(
-                region=None, organiser_centre=None, organiser_division="disability_support"
-            ).pk,
-            "meeting_deleted": deleted.pk,
-            "case_own": case_own.pk,
-            "case_other": case_other.pk,
-            "case_deleted": case_deleted.pk,
-            "session_own": TrainingSessionFactory(region=own).pk,
-            "session_other": TrainingSessionFactory(region=other).pk,
-            "session_pref": TrainingSessionFactory(region=None).pk,
-            "session_deleted": TrainingSessionFactory(region=own, is_deleted=True).pk,
-            "peer_own_version": peer_own.version,
-            "action_own": action_own.pk,
-            "action_deleted": action_deleted.pk,
-            "proposal_own": proposal_own.pk,
-            "agenda_item_own": agenda_item_own.pk,
-            "observation": Observation.objects.get(
-                indicator__code="discharge_rate_3m", period_key="fy:2017"
-            ).pk,
-            "observation_own": observation_own.pk,
-            "target": Target.objects.filter(indicator__code="discharge_rate_3m").first().pk,
-            "batch": batch.pk,
-            "rate_6m": Observation.objects.filter(indicator__code="discharge_rate_6m").first().indicator_id,
-            "plan": Plan.objects.first().pk,
-            "feed_own": feed.feed.pk,
-            "rule": ValidationRule.objects.filter(indicator__code="discharge_rate_3m").first().pk,
-            "flag_own": flag_own.pk,
-            "flag_prefecture": flag_prefecture.pk,
-            "feed_token": feed.token,
-            "wide": wide.pk,
-            "layout": layout.pk,
-        }
-        yield {"users": users, "ids": ids}
+        yield build_dataset()
         transaction.set_rollback(True)
     mp.undo()
 

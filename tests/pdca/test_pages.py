@@ -89,7 +89,7 @@ def test_staff_see_their_own_region_first_and_highlighted(client_for, iwakuni_st
 
 def test_the_navigation_links_to_the_pages(client_for, viewer, reference_data):
     html = client_for(viewer).get("/pdca/").content.decode()
-    assert re.search(r'<a class="nav-link active" href="/pdca/">取組状況</a>', html)
+    assert re.search(r'<a class="nav-link active" href="/pdca/" aria-current="page">取組状況</a>', html)
 
 
 def test_anonymous_is_sent_to_sign_in(client, reference_data):
