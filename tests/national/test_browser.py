@@ -73,3 +73,45 @@ def test_an_official_uploads_maps_and_confirms_a_national_table(page, login, liv
     page.goto(f"{live_server.url}/national/layouts/")
     assert "discharge_rate_3m" in page.get_by_test_id("layouts").inner_text()
     assert page.console_errors == []
+
+
+def expected_rank(path, *, column: int, name: str) -> tuple[int, int]:
+    """(rank, ranked) of the prefecture called `name` (with or without 県) in one column of the sample
+    CSV, read independently of the portal: higher is better for discharge rates, ties share a rank,
+    全国 and suppressed or missing cells are not ranked."""
+    import csv
+
+    values = {}
+    with path.open(encoding="utf-8-sig") as handle:
+        for row in csv.reader(handle):
+            if len(row) <= column or row[1] in ("", "全国", "都道府県"):
+                continue
+            try:
+                values[row[1].removesuffix("県")] = Decimal(row[column])
+            except ArithmeticError:
+                continue  # ＊, ‐, blank, notes
+    own = values[name.removesuffix("県")]
+    return 1 + sum(1 for value in values.values() if value > own), len(values)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_after_the_import_the_dashboard_shows_yamaguchis_rank_among_the_prefectures(
+    page, login, live_server, official, loaded
+):
+    from tests.national.helpers import SAMPLE_CSV
+
+    login(page, official)
+    import_national_table(page, live_server.url, SAMPLE_CSV)
+    rank, ranked = expected_rank(SAMPLE_CSV, column=3, name="山口県")  # 3か月, 令和2年度
+    page.goto(f"{live_server.url}/indicators/")
+    cell = page.get_by_test_id("national-discharge_rate_3m")
+    text = cell.inner_text()
+    national = Observation.objects.get(
+        indicator__code="discharge_rate_3m", area_key="pref:000000", period_key="fy:2020"
+    )
+    assert f"{national.value:.1f}" in text
+    assert f"山口 {ranked}都道府県中 {rank}位" in text
+    cell.get_by_role("link").click()
+    page.wait_for_url("**/national/discharge_rate_3m/**")
+    assert page.console_errors == []

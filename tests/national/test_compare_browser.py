@@ -25,8 +25,10 @@ def test_the_comparison_page_draws_and_remembers_peers(page, login, live_server,
     observe_country(rate, [2015, 2016], prefectures=Prefecture.objects.country())
     login(page, viewer)
     page.goto(f"{live_server.url}/national/discharge_rate_3m/")
-    page.wait_for_selector("[data-figure='figure-ranking'] .main-svg")
-    page.wait_for_selector("[data-figure='figure-over-time'] .main-svg")
+    # plotly.js comes when a chart nears the viewport: each chart is scrolled to, then drawn.
+    for figure in ("figure-ranking", "figure-over-time"):
+        page.locator(f"[data-figure='{figure}']").scroll_into_view_if_needed()
+        page.wait_for_selector(f"[data-figure='{figure}'][data-drawn='yes'] .main-svg")
     assert page.console_errors == []
     assert "47都道府県中" in page.get_by_test_id("summary").inner_text()
     if os.environ.get("NATIONAL_SCREENSHOT"):
