@@ -6,7 +6,14 @@ from django import forms
 
 from accounts import roles
 from core.fiscal import PeriodParseError, fiscal_year_label, parse_fiscal_year
-from core.forms import VersionedModelForm, VersionField, filter_bar_helper, inline_helper
+from core.forms import (
+    PortalForm,
+    PortalModelForm,
+    VersionedModelForm,
+    VersionField,
+    filter_bar_helper,
+    inline_helper,
+)
 from core.validators import FiscalYearRangeValidator, due_date
 from indicators.areas import AreaIndex
 from indicators.importing import MAX_UPLOAD_BYTES
@@ -123,7 +130,7 @@ class ConfirmationMixin:
             self.add_error(field, finding.message)
 
 
-class ObservationForm(ConfirmationMixin, _AreaMixin, forms.Form):
+class ObservationForm(ConfirmationMixin, _AreaMixin, PortalForm):
     """A value (観測値): indicator, area, period as 和暦 or Western, value, source; and, when the
     validation rules question the value, the confirmation (ConfirmationMixin).
 
@@ -201,7 +208,7 @@ class ObservationForm(ConfirmationMixin, _AreaMixin, forms.Form):
         return data
 
 
-class TargetForm(_AreaMixin, forms.Form):
+class TargetForm(_AreaMixin, PortalForm):
     """A plan's target for one indicator, area and 年度."""
 
     indicator = forms.ModelChoiceField(
@@ -328,7 +335,7 @@ class IndicatorForm(VersionedModelForm):
         return self.cleaned_data["release_lag_months"] or 0
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(PortalModelForm):
     class Meta:
         model = Plan
         fields = ["name", "issuer", "first_fiscal_year", "last_fiscal_year", "is_draft", "source"]
@@ -345,7 +352,7 @@ class PlanForm(forms.ModelForm):
         error_messages = {"name": {"unique": "同じ名前の計画が既にあります。"}}
 
 
-class UploadForm(forms.Form):
+class UploadForm(PortalForm):
     file = forms.FileField(
         label="取り込むファイル（CSV または Excel .xlsx）",
         help_text=f"{MAX_UPLOAD_BYTES // (1024 * 1024)}MB まで。CSV は UTF-8（Excel の「CSV UTF-8（コンマ区切り）」）で保存してください。",
@@ -357,7 +364,7 @@ class UploadForm(forms.Form):
 VENUE_CHOICES = [("1", "有"), ("0", "無"), ("", "未把握")]
 
 
-class VenueStatusForm(ConfirmationMixin, forms.Form):
+class VenueStatusForm(ConfirmationMixin, PortalForm):
     """Per municipality: has it a 協議の場 (有 / 無 / 未把握) at one period; the confirmation the
     validation rules may ask for below the table (ConfirmationMixin)."""
 
@@ -428,7 +435,7 @@ class VenueStatusForm(ConfirmationMixin, forms.Form):
         }
 
 
-class VenuePeriodForm(forms.Form):
+class VenuePeriodForm(PortalForm):
     """The GET form switching the venue page to another 時点 (the view reads `period` itself)."""
 
     period = forms.CharField(label="表示する時点", required=False)
@@ -438,7 +445,7 @@ class VenuePeriodForm(forms.Form):
         self.helper = filter_bar_helper(self, col="col-auto")
 
 
-class ImportConfirmForm(forms.Form):
+class ImportConfirmForm(PortalForm):
     """The one note a file with questioned values needs (and the digest of the findings it confirms)."""
 
     note = forms.CharField(
@@ -499,7 +506,7 @@ class ValidationRuleForm(VersionedModelForm):
         return data
 
 
-class FlagResolveForm(forms.Form):
+class FlagResolveForm(PortalForm):
     """An official's or the region's staff's check of a flagged value."""
 
     resolution = forms.CharField(
@@ -531,7 +538,7 @@ STEP_TEXTS = {
 }
 
 
-class DataSetStepForm(forms.Form):
+class DataSetStepForm(PortalForm):
     """One step on a data set's page (提出, 取り下げ, 差し戻し, 承認, 再開): the version the page
     showed (a step taken meanwhile by someone else is refused) and, where the step has one, its text.
 
@@ -559,7 +566,7 @@ class DataSetStepForm(forms.Form):
         return self.cleaned_data.get("reason", "")
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(PortalForm):
     """The due date of a 年度's data sets (officials). On a set's page the 年度 is that set's (hidden)."""
 
     fiscal_year = forms.TypedChoiceField(label="対象年度", coerce=int)
