@@ -50,8 +50,8 @@ class LoginForm(NamedErrorsMixin, AuthenticationForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        # The page shows one message for every failure: which of the two was wrong is not said.
-        self.helper.form_show_errors = False
+        # One message for every failed sign-in (a non-field error, in the page's error summary): which of
+        # the two was wrong is not said. A blank field is named beside it and in the summary.
         self.error_messages = {**self.error_messages, "invalid_login": LOGIN_FAILED}
 
     def clean_username(self):

@@ -76,6 +76,9 @@ def summary_entries(items, *, form_id: str = "") -> list[Entry]:
         if isinstance(item, str):
             label = item
             continue
+        if isinstance(item, list | tuple):  # rows of forms, e.g. (months, "3か月後", form): the string names the form
+            entries.extend(summary_entries(item, form_id=form_id))
+            continue
         if isinstance(item, BaseFormSet):
             if not item.is_bound:
                 continue
@@ -122,6 +125,10 @@ def _shows_required_mark(form: forms.BaseForm) -> bool:
 def required_note(*items):
     """「* は必須項目です。」 when any of the forms (or a formset's forms) shows a required mark."""
     for item in items:
+        if isinstance(item, list | tuple):
+            if required_note(*item):
+                return required_note(*item)
+            continue
         forms_ = list(item.forms) if isinstance(item, BaseFormSet) else [item]
         if any(isinstance(form, forms.BaseForm) and _shows_required_mark(form) for form in forms_):
             return mark_safe(
