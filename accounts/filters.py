@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from core.auditlog import DATA_CHANGE, KIND_CHOICES
 from core.filters import ListFilterSet
-from core.forms import PortalForm
 from core.models import AuditEvent, ChangeRecord
 from core.validators import filter_date
 
@@ -24,7 +23,7 @@ def _start_of(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-class AuditFilterForm(PortalForm):
+class AuditFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:

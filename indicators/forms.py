@@ -40,7 +40,7 @@ def _decimal_field(label="値", **kwargs):
         max_digits=14,
         decimal_places=3,
         error_messages={
-            "invalid": "数値を入力してください。",
+            "invalid": f"{label}は数値で入力してください。",
             "max_digits": "桁数が多すぎます（14桁まで）。",
             "max_decimal_places": "小数点以下は3桁までです。",
             "required": f"{label}を入力してください。",
@@ -480,7 +480,8 @@ class ValidationRuleForm(VersionedModelForm):
         if not self.instance.pk:
             del self.fields["is_active"]
         for name in ("minimum", "maximum", "threshold"):
-            self.fields[name].error_messages["invalid"] = "数値を入力してください。"
+            field = self.fields[name]
+            field.error_messages["invalid"] = f"{field.label}は数値で入力してください。"
 
     def clean(self):
         data = super().clean()
