@@ -2,6 +2,7 @@
 error summary at the top takes focus, names the row, and its link moves focus to the field (issue #19)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from meetings.models import Meeting
 
@@ -38,8 +39,7 @@ def test_an_action_row_error_far_down_is_found_from_the_summary(page, login, liv
 
     summary.get_by_role("link", name="対応事項 1行目：担当機関を入力してください。").click()
     assert page.evaluate("document.activeElement.id") == "id_actions-0-responsible"
-    field_box = field.bounding_box()
-    assert field_box is not None and 0 <= field_box["y"] < 900  # scrolled into view
+    expect(field).to_be_in_viewport()  # scrolled to (Bootstrap scrolls smoothly: expect waits for it)
 
     assert field.get_attribute("aria-invalid") == "true"
     described_by = field.get_attribute("aria-describedby")
