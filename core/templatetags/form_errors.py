@@ -52,6 +52,8 @@ def _first_field_target(form: forms.BaseForm) -> str:
 
 
 def _form_entries(form: forms.BaseForm, *, prefix: str, form_target: str) -> list[Entry]:
+    # crispy's block of non-field errors above the fields (templates/bootstrap5/errors.html) leaves them out
+    form.in_error_summary = True
     entries = []
     own_target = _first_field_target(form) if prefix else ""
     for message in form.non_field_errors():

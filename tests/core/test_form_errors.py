@@ -172,6 +172,7 @@ def test_a_non_field_error_links_to_the_form(db, client):
     response = client.post(reverse("accounts:login"), {"username": "nobody", "password": "wrong"})
     html = response.content.decode()
     assert error_summary(html) == [("#login-form", "利用者名またはパスワードが正しくありません。")]
+    assert html.count("利用者名またはパスワードが正しくありません。") == 1  # not again above the fields
     assert _title(html).startswith("エラー 1件 – ログイン")
 
 
@@ -181,6 +182,17 @@ def test_the_tag_links_non_field_errors_to_the_named_form():
     html = Template('{% error_summary form form_id="unlock" %}').render(Context({"form": form}))
     assert error_summary(html) == [("#unlock", "解除する対象を一つ指定してください。")]
     assert 'tabindex="-1"' in html and 'role="alert"' in html
+
+
+def test_crispy_leaves_non_field_errors_to_the_summary_only_where_there_is_one():
+    alone = Template("{% load crispy_forms_tags %}{{ form|crispy }}").render(
+        Context({"form": UnlockForm({})})
+    )
+    assert alone.count("解除する対象を一つ指定してください。") == 1
+    both = Template("{% load crispy_forms_tags %}{% error_summary form %}{{ form|crispy }}").render(
+        Context({"form": UnlockForm({})})
+    )
+    assert both.count("解除する対象を一つ指定してください。") == 1
 
 
 def test_summaries_on_other_apps_pages(client_for, iwakuni_staff):
