@@ -45,6 +45,21 @@ def _default_messages(field: forms.Field) -> dict[str, str]:
     return {code: str(text) for code, text in messages.items()}
 
 
+def _generic_validator_codes(field: forms.Field) -> set[str]:
+    """The codes of the field's validators, when none of the validators of a code has its own message."""
+    generic, custom = set(), set()
+    for validator in field.validators:
+        code = getattr(validator, "code", None)
+        if not code:
+            continue
+        default = getattr(type(validator), "message", None)
+        if default is not None and str(getattr(validator, "message", default)) == str(default):
+            generic.add(code)
+        else:
+            custom.add(code)
+    return generic - custom
+
+
 def _is_choice(field: forms.Field) -> bool:
     return isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(
         field.widget, forms.Select | forms.RadioSelect | forms.CheckboxSelectMultiple
@@ -68,10 +83,10 @@ def named_messages(field: forms.Field, label: str) -> dict[str, str]:
         invalid = f"{label}は正しい日付で入力してください。"
     elif isinstance(field, forms.TimeField):
         invalid = f"{label}は正しい時刻で入力してください。"
+    elif isinstance(field, forms.DecimalField | forms.FloatField):  # subclasses of IntegerField: first
+        invalid = f"{label}は数値で入力してください。"
     elif isinstance(field, forms.IntegerField):
         invalid = f"{label}は整数で入力してください。"
-    elif isinstance(field, forms.DecimalField | forms.FloatField):
-        invalid = f"{label}は数値で入力してください。"
     elif isinstance(field, forms.EmailField):
         invalid = f"{label}は正しいメールアドレスで入力してください。"
     elif isinstance(field, forms.URLField):
@@ -111,14 +126,19 @@ class NamedErrorsMixin:
                 continue
             label = str(self[name].label or name)
             defaults = _default_messages(field)
-            named = named_messages(field, label)
+            # A field's message for a code also replaces its validators' messages of that code (Django's
+            # run_validators): a code is added only where every validator raising it words it generically
+            # (a model's MinValueValidator saying 「研修時間は0.25時間以上…」 keeps its words).
+            generic_validator_codes = _generic_validator_codes(field)
             field.error_messages = {
                 **field.error_messages,
                 **{
                     code: text
-                    for code, text in named.items()
-                    if code not in field.error_messages
-                    or str(field.error_messages[code]) == defaults.get(code)
+                    for code, text in named_messages(field, label).items()
+                    if (
+                        code in field.error_messages and str(field.error_messages[code]) == defaults.get(code)
+                    )
+                    or (code not in field.error_messages and code in generic_validator_codes)
                 },
             }
             field._portal_named = True

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.validators import MinValueValidator
 from django.template import Context, Template
 from django.urls import reverse
 
@@ -68,10 +70,15 @@ class _Sample(PortalForm):
     count = forms.IntegerField(label="人数", min_value=0, required=False)
     kind = forms.ChoiceField(label="種別", choices=[("a", "A")])
     own = forms.CharField(label="メモ", required=True, error_messages={"required": "メモを書いてください。"})
+    hours = forms.DecimalField(
+        label="研修時間",
+        required=False,
+        validators=[MinValueValidator(Decimal("0.25"), message="研修時間は0.25時間以上で入力してください。")],
+    )
 
 
 def test_generic_messages_name_the_field():
-    form = _Sample({"share": "12345", "day": "2026-13-45", "count": "-1", "kind": "z"})
+    form = _Sample({"share": "12345", "day": "2026-13-45", "count": "-1", "kind": "z", "hours": "0"})
     assert not form.is_valid()
     assert form.errors == {
         "share": ["割合（%）は3文字以内で入力してください（現在 5 文字）。"],
@@ -79,7 +86,9 @@ def test_generic_messages_name_the_field():
         "count": ["人数は0以上で入力してください。"],
         "kind": ["種別の選択肢が正しくありません。選び直してください。"],
         "own": ["メモを書いてください。"],  # a message the form wrote itself is kept
+        "hours": ["研修時間は0.25時間以上で入力してください。"],  # so is a validator's own message
     }
+    assert _Sample({"hours": "たくさん"}).errors["hours"] == ["研修時間は数値で入力してください。"]
     blank = _Sample({})
     assert not blank.is_valid()
     assert blank.errors["share"] == ["割合（%）を入力してください。"]
