@@ -78,7 +78,9 @@ def summary_entries(items, *, form_id: str = "") -> list[Entry]:
         if isinstance(item, str):
             label = item
             continue
-        if isinstance(item, list | tuple):  # rows of forms, e.g. (months, "3か月後", form): the string names the form
+        if isinstance(
+            item, list | tuple
+        ):  # rows of forms, e.g. (months, "3か月後", form): the string names the form
             entries.extend(summary_entries(item, form_id=form_id))
             continue
         if isinstance(item, BaseFormSet):
@@ -95,7 +97,9 @@ def summary_entries(items, *, form_id: str = "") -> list[Entry]:
             if not item.is_bound:
                 continue
             prefix = f"{label}：" if label else ""
-            entries.extend(_form_entries(item, prefix=prefix, form_target=form_id or _first_field_target(item)))
+            entries.extend(
+                _form_entries(item, prefix=prefix, form_target=form_id or _first_field_target(item))
+            )
         label = ""
     return entries
 
