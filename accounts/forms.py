@@ -1,9 +1,11 @@
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+
+from core.forms import NamedErrorsMixin, PortalForm
 
 
-class OTPTokenForm(forms.Form):
+class OTPTokenForm(PortalForm):
     token = forms.CharField(
         label="確認コード",
         max_length=32,
@@ -15,7 +17,7 @@ class OTPTokenForm(forms.Form):
     )
 
 
-class UnlockForm(forms.Form):
+class UnlockForm(PortalForm):
     """One of the three kinds of sign-in limit to lift: a pair (its AccessAttempt id), an address,
     or a user name's delay."""
 
@@ -31,7 +33,10 @@ class UnlockForm(forms.Form):
         return data
 
 
-class LoginForm(AuthenticationForm):
+LOGIN_FAILED = "利用者名またはパスワードが正しくありません。"
+
+
+class LoginForm(NamedErrorsMixin, AuthenticationForm):
     """Django's sign-in form, refusing over-long user names before they reach authenticate().
 
     AuthenticationForm sets the user name's max_length on the widget only; a 10,000-character name
@@ -45,11 +50,16 @@ class LoginForm(AuthenticationForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        # The page shows one message for every failure: which of the two was wrong is not said.
-        self.helper.form_show_errors = False
+        # One message for every failed sign-in (a non-field error, in the page's error summary): which of
+        # the two was wrong is not said. A blank field is named beside it and in the summary.
+        self.error_messages = {**self.error_messages, "invalid_login": LOGIN_FAILED}
 
     def clean_username(self):
         username = self.cleaned_data.get("username") or ""
         if len(username) > self.username_field.max_length:
             raise forms.ValidationError("利用者名が長すぎます。", code="max_length")
         return username
+
+
+class PortalPasswordChangeForm(NamedErrorsMixin, PasswordChangeForm):
+    """Django's password change form, its messages naming the field (「現在のパスワードを入力してください。」)."""

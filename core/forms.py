@@ -9,6 +9,10 @@
   a `VersionedModelForm`, so each row carries its own version.
 - `OwnRowsFormSetMixin`: a model formset that accepts only rows of the record being edited (a posted row
   id of another record, or of a row deleted meanwhile, is refused instead of saved as a new row).
+- `NamedErrorsMixin` / `PortalForm` / `PortalModelForm`: Django's generic messages (「このフィールドは必須です。」)
+  rewritten with the field's label (「開催日を入力してください。」), so a message read in the error summary
+  at the top of the page, away from its field, still says which field it is about. Every portal form
+  subclasses one of them (tests/core/test_form_errors.py checks).
 - crispy helpers, so every form renders one way (`{% crispy form %}`): `inline_helper` (a form inside the
   page's own `<form>`), `filter_bar_helper` (a list's GET filter bar, with `QuickSelect`), `Cell` (a
   field as a table cell), `counts_helper` (the counts form as a grid or as rows).
@@ -27,6 +31,126 @@ from django.utils.safestring import mark_safe
 from core.categories import OrganisationType
 
 MAX_COUNT = 100_000
+
+
+# Codes whose message Django formats with params (`%(limit_value)s`…): a label put into them escapes `%`.
+_FORMATTED = {"max_length", "min_length", "max_value", "min_value", "invalid_choice", "step_size"}
+
+
+def _default_messages(field: forms.Field) -> dict[str, str]:
+    """The messages Django gives the field's class when the form sets none (to leave custom ones alone)."""
+    messages = {}
+    for cls in reversed(type(field).__mro__):
+        messages.update(getattr(cls, "default_error_messages", {}))
+    return {code: str(text) for code, text in messages.items()}
+
+
+def _generic_validator_codes(field: forms.Field) -> set[str]:
+    """The codes of the field's validators, when none of the validators of a code has its own message."""
+    generic, custom = set(), set()
+    for validator in field.validators:
+        code = getattr(validator, "code", None)
+        if not code:
+            continue
+        default = getattr(type(validator), "message", None)
+        if default is not None and str(getattr(validator, "message", default)) == str(default):
+            generic.add(code)
+        else:
+            custom.add(code)
+    return generic - custom
+
+
+def _is_choice(field: forms.Field) -> bool:
+    return isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(
+        field.widget, forms.Select | forms.RadioSelect | forms.CheckboxSelectMultiple
+    )
+
+
+def named_messages(field: forms.Field, label: str) -> dict[str, str]:
+    """Field-named Japanese messages for the codes Django words generically."""
+    escaped = label.replace("%", "%%")
+    if isinstance(field, forms.FileField):
+        required = f"{label}のファイルを選んでください。"
+    elif isinstance(field, forms.BooleanField):
+        required = f"{label}にチェックを入れてください。"
+    elif _is_choice(field):
+        required = f"{label}を選んでください。"
+    else:
+        required = f"{label}を入力してください。"
+    if isinstance(field, forms.DateTimeField):
+        invalid = f"{label}は正しい日時で入力してください。"
+    elif isinstance(field, forms.DateField):
+        invalid = f"{label}は正しい日付で入力してください。"
+    elif isinstance(field, forms.TimeField):
+        invalid = f"{label}は正しい時刻で入力してください。"
+    elif isinstance(field, forms.DecimalField | forms.FloatField):  # subclasses of IntegerField: first
+        invalid = f"{label}は数値で入力してください。"
+    elif isinstance(field, forms.IntegerField):
+        invalid = f"{label}は整数で入力してください。"
+    elif isinstance(field, forms.EmailField):
+        invalid = f"{label}は正しいメールアドレスで入力してください。"
+    elif isinstance(field, forms.URLField):
+        invalid = f"{label}は正しい URL で入力してください。"
+    else:
+        invalid = f"{label}の形式が正しくありません。"
+    return {
+        "required": required,
+        "invalid": invalid,
+        "invalid_choice": f"{escaped}の選択肢が正しくありません。選び直してください。",
+        "invalid_list": f"{label}の選択が正しくありません。",
+        "invalid_pk_value": f"{escaped}の選択肢が正しくありません。選び直してください。",
+        "max_length": f"{escaped}は%(limit_value)d文字以内で入力してください（現在 %(show_value)d 文字）。",
+        "min_length": f"{escaped}は%(limit_value)d文字以上で入力してください（現在 %(show_value)d 文字）。",
+        "max_value": f"{escaped}は%(limit_value)s以下で入力してください。",
+        "min_value": f"{escaped}は%(limit_value)s以上で入力してください。",
+        "step_size": f"{escaped}は%(limit_value)s刻みで入力してください。",
+        "max_digits": f"{label}の桁数が多すぎます。",
+        "max_decimal_places": f"{label}の小数点以下の桁数が多すぎます。",
+        "max_whole_digits": f"{label}の整数部分の桁数が多すぎます。",
+        "missing": f"{label}のファイルが送られていません。",
+        "empty": f"{label}のファイルが空です。",
+        "incomplete": f"{label}を入力してください。",
+    }
+
+
+class NamedErrorsMixin:
+    """Rewrites the generic messages of every field with its label, just before validation.
+
+    Done in `full_clean` rather than `__init__` so that fields a subclass adds after `super().__init__()`
+    (the counts forms, the sheet rows) are named too. A message a form set itself is kept: only the codes
+    still carrying Django's default text, or not set at all, are replaced."""
+
+    def full_clean(self):
+        for name, field in self.fields.items():
+            if getattr(field, "_portal_named", False):
+                continue
+            label = str(self[name].label or name)
+            defaults = _default_messages(field)
+            # A field's message for a code also replaces its validators' messages of that code (Django's
+            # run_validators): a code is added only where every validator raising it words it generically
+            # (a model's MinValueValidator saying 「研修時間は0.25時間以上…」 keeps its words).
+            generic_validator_codes = _generic_validator_codes(field)
+            field.error_messages = {
+                **field.error_messages,
+                **{
+                    code: text
+                    for code, text in named_messages(field, label).items()
+                    if (
+                        code in field.error_messages and str(field.error_messages[code]) == defaults.get(code)
+                    )
+                    or (code not in field.error_messages and code in generic_validator_codes)
+                },
+            }
+            field._portal_named = True
+        super().full_clean()
+
+
+class PortalForm(NamedErrorsMixin, forms.Form):
+    """The base of the portal's plain forms."""
+
+
+class PortalModelForm(NamedErrorsMixin, forms.ModelForm):
+    """The base of the portal's model forms."""
 
 
 class StaleVersionError(Exception):
@@ -53,7 +177,7 @@ class VersionField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
-class VersionedModelForm(forms.ModelForm):
+class VersionedModelForm(PortalModelForm):
     """A model form carrying the record's `version` (hidden) for the service's optimistic-locking check."""
 
     version = VersionField()
@@ -69,7 +193,7 @@ class VersionedModelForm(forms.ModelForm):
         return self.cleaned_data.get("version")
 
 
-class OrganisationCountsForm(forms.Form):
+class OrganisationCountsForm(PortalForm):
     """A count per organisation type; blank means 0. `counts()` returns {type value: count > 0}."""
 
     error_css_class = "table-danger"

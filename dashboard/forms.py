@@ -4,7 +4,7 @@ from django import forms
 from django.http import QueryDict
 
 from core.fiscal import fiscal_year_label
-from core.forms import filter_bar_helper, inline_helper
+from core.forms import PortalForm, filter_bar_helper, inline_helper
 from core.listing import MAX_ID, id_param
 from core.validators import FISCAL_YEAR_MIN, fiscal_year_max
 
@@ -26,7 +26,7 @@ class IdListField(forms.Field):
         return [i for i in (id_param(v) for v in values[:MAX_PLANS]) if i]
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(PortalForm):
     """The dashboard's GET filters: 年度, area (the prefecture or a region), basis plan, plans side by side.
 
     One form parses the query string (`overview_arguments()`) and, once the overview says which
@@ -119,7 +119,7 @@ def _helper():
     )
 
 
-class DataSetYearsForm(forms.Form):
+class DataSetYearsForm(PortalForm):
     """The completeness page's 年度 range (GET): from, to; at most `max_years` 年度 wide.
 
     Input it cannot use is reported and the default range (the current 年度 and the two before) shown."""

@@ -6,7 +6,14 @@ from django import forms
 
 from accounts import roles
 from core.fiscal import PeriodParseError, fiscal_year_label, parse_fiscal_year
-from core.forms import VersionedModelForm, VersionField, filter_bar_helper, inline_helper
+from core.forms import (
+    PortalForm,
+    PortalModelForm,
+    VersionedModelForm,
+    VersionField,
+    filter_bar_helper,
+    inline_helper,
+)
 from core.validators import FiscalYearRangeValidator, due_date
 from indicators.areas import AreaIndex
 from indicators.importing import MAX_UPLOAD_BYTES
@@ -33,7 +40,7 @@ def _decimal_field(label="値", **kwargs):
         max_digits=14,
         decimal_places=3,
         error_messages={
-            "invalid": "数値を入力してください。",
+            "invalid": f"{label}は数値で入力してください。",
             "max_digits": "桁数が多すぎます（14桁まで）。",
             "max_decimal_places": "小数点以下は3桁までです。",
             "required": f"{label}を入力してください。",
@@ -123,7 +130,7 @@ class ConfirmationMixin:
             self.add_error(field, finding.message)
 
 
-class ObservationForm(ConfirmationMixin, _AreaMixin, forms.Form):
+class ObservationForm(ConfirmationMixin, _AreaMixin, PortalForm):
     """A value (観測値): indicator, area, period as 和暦 or Western, value, source; and, when the
     validation rules question the value, the confirmation (ConfirmationMixin).
 
@@ -201,7 +208,7 @@ class ObservationForm(ConfirmationMixin, _AreaMixin, forms.Form):
         return data
 
 
-class TargetForm(_AreaMixin, forms.Form):
+class TargetForm(_AreaMixin, PortalForm):
     """A plan's target for one indicator, area and 年度."""
 
     indicator = forms.ModelChoiceField(
@@ -334,7 +341,7 @@ class IndicatorForm(VersionedModelForm):
         return self.cleaned_data["release_lag_months"] or 0
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(PortalModelForm):
     class Meta:
         model = Plan
         fields = ["name", "issuer", "first_fiscal_year", "last_fiscal_year", "is_draft", "source"]
@@ -351,7 +358,7 @@ class PlanForm(forms.ModelForm):
         error_messages = {"name": {"unique": "同じ名前の計画が既にあります。"}}
 
 
-class UploadForm(forms.Form):
+class UploadForm(PortalForm):
     file = forms.FileField(
         label="取り込むファイル（CSV または Excel .xlsx）",
         help_text=f"{MAX_UPLOAD_BYTES // (1024 * 1024)}MB まで。CSV は UTF-8（Excel の「CSV UTF-8（コンマ区切り）」）で保存してください。",
@@ -363,7 +370,7 @@ class UploadForm(forms.Form):
 VENUE_CHOICES = [("1", "有"), ("0", "無"), ("", "未把握")]
 
 
-class VenueStatusForm(ConfirmationMixin, forms.Form):
+class VenueStatusForm(ConfirmationMixin, PortalForm):
     """Per municipality: has it a 協議の場 (有 / 無 / 未把握) at one period; the confirmation the
     validation rules may ask for below the table (ConfirmationMixin)."""
 
@@ -434,7 +441,7 @@ class VenueStatusForm(ConfirmationMixin, forms.Form):
         }
 
 
-class VenuePeriodForm(forms.Form):
+class VenuePeriodForm(PortalForm):
     """The GET form switching the venue page to another 時点 (the view reads `period` itself)."""
 
     period = forms.CharField(label="表示する時点", required=False)
@@ -444,7 +451,7 @@ class VenuePeriodForm(forms.Form):
         self.helper = filter_bar_helper(self, col="col-auto")
 
 
-class ImportConfirmForm(forms.Form):
+class ImportConfirmForm(PortalForm):
     """The one note a file with questioned values needs (and the digest of the findings it confirms)."""
 
     note = forms.CharField(
@@ -479,7 +486,8 @@ class ValidationRuleForm(VersionedModelForm):
         if not self.instance.pk:
             del self.fields["is_active"]
         for name in ("minimum", "maximum", "threshold"):
-            self.fields[name].error_messages["invalid"] = "数値を入力してください。"
+            field = self.fields[name]
+            field.error_messages["invalid"] = f"{field.label}は数値で入力してください。"
 
     def clean(self):
         data = super().clean()
@@ -505,7 +513,7 @@ class ValidationRuleForm(VersionedModelForm):
         return data
 
 
-class FlagResolveForm(forms.Form):
+class FlagResolveForm(PortalForm):
     """An official's or the region's staff's check of a flagged value."""
 
     resolution = forms.CharField(
@@ -537,7 +545,7 @@ STEP_TEXTS = {
 }
 
 
-class DataSetStepForm(forms.Form):
+class DataSetStepForm(PortalForm):
     """One step on a data set's page (提出, 取り下げ, 差し戻し, 承認, 再開): the version the page
     showed (a step taken meanwhile by someone else is refused) and, where the step has one, its text.
 
@@ -565,7 +573,7 @@ class DataSetStepForm(forms.Form):
         return self.cleaned_data.get("reason", "")
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(PortalForm):
     """The due date of a 年度's data sets (officials). On a set's page the 年度 is that set's (hidden)."""
 
     fiscal_year = forms.TypedChoiceField(label="対象年度", coerce=int)

@@ -17,6 +17,8 @@ from core.forms import (
     Cell,
     OrganisationCountsForm,
     OwnRowsInlineFormSet,
+    PortalForm,
+    PortalModelForm,
     VersionedModelForm,
     VersionField,
     inline_helper,
@@ -147,7 +149,7 @@ class ParticipantsForm(OrganisationCountsForm):
             field.error_messages["min_value"] = "人数は0以上で入力してください。"
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(PortalModelForm):
     """One row of the agenda table: 順番, 議題, 関連する指標, 内容・メモ."""
 
     class Meta:
@@ -223,7 +225,7 @@ AgendaItemFormSet = inlineformset_factory(
 )
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(PortalModelForm):
     agenda_position = forms.TypedChoiceField(label="議題", required=False, coerce=int, empty_value=None)
 
     class Meta:
@@ -262,7 +264,7 @@ def _check_completion(form, data) -> None:
         form.add_error("completed_on", "完了日は状況が「完了」のときだけ入力してください。")
 
 
-class ActionUpdateForm(forms.ModelForm):
+class ActionUpdateForm(PortalModelForm):
     """An action item's own page: 状況, 完了日 and 期限 — closing an item carried over to later meetings
     happens here. `version` is the meeting's (action items are versioned with their meeting)."""
 
@@ -315,7 +317,7 @@ class RowIdChoiceField(forms.ModelChoiceField):
         return super().to_python(row_id)
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(PortalForm):
     """「次の会議の議題にする」 as the dashboard posts it: the indicator, the region, and where to go back."""
 
     indicator = RowIdChoiceField(
@@ -335,7 +337,7 @@ class ProposalForm(forms.Form):
         self.fields["region"].queryset = Region.objects.filter(prefecture=prefecture)
 
 
-class CaseReviewForm(forms.ModelForm):
+class CaseReviewForm(PortalModelForm):
     barriers = forms.MultipleChoiceField(
         label="退院を妨げる要因", choices=Barrier.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -470,7 +472,7 @@ def _changes(formset, fields) -> list[ChildChange]:
     return rows
 
 
-class AgendaOffersForm(forms.Form):
+class AgendaOffersForm(PortalForm):
     """What a new meeting is offered for its agenda: the proposals waiting on its region's list, and
     the 「前回からの継続」 item listing the open action items of earlier meetings of the same kind.
 
@@ -673,7 +675,7 @@ class MeetingEditor:
         return self.form.loaded_version
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(PortalForm):
     status = forms.ChoiceField(
         label="状況", required=False, choices=[("", "未記録"), *FollowUpStatus.choices]
     )
@@ -703,7 +705,7 @@ class FollowUpForm(forms.Form):
         return data
 
 
-class FollowUpVersionForm(forms.Form):
+class FollowUpVersionForm(PortalForm):
     """The meeting version the case page was loaded with (follow-ups are versioned with their meeting)."""
 
     version = VersionField()

@@ -6,10 +6,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 
+from core.forms import PortalModelForm
 from reminders.models import DEFAULT_LEAD_DAYS, MAX_LEAD_DAYS, ReminderSettings
 
 
-class ReminderSettingsForm(forms.ModelForm):
+class ReminderSettingsForm(PortalModelForm):
     lead_days = forms.IntegerField(
         label="期限の何日前から知らせるか",
         min_value=0,

@@ -4,7 +4,7 @@ from django import forms
 from django.forms import modelformset_factory
 
 from core.fiscal import fiscal_year_label
-from core.forms import OwnRowsModelFormSet, VersionedModelForm, inline_helper
+from core.forms import OwnRowsModelFormSet, PortalForm, VersionedModelForm, inline_helper
 from indicators import values
 from indicators.forms import PeriodField
 from indicators.models import Observation, Target
@@ -31,7 +31,7 @@ class HeaderForm(VersionedModelForm):
         widgets = {"overview": forms.Textarea(attrs={"rows": 5})}
 
 
-class FactForm(forms.Form):
+class FactForm(PortalForm):
     """One part-1 figure: the period it refers to, its value and its source."""
 
     code = forms.CharField(widget=forms.HiddenInput)
@@ -43,7 +43,7 @@ class FactForm(forms.Form):
 FactFormSet = forms.formset_factory(FactForm, extra=0)
 
 
-class CopyForm(forms.Form):
+class CopyForm(PortalForm):
     fiscal_year = forms.IntegerField(label="複製先の年度（西暦）", min_value=2000, max_value=2100)
 
     def __init__(self, *args, **kwargs):
@@ -154,7 +154,7 @@ def target_choices(prefecture):
     return Target.objects.for_prefecture_area(prefecture).select_related("indicator", "plan")
 
 
-class PublishForm(forms.Form):
+class PublishForm(PortalForm):
     """Publishing the sheet as its next edition; a revision (第2版 onward) must say what changed.
 
     When figures are not yet approved (`unapproved`: sheets.reading.UnapprovedGroup list) the form
@@ -202,7 +202,7 @@ class PublishForm(forms.Form):
         return self.cleaned_data["note"].strip()
 
 
-class FactsConfirmForm(forms.Form):
+class FactsConfirmForm(PortalForm):
     """Part 1's confirmation when the validation rules question some facts: one note for all of them
     (and, hidden, the fingerprint of the findings it confirms: a changed value asks again)."""
 

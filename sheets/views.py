@@ -116,7 +116,9 @@ CONFLICT_MESSAGE = (
 )
 
 
-def _render_edit(request, edition, part, formsets, status=200, conflict_rows=None, questioned=None):
+def _render_edit(
+    request, edition, part, formsets, status=200, conflict_rows=None, questioned=None, confirm_form=None
+):
     if conflict_rows is not None:
         messages.error(request, CONFLICT_MESSAGE)
     return render(
@@ -132,12 +134,15 @@ def _render_edit(request, edition, part, formsets, status=200, conflict_rows=Non
             "questioned": questioned
             if questioned is not None and questioned.soft and not questioned.hard
             else None,
-            "confirm_form": forms.FactsConfirmForm(
-                initial={"confirmation_note": request.POST.get("confirmation_note", "")[:2000]},
-                digest=questioned.digest,
-            )
-            if questioned is not None
-            else None,
+            "confirm_form": confirm_form
+            or (
+                forms.FactsConfirmForm(
+                    initial={"confirmation_note": request.POST.get("confirmation_note", "")[:2000]},
+                    digest=questioned.digest,
+                )
+                if questioned is not None
+                else None
+            ),
         },
         status=status,
     )
@@ -200,7 +205,10 @@ def edit_facts(request, fiscal_year: int):
     formset = forms.FactFormSet(request.POST or None, initial=initial, prefix="facts")
     for form, (_code, fact) in zip(formset.forms, sheet.facts.items(), strict=False):
         form.fact = fact
-    if request.method == "POST" and formset.is_valid():
+    # The confirmation note goes through its form: a note over the limit is refused with the limit, not cut.
+    confirm = forms.FactsConfirmForm(request.POST or None)
+    confirmed = request.method != "POST" or confirm.is_valid()
+    if request.method == "POST" and formset.is_valid() and confirmed:
         indicators = {i.code: i for i in Indicator.objects.filter(code__in=list(sheet.facts))}
         rows = [
             (
@@ -216,8 +224,8 @@ def edit_facts(request, fiscal_year: int):
                 by=request.user,
                 prefecture=edition.prefecture,
                 rows=rows,
-                confirmation_note=request.POST.get("confirmation_note", "")[:2000],
-                confirmed_digest=request.POST.get("confirmed_digest", "")[:64],
+                confirmation_note=confirm.cleaned_data["confirmation_note"],
+                confirmed_digest=confirm.cleaned_data["confirmed_digest"],
             )
         except DataSetLocked as exc:  # a fact of a submitted or approved data set: nothing saved
             messages.error(request, exc.message)
@@ -229,7 +237,8 @@ def edit_facts(request, fiscal_year: int):
             return _render_edit(request, edition, "part1", [("", formset)], status=400, questioned=exc)
         return _saved(request, edition, count)
     status = 400 if request.method == "POST" else 200
-    return _render_edit(request, edition, "part1", [("", formset)], status)
+    refused_note = None if confirmed else confirm  # its error in the page's error summary
+    return _render_edit(request, edition, "part1", [("", formset)], status, confirm_form=refused_note)
 
 
 def _edit_formsets(request, edition, part, specs):

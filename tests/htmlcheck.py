@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from html.parser import HTMLParser
 
 
@@ -52,3 +54,22 @@ def classes(html: str, element_id: str) -> set[str]:
 def error_beside(html: str, element_id: str) -> str:
     """The text crispy renders right after the control (its `<id>_error` feedback block), or ""."""
     return "".join(_parse(html).texts.get(f"{element_id}_error", [])).strip()
+
+
+def text_of(html: str, element_id: str) -> str:
+    """The text inside the element with this id (a message an `aria-describedby` points at)."""
+    return "".join(_parse(html).texts.get(element_id, [])).strip()
+
+
+def error_summary(html: str) -> list[tuple[str, str]]:
+    """(href, text) of each entry of the page's error summary (templates/includes/error_summary.html)."""
+    start = html.find("data-error-summary")
+    if start < 0:
+        return []
+    block = html[start : html.index("</ul>", start)]
+    return [
+        (unescape(href), unescape(text))
+        for href, text in re.findall(
+            r'<li>(?:<a class="alert-link" href="([^"]*)">)?(.*?)(?:</a>)?</li>', block
+        )
+    ]

@@ -2,7 +2,7 @@ from django import forms
 
 from accounts import roles
 from core.fiscal import fiscal_year_label
-from core.forms import VersionedModelForm, filter_bar_helper
+from core.forms import PortalForm, VersionedModelForm, filter_bar_helper
 from regions.models import HealthCentre, Region
 from training.models import MAX_SESSION_HOURS, OrganiserKind, PeerSupportProgramme, TrainingSession
 from training.services import PEER_SUPPORT_FIELDS, SESSION_FIELDS
@@ -14,7 +14,7 @@ def fiscal_year_choices(years) -> list[tuple[str, str]]:
     return [(str(y), fiscal_year_label(y)) for y in sorted(set(years), reverse=True)]
 
 
-class YearForm(forms.Form):
+class YearForm(PortalForm):
     """The 年度 picker (GET) of the summary and the peer-supporter list; the view reads the value itself."""
 
     fiscal_year = forms.ChoiceField(label="年度", required=False)

@@ -199,7 +199,7 @@ TEMPLATES = [
                 "accounts.context_processors.portal_user",
                 "indicators.context_processors.small_counts",
             ],
-            "builtins": ["core.templatetags.wareki"],
+            "builtins": ["core.templatetags.wareki", "core.templatetags.form_errors"],
         },
     }
 ]

@@ -31,14 +31,14 @@ def rate():
     ("data", "field", "message"),
     [
         ({"value": "120"}, "value", "割合は0～100の範囲で入力してください。"),
-        ({"value": "abc"}, "value", "数値を入力してください。"),
+        ({"value": "abc"}, "value", "値は数値で入力してください。"),
         ({"value": "1.2345"}, "value", "小数点以下は3桁までです。"),
         (
             {"period": "いつか"},
             "period",
             "「いつか」は期間として読めません（例: 令和4年度、R3年6月、2022年度）",
         ),
-        ({"area": "131016"}, "area", "正しく選択してください。"),
+        ({"area": "131016"}, "area", "地域の選択肢が正しくありません。選び直してください。"),
     ],
 )
 def test_bad_values_re_render_with_japanese_errors_and_save_nothing(client, data, field, message):

@@ -231,8 +231,8 @@ def test_officials_add_change_and_stop_a_rule_with_history(client_for, sheet, of
             "threshold",
             "しきい値には 0 より大きい値を入力してください。",
         ),
-        ({"kind": "zscore", "threshold": "abc"}, "threshold", "数値を入力してください。"),
-        ({"kind": "nonsense", "threshold": "3"}, "kind", "正しく選択してください。"),
+        ({"kind": "zscore", "threshold": "abc"}, "threshold", "は数値で入力してください。"),
+        ({"kind": "nonsense", "threshold": "3"}, "kind", "の選択肢が正しくありません。選び直してください。"),
     ],
 )
 def test_rule_form_errors(client_for, sheet, official, data, field, message):

@@ -127,8 +127,8 @@ def test_the_due_date_can_be_moved(client_for, official, action):
             "id_completed_on",
             "以前の日付を入力してください。",
         ),
-        ({"status": "finished"}, "id_status", "正しく選択してください。"),
-        ({"due_date": "2022-13-40"}, "id_due_date", "日付を正しく入力してください。"),
+        ({"status": "finished"}, "id_status", "状況の選択肢が正しくありません。選び直してください。"),
+        ({"due_date": "2022-13-40"}, "id_due_date", "期限は正しい日付で入力してください。"),
     ],
 )
 def test_input_errors_are_said_beside_the_field_and_nothing_is_saved(

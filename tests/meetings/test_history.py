@@ -122,7 +122,7 @@ def test_bad_input_changes_nothing(client_for, iwakuni_staff):
     response = client.post(reverse("meetings:edit", args=[meeting.pk]), data)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "このフィールドは必須です。" in page
+    assert "会議名を入力してください。" in page
     assert "電話番号のような記載" in page
     meeting.refresh_from_db()
     assert meeting.title == "第1回 岩国圏域 地域移行事例検討会"

@@ -245,14 +245,14 @@ def test_bad_input_is_rejected_in_japanese_and_changes_nothing(loaded, official,
     assert response.status_code == 400
     html = response.content.decode()
     assert "は期間として読めません" in html
-    assert "数値を入力してください" in html
+    assert "値は数値で入力してください。" in html
     assert Observation.objects.filter(edited_at__isnull=False).count() == 0
 
     data = formset_post_data(client.get("/sheets/2022/edit/part6/"))
     data["schedule-0-item"] = ""
     response = client.post("/sheets/2022/edit/part6/", data)
     assert response.status_code == 400
-    assert "このフィールドは必須です" in response.content.decode()
+    assert "実施する項目を入力してください。" in response.content.decode()
     assert ScheduleEntry.objects.filter(item="").count() == 0
 
 
