@@ -1,7 +1,7 @@
 from crispy_forms.layout import Field, Layout
 from django import forms
 
-from core.forms import inline_helper
+from core.forms import PortalForm, inline_helper
 from indicators.forms import PeriodField
 from indicators.importing import MAX_UPLOAD_BYTES
 from indicators.models import Indicator
@@ -9,7 +9,7 @@ from national.models import ComparisonPeers
 from regions.models import Prefecture
 
 
-class WideUploadForm(forms.Form):
+class WideUploadForm(PortalForm):
     file = forms.FileField(
         label="全国の表（CSV または Excel .xlsx）",
         help_text=f"{MAX_UPLOAD_BYTES // (1024 * 1024)}MB まで。1行が1地域（都道府県・二次医療圏）、1列が指標と年度の表。",
@@ -24,7 +24,7 @@ class WideUploadForm(forms.Form):
     )
 
 
-class MappingForm(forms.Form):
+class MappingForm(PortalForm):
     """Per value column an indicator (blank: not imported) and a period; per unmatched row the choice
     to leave it out; the name the mapping is saved under."""
 
@@ -82,7 +82,7 @@ class MappingForm(forms.Form):
         return {row.line for row in self.detection.unmatched if self.cleaned_data.get(f"skip_{row.line}")}
 
 
-class LayoutRenameForm(forms.Form):
+class LayoutRenameForm(PortalForm):
     name = forms.CharField(label="保存名", max_length=100)
 
     def __init__(self, *args, **kwargs):
@@ -90,7 +90,7 @@ class LayoutRenameForm(forms.Form):
         self.helper = inline_helper()
 
 
-class PeersForm(forms.Form):
+class PeersForm(PortalForm):
     """The prefectures (at most five) a user compares the portal's prefecture with over time."""
 
     prefectures = forms.ModelMultipleChoiceField(
@@ -118,7 +118,7 @@ class PeersForm(forms.Form):
         return chosen
 
 
-class SelectionForm(forms.Form):
+class SelectionForm(PortalForm):
     """What the comparison page shows (a GET form; the view validates the values it is given)."""
 
     level = forms.ChoiceField(label="比べる単位", required=False)
