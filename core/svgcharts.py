@@ -256,8 +256,13 @@ def grouped_bar_chart(
         for (value, _y, colour), baseline in zip(lines, baselines, strict=True):
             text = format_number(value, decimals=decimals) + unit
             text_w = _text_width(text, TARGET_LABEL_SIZE)
+            # The ground covers the figures (no descenders) and is no taller than the text: a bar is taller.
             svg.rect(
-                x2 - text_w - 1, baseline - TARGET_LABEL_SIZE, text_w + 2, TARGET_LABEL_SIZE + 2, fill="#fff"
+                x2 - text_w - 1,
+                baseline - TARGET_LABEL_SIZE + 0.5,
+                text_w + 2,
+                TARGET_LABEL_SIZE,
+                fill="#fff",
             )
             svg.text(x2, baseline, text, size=TARGET_LABEL_SIZE, anchor="end", fill=colour)
         svg.text(group_x + group_w / 2, height - 9, category, size=10.5, anchor="middle")
