@@ -88,6 +88,12 @@ def _screenshot(page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
+def _screenshot_of(page, selector: str, name: str) -> None:
+    folder = os.environ.get("SCREENSHOT_DIR")
+    if folder:
+        page.locator(selector).first.screenshot(path=str(Path(folder) / f"{name}.png"))
+
+
 def _page_width(page) -> tuple[int, int]:
     return page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
 
@@ -185,6 +191,17 @@ def test_the_key_columns_stay_on_a_phones_screen(browser, login, live_server, iw
         assert chart.bounding_box()["width"] <= PHONE["width"]
         assert page.locator('[data-testid="scroll-hint"]').first.is_visible()
         _screenshot(page, "390-dashboard")
+        _screenshot_of(page, "[data-figure]", "390-first-chart")
+
+        page.goto(f"{live_server.url}/indicators/?region=")  # the prefecture: every region's activity
+        page.wait_for_selector("[data-figure] .main-svg")
+        assert _page_width(page)[0] <= PHONE["width"]
+        _screenshot_of(page, '[data-figure="figure-activity"]', "390-activity-chart")
+        _screenshot_of(page, '[data-figure="figure-discharge-rate-3m"]', "390-discharge-chart")
+
+        page.goto(f"{live_server.url}/sheets/2022/")
+        assert _page_width(page)[0] <= PHONE["width"]
+        _screenshot_of(page, "svg.svg-chart", "390-sheet-chart")
         assert page.console_errors == []
     finally:
         context.close()
