@@ -236,7 +236,7 @@ def grouped_bar_chart(
                 anchor="middle",
                 fill="#fff" if inside else INK,
             )
-        labels_at: dict[str, list[float]] = {"end": [], "start": []}
+        lines = []  # (value, y, colour) of this group's targets
         for t_index, target in enumerate(targets):
             value = target.values[c] if c < len(target.values) else None
             if value is None:
@@ -245,24 +245,53 @@ def grouped_bar_chart(
             x1, x2 = group_x + group_w * 0.08, group_x + group_w * 0.92
             y = y_of(value)
             svg.line(x1, y, x2, y, stroke=colour, width=2, dash=TARGET_DASHES[t_index % len(TARGET_DASHES)])
-            # Targets of several plans can sit close together: a label that would overlap another
-            # goes to the other end of its line, then below it.
-            candidates = (("end", x2, y - 3), ("start", x1, y - 3), ("end", x2, y + 10))
-            anchor, label_x, label_y = next(
-                (c for c in candidates if all(abs(c[2] - used) >= 10 for used in labels_at[c[0]])),
-                candidates[-1],
+            lines.append((value, y, colour))
+        # Targets of several plans can sit close together (85 / 91 / 92 %): the labels stand in one column
+        # at the lines' end, each just above its line unless that would overlap another label, on a
+        # white ground drawn after every line, so that no label is crossed by a line or by another label.
+        x2 = group_x + group_w * 0.92
+        baselines = spread_labels(
+            [y - 3 for _value, y, _colour in lines], gap=TARGET_LABEL_GAP, lowest=y_of(0) - 2
+        )
+        for (value, _y, colour), baseline in zip(lines, baselines, strict=True):
+            text = format_number(value, decimals=decimals) + unit
+            text_w = _text_width(text, TARGET_LABEL_SIZE)
+            # The ground covers the figures (no descenders) and is no taller than the text: a bar is taller.
+            svg.rect(
+                x2 - text_w - 1,
+                baseline - TARGET_LABEL_SIZE + 0.5,
+                text_w + 2,
+                TARGET_LABEL_SIZE,
+                fill="#fff",
             )
-            labels_at[anchor].append(label_y)
-            svg.text(
-                label_x,
-                label_y,
-                format_number(value, decimals=decimals) + unit,
-                size=9,
-                anchor=anchor,
-                fill=colour,
-            )
+            svg.text(x2, baseline, text, size=TARGET_LABEL_SIZE, anchor="end", fill=colour)
         svg.text(group_x + group_w / 2, height - 9, category, size=10.5, anchor="middle")
     return svg.render()
+
+
+TARGET_LABEL_SIZE = 9
+TARGET_LABEL_GAP = TARGET_LABEL_SIZE + 2  # between two labels' baselines: a line of text and a little room
+
+
+def spread_labels(wanted: Sequence[float], *, gap: float, lowest: float) -> list[float]:
+    """Baselines for labels that want to stand at `wanted` (y, downwards): each as near its own as can
+    be, every two at least `gap` apart, none below `lowest`. In the order given.
+
+    From the top down a label too close to the one above moves down; if the last then falls below
+    `lowest`, the labels move back up from the bottom.
+    """
+    order = sorted(range(len(wanted)), key=lambda i: wanted[i])
+    placed: list[float] = []
+    for i in order:
+        placed.append(wanted[i] if not placed else max(wanted[i], placed[-1] + gap))
+    if placed and placed[-1] > lowest:
+        placed[-1] = lowest
+        for k in range(len(placed) - 2, -1, -1):
+            placed[k] = min(placed[k], placed[k + 1] - gap)
+    result = [0.0] * len(wanted)
+    for position, i in enumerate(order):
+        result[i] = placed[position]
+    return result
 
 
 def _legend_rows(items: list[tuple[str, str, str]], available: float) -> int:

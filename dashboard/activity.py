@@ -44,6 +44,7 @@ from regions.models import Prefecture, Region
 from training.services import training_summary
 
 EXPECTED_REGIONAL_MEETINGS = 2
+GUIDELINE_NAME = f"圏域連絡調整会議の目安（年{EXPECTED_REGIONAL_MEETINGS}回）"
 
 
 @dataclass(frozen=True)
@@ -407,24 +408,36 @@ def _figure(rows: list[ActivityRow]) -> dict:
             marker_color=colour,
             hovertemplate="%{x}: %{y}回<extra>" + name + "</extra>",
         )
+    # The guideline is named in the legend, not by an annotation on the plot: written above the line it
+    # lay over the first region's bars (岩国), and on a phone it ran off the plot.
     figure.add_hline(
         y=EXPECTED_REGIONAL_MEETINGS,
         line={"dash": "dash", "color": "#1d4e89", "width": 1},
-        annotation_text=f"圏域連絡調整会議の目安（年{EXPECTED_REGIONAL_MEETINGS}回）",
-        annotation_position="top left",
+    )
+    figure.add_trace(
+        "Scatter",
+        x=[None],
+        y=[None],
+        mode="lines",
+        name=GUIDELINE_NAME,
+        line={"dash": "dash", "color": "#1d4e89", "width": 1},
+        hoverinfo="skip",
     )
     figure.update_layout(
         barmode="group",
-        margin={"l": 50, "r": 20, "t": 30, "b": 60},
+        autosize=True,
+        margin={"l": 50, "r": 10, "t": 20, "b": 60},
         height=360,
         font={"family": "IPAexGothic, Noto Sans CJK JP, sans-serif", "size": 12},
         yaxis={
             "title": {"text": "回", "standoff": 12},
+            "automargin": True,
             "rangemode": "tozero",
             "gridcolor": "#e5e5e5",
             "tickformat": "d",
             **({"dtick": 1} if highest <= 10 else {}),
         },
+        xaxis={"automargin": True},
         legend={"orientation": "h", "y": -0.2},
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",

@@ -1,5 +1,5 @@
 """The charts: one per chart group (an indicator and its parts share one), values over time with each
-selected plan's target at its due date, the data as a table beside it, and the basis plan's pace."""
+selected plan's target under its 年度, the data as a table beside it, and the basis plan's pace."""
 
 from __future__ import annotations
 
@@ -9,12 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from core import fiscal
-from dashboard import progress
 from dashboard.figures import FigureCalls
 from dashboard.overview.pace import PaceRow, pace_rows
 from dashboard.overview.series import Series, Targets, Value
 from dashboard.table import Table, plain_number
-from indicators import values
 from indicators.models import Indicator, Plan, area_key_for
 from regions.models import Prefecture, Region
 
@@ -148,16 +146,17 @@ def _value_traces(figure, spec: ChartSpec, members, columns, header) -> tuple[li
         has_data = has_data or bool(series)
         for v in series:
             by_when[v.when][index] = v
-            all_dates.append(v.when)
         colour = PALETTE[members.index(indicator) % len(PALETTE)]
         is_main = area == spec.main_area
         plotted = [v for v in series if not v.hidden]  # a chart never draws a hidden small count
+        all_dates.extend(plot_date(v) for v in plotted)
         figure.add_trace(
             "Scatter",
-            x=[v.when.isoformat() for v in plotted],
+            x=[plot_date(v).isoformat() for v in plotted],
             y=[plain_number(v.value) for v in plotted],
             text=[v.label for v in plotted],
-            mode="lines+markers",
+            # A line only joins observed values: one value is a point, not the start of a trend.
+            mode="lines+markers" if len(plotted) > 1 else "markers",
             name=header[index + 1],
             line={"color": colour, "width": 2 if is_main else 1, "dash": "solid" if is_main else "dot"},
             marker={"size": 8 if is_main else 6},
@@ -171,14 +170,29 @@ def _value_traces(figure, spec: ChartSpec, members, columns, header) -> tuple[li
     return rows, all_dates, has_data
 
 
+def plot_date(value: Value) -> date:
+    """Where a value is drawn: a whole 年度's value in the middle of that 年度 (under its tick, see
+    `_wareki_ticks`), not on its last day — on 3月31日 a 平成29年度 value sat beside the tick of 2018 and
+    read as 「H30(2018)」. A value of a day (630調査: 6月30日, 令和3年6月) is drawn on that day."""
+    if value.whole_fiscal_year:
+        return fiscal_year_middle(fiscal.fiscal_year_of(value.when))
+    return value.when
+
+
+def fiscal_year_middle(fiscal_year: int) -> date:
+    """The day a 年度's tick stands on: 10月1日, half-way through it."""
+    return date(fiscal_year, 10, 1)
+
+
 def _number_cell(value: Value):
     """The value as a table cell: a plain number, or a Hidden cell (a small count)."""
     return value.cell(plain_number(value.value))
 
 
 def _target_traces(figure, spec: ChartSpec, members, columns, all_dates: list[date]) -> list[list]:
-    """Each plan's targets as markers at their due dates (one legend entry per plan; colours say which
-    indicator), the basis plan's needed course as a dashed line; a table row per plan with targets."""
+    """Each plan's targets as markers under the tick of their 年度 (one legend entry per plan; colours say
+    which indicator), never joined by a line to an observed value (a dashed line from a single value to a
+    target read as a trend); a table row per plan with targets. The pace table states the needed pace."""
     rows = []
     for plan_index, plan in enumerate(spec.selected_plans):
         plan_row = [f"目標：{plan.name}"]
@@ -190,8 +204,8 @@ def _target_traces(figure, spec: ChartSpec, members, columns, all_dates: list[da
             plan_row.append(plain_number(target.value) if target else "")
             if target is None or area != spec.main_area:
                 continue
-            due = progress.target_due_date(target.fiscal_year)
-            all_dates.append(due)
+            at = fiscal_year_middle(target.fiscal_year)
+            all_dates.append(at)
             colour = PALETTE[members.index(indicator) % len(PALETTE)]
             if not shown:
                 figure.add_trace(
@@ -205,21 +219,17 @@ def _target_traces(figure, spec: ChartSpec, members, columns, all_dates: list[da
                 )
                 shown = True
             _target_marker(
-                figure, indicator, plan, target, due, symbol=symbol, colour=colour, is_basis=is_basis
+                figure, indicator, plan, target, at, symbol=symbol, colour=colour, is_basis=is_basis
             )
-            if is_basis:
-                _needed_course(
-                    figure, spec.series.get((indicator.pk, area), []), indicator, target, due, colour
-                )
         if shown:
             rows.append(plan_row)
     return rows
 
 
-def _target_marker(figure, indicator, plan, target, due: date, *, symbol: str, colour: str, is_basis: bool):
+def _target_marker(figure, indicator, plan, target, at: date, *, symbol: str, colour: str, is_basis: bool):
     figure.add_trace(
         "Scatter",
-        x=[due.isoformat()],
+        x=[at.isoformat()],
         y=[plain_number(target.value)],
         mode="markers",
         name=f"目標 {indicator.name_ja}（{plan.name}）",
@@ -233,40 +243,27 @@ def _target_marker(figure, indicator, plan, target, due: date, *, symbol: str, c
     )
 
 
-def _needed_course(figure, series: list[Value], indicator, target, due: date, colour: str) -> None:
-    """From the latest value to the target, while it is still short and before the due date."""
-    if not (
-        series
-        and not series[-1].hidden  # the line would start at the hidden value
-        and series[-1].when < due
-        and values.shortfall(series[-1].value, target.value, target.comparator) > 0
-    ):
-        return
-    latest = series[-1]
-    figure.add_trace(
-        "Scatter",
-        x=[latest.when.isoformat(), due.isoformat()],
-        y=[plain_number(latest.value), plain_number(target.value)],
-        mode="lines",
-        line={"color": colour, "width": 1, "dash": "dash"},
-        name=f"目標までの必要な推移 {indicator.name_ja}",
-        showlegend=False,
-        hoverinfo="skip",
-    )
-
-
 def _layout(figure, unit: str, all_dates: list[date]) -> None:
+    # No width: the chart takes its container's (autosize, charts.js draws with responsive); automargin
+    # gives the tick labels the room they need at 390 px instead of cutting them.
     figure.update_layout(
-        margin={"l": 80, "r": 20, "t": 20, "b": 40},
+        autosize=True,
+        margin={"l": 50, "r": 10, "t": 20, "b": 40},
         height=380,
         font={"family": "IPAexGothic, Noto Sans CJK JP, sans-serif", "size": 12},
         yaxis={
-            "title": {"text": unit, "standoff": 14},
+            "title": {"text": unit, "standoff": 10},
+            "automargin": True,
             "rangemode": "tozero",
             "gridcolor": "#e5e5e5",
             "tickformat": ",",
         },
-        xaxis={"type": "date", "gridcolor": "#e5e5e5", **_wareki_ticks(all_dates)},
+        xaxis={
+            "type": "date",
+            "automargin": True,
+            "gridcolor": "#e5e5e5",
+            **_wareki_ticks(all_dates),
+        },
         legend={"orientation": "h", "y": -0.15},
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
@@ -275,16 +272,22 @@ def _layout(figure, unit: str, all_dates: list[date]) -> None:
 
 
 def _wareki_ticks(dates: list[date]) -> dict:
-    """Year ticks labelled in 和暦 with the Western year (H26(2014) … R5(2023)), at most about ten."""
+    """A tick per 年度 in the middle of it, labelled by that 年度 alone (H29 … R5: short enough for a phone;
+    the hover and the table beside the chart say the full period), at most about ten; the axis runs from
+    the first 年度's start to the last one's end, so every point sits inside the 年度 it measures."""
     if not dates:
         return {}
-    first, last = min(dates).year, max(dates).year + 1
-    step = max(1, -(-(last - first) // 10))
+    first, last = fiscal.fiscal_year_of(min(dates)), fiscal.fiscal_year_of(max(dates))
+    step = max(1, -(-(last - first + 1) // 10))
     years = list(range(first, last + 1, step))
     return {
         "tickmode": "array",
-        "tickvals": [date(y, 1, 1).isoformat() for y in years],
-        "ticktext": [f"{fiscal.wareki_year(y, short=True)}({y})" for y in years],
+        "tickvals": [fiscal_year_middle(y).isoformat() for y in years],
+        "ticktext": [fiscal.wareki_year(y, short=True) for y in years],
+        "range": [
+            fiscal.fiscal_year_range(first)[0].isoformat(),
+            fiscal.fiscal_year_range(last)[1].isoformat(),
+        ],
     }
 
 

@@ -33,6 +33,7 @@ class Value:
     period_end: date | None = None  # the stored period's end: what its freshness is judged from
     hidden: bool = False  # a small count the published view hides (indicators.small_counts)
     region_id: int | None = None  # whose staff see it anyway (set when hidden)
+    whole_fiscal_year: bool = False  # stands for a whole 年度 (`when` is then its last day)
 
     @property
     def point(self) -> progress.Point:
@@ -81,6 +82,9 @@ def value_from_row(row: dict, indicator: Indicator, pattern: CountsPattern | Non
         period_end=period_end,
         hidden=hidden,
         region_id=pattern.region_of_area.get(row["area_key"]) if hidden else None,
+        whole_fiscal_year=(
+            row["period_kind"] == "fiscal_year" and row["as_of"] is None and not indicator.survey_month
+        ),
     )
 
 

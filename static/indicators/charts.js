@@ -5,7 +5,8 @@
    (the URL in its own data-plotly attribute, written with {% static %} so the hashed name applies)
    only when the first chart comes near the viewport, and draws each chart as it comes near. A chart
    never scrolled to costs nothing; its table below says the same in text. Each drawn chart gets
-   data-drawn="yes" (tests wait for it). */
+   data-drawn="yes" (tests wait for it). The figure has no width of its own: it takes its container's
+   and follows it (responsive); on a phone long legend names are wrapped to fit (fitLegend). */
 (function () {
   "use strict";
 
@@ -14,6 +15,40 @@
   var plotlyLoading = null;
   // Start a little before the chart is visible, so it is usually drawn by the time it is.
   var MARGIN = "300px 0px";
+
+  var CHARACTER_WIDTH = 13; // a full-width character at the charts' 12 px font, with a little room
+
+  // Plotly never wraps a legend entry: on a phone a long plan name ran past the chart's edge. Break
+  // it into lines that fit the chart's width (the names are Japanese: any character may end a line).
+  function wrapName(name, perLine) {
+    if (typeof name !== "string" || name.length <= perLine) {
+      return name;
+    }
+    var lines = [];
+    for (var start = 0; start < name.length; start += perLine) {
+      lines.push(name.slice(start, start + perLine));
+    }
+    return lines.join("<br>");
+  }
+
+  function fitLegend(element, figure) {
+    var perLine = Math.floor((element.clientWidth - 60) / CHARACTER_WIDTH);
+    if (perLine < 8 || element.clientWidth >= 768) {
+      return;
+    }
+    var lines = 0;
+    figure.data.forEach(function (trace) {
+      if (trace.name && trace.showlegend !== false) {
+        trace.name = wrapName(trace.name, perLine);
+        lines += trace.name.split("<br>").length;
+      }
+    });
+    // The legend stands one entry a line below the plot: the chart grows by its height, so that the
+    // plot keeps its size and the legend is not cut off at the bottom.
+    if (figure.layout.height) {
+      figure.layout.height += lines * 20;
+    }
+  }
 
   function loadPlotly() {
     if (window.Plotly) {
@@ -46,6 +81,7 @@
     loadPlotly().then(
       function (Plotly) {
         var figure = JSON.parse(source.textContent);
+        fitLegend(element, figure);
         return Plotly.newPlot(element, figure.data, figure.layout, {
           responsive: true,
           displaylogo: false,

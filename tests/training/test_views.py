@@ -67,7 +67,9 @@ def test_list_filters(client_for, viewer):
     html = client.get("/training/").content.decode()
     assert "令和4年7月1日" not in html  # dates shown in 和暦 from stored data only
     assert "令和4年6月1日" in html
-    assert '<td class="text-end text-nowrap">2.5時間</td>' in html  # the hours carry their unit
+    assert (
+        '<td class="text-end text-nowrap" data-label="時間">2.5時間</td>' in html
+    )  # the hours carry their unit
 
 
 def test_staff_records_session_with_attendees_and_history(client_for, iwakuni_staff):
