@@ -50,8 +50,11 @@ def flat(text: str) -> str:
 
 
 def publish(client, note="国への提出版"):
-    """Publish, confirming the unapproved figures (no data set of the loaded sheet is approved)."""
-    return client.post("/sheets/2022/publish/", {"note": note, "confirm_unapproved": "on"})
+    """Publish, confirming the unapproved figures (no data set of the loaded sheet is approved), from
+    the confirmation page (its `confirmed` field)."""
+    return client.post(
+        "/sheets/2022/publish/", {"note": note, "confirm_unapproved": "on", "confirmed": "yes"}
+    )
 
 
 def test_the_sheet_pdf_holds_the_seeds_figures_and_six_headings_in_order(loaded, viewer, client_for):

@@ -24,7 +24,9 @@ def pdfinfo(pdf: bytes, tmp_path) -> dict[str, str]:
     path = tmp_path / "sheet.pdf"
     path.write_bytes(pdf)
     out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    return {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in out.splitlines())}
+    return {
+        key.strip(): value.strip() for key, _, value in (line.partition(":") for line in out.splitlines())
+    }
 
 
 def assert_tagged(pdf: bytes, tmp_path, title: str) -> None:
