@@ -561,7 +561,7 @@ def _preview(request, batch: ImportBatch, *, confirm_form=None, status: int = 20
             "errors": errors,
             "soft_count": len(soft),
             "confirm_form": confirm_form,
-            "changes": batch.changes.select_related("observation")
+            "changes": batch.changes.select_related("indicator")
             if batch.status != ImportBatch.Status.PENDING
             else [],
             "flag_count": FlaggedValue.objects.filter(import_batch=batch).count()

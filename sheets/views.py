@@ -47,10 +47,11 @@ def sheet_list(request):
         .for_list()
         .prefetch_related(Prefetch("publications", queryset=PublishedEdition.objects.newest_first()))
     )
+    rows = [(edition, reading.publication_state(edition.publications.all())) for edition in editions]
     return render(
         request,
         "sheets/sheet_list.html",
-        {"editions": editions, "can_edit": is_prefecture(request.user)},
+        {"rows": rows, "can_edit": is_prefecture(request.user)},
     )
 
 
@@ -72,6 +73,7 @@ def _detail_context(request, edition, *, publish_data=None, publish_note: str = 
         "sheet": sheet,
         "charts": sheet_charts(prefecture=edition.prefecture, reference_date=edition.reference_date),
         "publications": publications,
+        "state": reading.publication_state(publications),
         "can_edit": is_prefecture(request.user),
         "copy_form": forms.CopyForm(initial={"fiscal_year": edition.fiscal_year + 1}),
         "publish_form": publish_form,

@@ -327,7 +327,7 @@ def test_an_unchanged_sheet_is_served_from_the_cache(
 
 def test_the_sheet_page_marks_the_draft_and_draws_the_charts(loaded, viewer, client_for):
     html = client_for(viewer).get("/sheets/2022/").content.decode()
-    assert 'data-testid="draft-mark"' in html and ">案</span>" in html
+    assert 'data-testid="sheet-state">案（未公開）</span>' in html
     assert 'data-testid="chart-discharge"' in html and 'data-testid="chart-long-stay"' in html
     assert html.count('font-family="IPAexGothic') > 10
     assert 'href="/sheets/2022.pdf"' in html

@@ -13,7 +13,7 @@ def media_root(settings, tmp_path):
 def test_official_sees_the_charts_and_publishes_the_first_edition(loaded, official, page, login, live_server):
     login(page, official)
     page.goto(f"{live_server.url}/sheets/2022/")
-    assert page.get_by_test_id("draft-mark").is_visible()
+    assert page.get_by_test_id("sheet-state").inner_text() == "案（未公開）"
     for chart in ("chart-discharge", "chart-long-stay"):
         box = page.get_by_test_id(chart).locator("svg").bounding_box()
         assert box is not None and box["width"] > 300 and box["height"] > 150
