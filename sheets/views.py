@@ -27,6 +27,7 @@ from sheets.publication import (
     UnapprovedNotConfirmed,
     check_unapproved,
     edition_publish,
+    unapproved_digest,
 )
 from sheets.regional import region_sheet_for
 
@@ -341,8 +342,9 @@ def published_pdf(request, fiscal_year: int, number: int):
     return response
 
 
-def _publish_confirmation(edition, form, *, number: int, unapproved_count: int) -> Confirmation:
+def _publish_confirmation(edition, form, *, number: int, groups) -> Confirmation:
     note = form.cleaned_data["note"]
+    unapproved_count = sum(len(group.figures) for group in groups)
     points = [
         f"公開した PDF はそのまま保存され、この後データを直しても第{number}版の中身は変わりません"
         "（同じファイルを1バイトも変えずに提供し続けます）。",
@@ -368,7 +370,8 @@ def _publish_confirmation(edition, form, *, number: int, unapproved_count: int) 
         extra={
             "note": note,
             "confirm_unapproved": form.cleaned_data["confirm_unapproved"],
-            "unapproved_digest": form.cleaned_data["unapproved_digest"],
+            # the list this page counts: should it change before the POST, the service refuses
+            "unapproved_digest": unapproved_digest(groups) if groups else "",
         },
     )
 
@@ -403,7 +406,7 @@ def sheet_publish(request, fiscal_year: int):
             edition,
             form,
             number=edition.publications.next_number(),
-            unapproved_count=sum(len(group.figures) for group in groups),
+            groups=groups,
         )
         return confirmation_page(
             request, confirmation, template="sheets/publish_confirm.html", refused=request.method == "POST"

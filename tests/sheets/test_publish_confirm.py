@@ -1,9 +1,12 @@
 """Publishing goes through a confirmation page: the edition number, that it is kept as it is, the
 unapproved figures it carries; only that page's POST publishes."""
 
+import re
+
 import pytest
 
 from core.models import ChangeRecord
+from indicators.models import DataSet, DataSetScope
 from sheets import pdf as sheet_pdf
 from sheets.models import PublishedEdition
 
@@ -74,3 +77,25 @@ def test_the_confirmed_post_publishes_and_the_next_confirmation_names_the_second
 
     html = client.get(URL, {"note": "誤字を直した版", "confirm_unapproved": "on"}).content.decode()
     assert "第2版として公開しますか" in html
+
+
+def test_a_list_of_unapproved_figures_changed_after_the_confirmation_page_is_refused(
+    loaded, official, client_for
+):
+    """The confirmation counted 28 unapproved figures; a data set approved meanwhile changes the list:
+    the confirmed POST is refused with the new list rather than publishing what was not confirmed."""
+    client = client_for(official)
+    html = client.get(URL, {"note": "国への提出版", "confirm_unapproved": "on"}).content.decode()
+    digest = re.search(r'name="unapproved_digest" value="([0-9a-f]{64})"', html).group(1)
+    DataSet.objects.create(
+        prefecture=loaded.prefecture, scope=DataSetScope.PREFECTURE, fiscal_year=2022, state="approved"
+    )
+
+    response = client.post(
+        URL,
+        {"note": "国への提出版", "confirm_unapproved": "on", "unapproved_digest": digest, "confirmed": "yes"},
+    )
+
+    assert response.status_code == 400
+    assert "未承認の数値の一覧が変わりました" in response.content.decode()
+    assert PublishedEdition.objects.count() == 0
