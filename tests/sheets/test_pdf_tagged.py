@@ -2,6 +2,7 @@
 edition keeps its stored bytes."""
 
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -64,7 +65,7 @@ def test_a_published_edition_is_tagged_and_served_byte_for_byte(loaded, official
     )
     assert response.status_code == 302
     stored = PublishedEdition.objects.get(edition=loaded, number=1)
-    kept = stored.file.read()
+    kept = Path(stored.pdf.path).read_bytes()
 
     assert_tagged(kept, tmp_path, "山口県 令和4年度 自治体状況共有シート")
     assert client.get("/sheets/2022/editions/1.pdf").content == kept
