@@ -1048,7 +1048,7 @@ def dataset(django_db_setup, django_db_blocker, tmp_path_factory):
             prefecture=pref,
             file_name="applied.csv",
             file_format="csv",
-            rows=[RawRow(line=2, indicator="discharge_rate_12m", area="350001", period="R2年度", value="80")],
+            rows=[RawRow(line=2, indicator="discharge_rate_12m", area="350001", period="R1年度", value="80")],
         )
         import_services.import_batch_apply(by=users["official"], batch=batch_applied)
         sheet_publication.edition_publish(
