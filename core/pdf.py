@@ -213,6 +213,9 @@ def check_japanese_font(family: str | None = None) -> None:
         )
 
 
+PDF_VARIANT = "pdf/ua-1"
+
+
 def _strip_attachments(document) -> None:
     """Drop every PDF attachment (<link rel=attachment>, <a rel=attachment>) before writing."""
     document.metadata.attachments = []
@@ -225,7 +228,10 @@ def _write_pdf(html: str, base_url: str) -> tuple[bytes, list[str]]:
     fetcher = StaticOnlyFetcher(base_url)
     document = _weasyprint().HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
     _strip_attachments(document)
-    pdf = document.write_pdf()
+    # PDF/UA-1: tagged structure in reading order, the <html lang> as /Lang and the <title> shown as
+    # the document's title, so a screen reader reads the sheet. Only new renders change: a published
+    # edition is served from its stored bytes.
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
     return pdf, fetcher.refused
 
 

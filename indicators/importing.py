@@ -32,7 +32,7 @@ from core.fiscal import PeriodParseError, normalise
 from indicators import validation
 from indicators.areas import Area, AreaIndex
 from indicators.models import Indicator, Observation
-from indicators.values import Period, format_value, period_from_text, value_error
+from indicators.values import Period, format_value, format_value_with_unit, period_from_text, value_error
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10000
@@ -146,6 +146,14 @@ class CheckedRow:
     @property
     def previous_text(self) -> str:
         return format_value(self.existing.value, self.indicator) if self.existing else ""
+
+    @property
+    def value_with_unit(self) -> str:
+        return format_value_with_unit(self.value, self.indicator)
+
+    @property
+    def previous_with_unit(self) -> str:
+        return format_value_with_unit(self.existing.value, self.indicator) if self.existing else ""
 
 
 # --- reading files ---------------------------------------------------------------------------------

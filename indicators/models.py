@@ -488,6 +488,11 @@ class ImportChange(models.Model):
         Observation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="観測値"
     )
     observation_pk = models.BigIntegerField("観測値ID")
+    # Kept apart from the observation (which an undo may delete) so the record formats its values
+    # as the preview did; empty on changes recorded before it was kept.
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="指標"
+    )
     label = models.CharField("内容", max_length=300)
     previous = models.JSONField("取り込み前の値", null=True, blank=True)
     applied = models.JSONField("取り込んだ値")
@@ -504,13 +509,24 @@ class ImportChange(models.Model):
     def _plain(text) -> str:
         return f"{Decimal(text).normalize():f}" if text not in (None, "") else ""
 
+    def _text(self, stored) -> str:
+        """As the preview showed it (values.format_value_with_unit: 「71.0％」); plain digits only
+        for a change recorded before its indicator was kept."""
+        from indicators.values import format_value_with_unit  # values imports this module
+
+        if stored in (None, ""):
+            return ""
+        if self.indicator_id is None:
+            return self._plain(stored)
+        return format_value_with_unit(Decimal(stored), self.indicator)
+
     @property
     def previous_text(self) -> str:
-        return self._plain((self.previous or {}).get("value"))
+        return self._text((self.previous or {}).get("value"))
 
     @property
     def applied_text(self) -> str:
-        return self._plain(self.applied.get("value"))
+        return self._text(self.applied.get("value"))
 
 
 # Data sets, validation rules and flagged values (issue #17) live in their own module.

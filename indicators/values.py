@@ -112,6 +112,16 @@ def format_value(value, indicator: Indicator, *, as_entered: bool = False) -> st
     return f"{rounded:,.{indicator.decimal_places}f}"
 
 
+def format_value_with_unit(value, indicator: Indicator) -> str:
+    """`format_value` followed by the indicator's unit (「71.0％」, 「3,400人」); 有／無 stand alone.
+
+    One wording for a value wherever an import shows it: its preview and its record."""
+    text = format_value(value, indicator)
+    if not text or indicator.value_type == Indicator.ValueType.YES_NO:
+        return text
+    return f"{text}{indicator.unit}"
+
+
 def format_number(value, places: int = 0) -> str:
     """Half-up rounding with thousands separators: 641 → 641, 58.56 (1) → 58.6, −410 → -410."""
     quantum = Decimal(1).scaleb(-places)

@@ -13,11 +13,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles
 from core.changes import record_conflict_rows
+from core.confirm import Confirmation, confirmation_page, is_confirmed
 from core.exports import csv_response
+from core.fiscal import wareki_date
 from core.forms import StaleVersionError
 from indicators import (
     datasets,
@@ -31,7 +33,16 @@ from indicators import (
     values,
 )
 from indicators.areas import VENUE, VENUE_MUNICIPALITIES, AreaIndex, portal_prefecture
-from indicators.models import FlaggedValue, ImportBatch, Indicator, Observation, Plan, Target, ValidationRule
+from indicators.models import (
+    FlaggedValue,
+    ImportBatch,
+    ImportChange,
+    Indicator,
+    Observation,
+    Plan,
+    Target,
+    ValidationRule,
+)
 from indicators.services import imports as import_services
 from regions.validators import NATION_CODE
 
@@ -559,7 +570,7 @@ def _preview(request, batch: ImportBatch, *, confirm_form=None, status: int = 20
             "errors": errors,
             "soft_count": len(soft),
             "confirm_form": confirm_form,
-            "changes": batch.changes.select_related("observation")
+            "changes": batch.changes.select_related("indicator")
             if batch.status != ImportBatch.Status.PENDING
             else [],
             "flag_count": FlaggedValue.objects.filter(import_batch=batch).count()
@@ -624,10 +635,38 @@ def import_discard(request, pk: int):
     return redirect("indicators:imports")
 
 
+def _undo_confirmation(batch: ImportBatch) -> Confirmation:
+    restored = batch.changes.filter(action=ImportChange.Action.UPDATED).count()
+    removed = batch.changes.filter(action=ImportChange.Action.CREATED).count()
+    return Confirmation(
+        title="この取り込みを取り消しますか",
+        lead=(
+            f"{wareki_date(timezone.localtime(batch.applied_at).date())}の取り込み「{batch.file_name}」"
+            f"（{batch.row_count}行）を取り消します。"
+        ),
+        points=[
+            f"更新した {restored} 件の値は、取り込み前の値に戻します。",
+            f"新しく追加した {removed} 件の値は削除します。",
+            "取り込み後に画面などで変更された値が1件でもあるときは、何も変えずに取り消しをやめます。",
+            "取り消した後で同じ値が必要になったときは、ファイルをもう一度取り込んでください。",
+        ],
+        action_url=reverse("indicators:import_undo", args=[batch.pk]),
+        submit_label="取り消す",
+        back_url=reverse("indicators:import_detail", args=[batch.pk]),
+    )
+
+
 @roles.prefecture_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def import_undo(request, pk: int):
+    """GET: what undoing will change (how many values restored, how many deleted); POST (from that
+    page only): undo."""
     batch = _batch(pk)
+    if batch.status != ImportBatch.Status.APPLIED:
+        messages.error(request, "取り込み済みの状態ではないため、取り消せません（何も変更していません）。")
+        return redirect("indicators:import_detail", pk=batch.pk)
+    if not is_confirmed(request):
+        return confirmation_page(request, _undo_confirmation(batch), refused=request.method == "POST")
     try:
         import_services.import_batch_undo(by=request.user, batch=batch)
     except import_services.UndoRefused as exc:

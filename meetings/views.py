@@ -6,15 +6,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts import roles
 from core import exports
 from core.audit import audit_list_view, audit_view
 from core.categories import OrganisationType
 from core.changes import history_for
-from core.fiscal import fiscal_year_label
+from core.confirm import Confirmation, confirmation_page, is_confirmed
+from core.fiscal import fiscal_year_label, wareki_date
 from core.forms import StaleVersionError
 from core.listing import page_number, query_without_page
 from indicators.small_counts import public, record_count_cell
@@ -242,19 +244,60 @@ def meeting_edit(request, pk):
     return _editor_page(request, editor)
 
 
-@require_POST
+def _meeting_delete_confirmation(meeting: Meeting) -> Confirmation:
+    counts = Meeting.objects.filter(pk=meeting.pk).aggregate(
+        agenda=Count("agenda_items", distinct=True),
+        actions=Count("action_items", distinct=True),
+        cases=Count("cases", distinct=True),
+    )
+    return Confirmation(
+        title="この会議を削除しますか",
+        lead=f"会議「{meeting.title}」（{wareki_date(meeting.date)}・{meeting.region_label}）を削除します。",
+        points=[
+            f"議題 {counts['agenda']} 件・対応事項 {counts['actions']} 件・事例 {counts['cases']} 件も、"
+            "会議と一緒に一覧・集計・ダッシュボードから外れます。",
+            "削除した会議は、保健所職員は元に戻せません。県職員だけが復元できます。",
+            "削除した記録は消えずに残り、変更履歴に誰が削除したかが残ります。",
+        ],
+        action_url=reverse("meetings:delete", args=[meeting.pk]),
+        submit_label="削除する",
+        back_url=reverse("meetings:detail", args=[meeting.pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @roles.writer_required
 def meeting_delete(request, pk):
+    """GET: what deleting will do; POST (from that page only): delete."""
     meeting = _meeting_for(request, pk, action="delete")
+    if not is_confirmed(request):
+        return confirmation_page(
+            request, _meeting_delete_confirmation(meeting), refused=request.method == "POST"
+        )
     services.meeting_delete(by=request.user, meeting=meeting)
     messages.success(request, f"会議「{meeting.title}」を削除しました（県職員が復元できます）。")
     return redirect("meetings:index")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @roles.prefecture_required
 def meeting_restore(request, pk):
+    """GET: what restoring will do; POST (from that page only): restore."""
     meeting = roles.get_for_user(Meeting.objects.deleted(), request.user, action="delete", pk=pk)
+    if not is_confirmed(request):
+        confirmation = Confirmation(
+            title="この会議を復元しますか",
+            lead=f"削除した会議「{meeting.title}」（{wareki_date(meeting.date)}・{meeting.region_label}）を復元します。",
+            points=[
+                "会議は議題・対応事項・事例とともに、一覧・集計・ダッシュボードに戻ります。",
+                "担当圏域の保健所職員も、再び閲覧・編集できるようになります。",
+            ],
+            action_url=reverse("meetings:restore", args=[meeting.pk]),
+            submit_label="復元する",
+            back_url=reverse("meetings:detail", args=[meeting.pk]),
+            danger=False,
+        )
+        return confirmation_page(request, confirmation, refused=request.method == "POST")
     services.meeting_restore(by=request.user, meeting=meeting)
     messages.success(request, f"会議「{meeting.title}」を復元しました。")
     return redirect("meetings:detail", pk=pk)

@@ -39,6 +39,9 @@ STYLESHEETS = ("sheets/sheet.css", "pdf/sheet.css")
 SHEET_TEMPLATE = "sheets/pdf/sheet.html"
 REGION_TEMPLATE = "sheets/pdf/region.html"
 CACHE_SECONDS = 24 * 60 * 60
+# Named with the PDF variant: untagged PDFs cached before it changed are not served again.
+SHEET_CACHE = "sheet-pdf-ua1"
+REGION_CACHE = "region-pdf-ua1"
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def sheet_draft_hash(edition, *, context: dict | None = None) -> str:
 
 def sheet_draft_pdf(edition, *, context: dict | None = None) -> RenderedPdf:
     """The live sheet, marked 「案」: what the data says now."""
-    return _render(SHEET_TEMPLATE, _draft_context(edition, context), cache_prefix="sheet-pdf")
+    return _render(SHEET_TEMPLATE, _draft_context(edition, context), cache_prefix=SHEET_CACHE)
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ def sheet_live_pdf(edition) -> LiveSheet:
             )
         except PublishedFileError:
             logger.exception("公開版のファイルを読めないため、最新データから作り直します: %s", latest)
-    rendered = _render(SHEET_TEMPLATE, context, cache_prefix="sheet-pdf", unstamped=unstamped)
+    rendered = _render(SHEET_TEMPLATE, context, cache_prefix=SHEET_CACHE, unstamped=unstamped)
     return LiveSheet(rendered.pdf, sheet_filename(edition))
 
 
@@ -172,4 +175,4 @@ def region_sheet_pdf(region_sheet) -> RenderedPdf:
         "is_draft": False,  # an operational record of the region, not an edition of the sheet
         "reader": small_counts.PUBLIC,  # a PDF is read as the public reads it, whoever asks
     }
-    return _render(REGION_TEMPLATE, context, cache_prefix="region-pdf")
+    return _render(REGION_TEMPLATE, context, cache_prefix=REGION_CACHE)

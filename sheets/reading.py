@@ -436,3 +436,25 @@ def published_edition_bytes(publication: PublishedEdition) -> bytes:
     if hashlib.sha256(data).hexdigest() != publication.sha256:
         raise PublishedFileError(f"{publication}のファイルが公開時と一致しません（破損または改変）。")
     return data
+
+
+# --- the edition's one state -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicationState:
+    """What an edition is, in one badge: 「案（未公開）」 or 「公開済み（第2版）」 — taken from its
+    published editions alone, so the page never shows 「公開済み」 beside a contradicting 「案」."""
+
+    label: str
+    published: bool
+    latest_number: int | None = None
+
+
+def publication_state(publications) -> PublicationState:
+    """`publications`: the edition's PublishedEdition rows (any order; a prefetched list is read as is)."""
+    numbers = [publication.number for publication in publications]
+    if not numbers:
+        return PublicationState("案（未公開）", published=False)
+    latest = max(numbers)
+    return PublicationState(f"公開済み（第{latest}版）", published=True, latest_number=latest)

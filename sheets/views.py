@@ -7,10 +7,11 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import is_prefecture, prefecture_required
 from core.changes import record_conflict_rows
+from core.confirm import Confirmation, confirmation_page, is_confirmed
 from core.forms import StaleVersionError
 from core.pdf import PdfRenderError, pdf_error_response, pdf_response
 from indicators.datasets import DataSetLocked
@@ -21,7 +22,13 @@ from sheets import forms, reading, services
 from sheets import pdf as sheet_pdf_module
 from sheets.charts import sheet_charts
 from sheets.models import Challenge, ChallengeRole, Edition, PublishedEdition
-from sheets.publication import PublicationConflict, UnapprovedNotConfirmed, edition_publish
+from sheets.publication import (
+    PublicationConflict,
+    UnapprovedNotConfirmed,
+    check_unapproved,
+    edition_publish,
+    unapproved_digest,
+)
 from sheets.regional import region_sheet_for
 
 logger = logging.getLogger(__name__)
@@ -41,10 +48,11 @@ def sheet_list(request):
         .for_list()
         .prefetch_related(Prefetch("publications", queryset=PublishedEdition.objects.newest_first()))
     )
+    rows = [(edition, reading.publication_state(edition.publications.all())) for edition in editions]
     return render(
         request,
         "sheets/sheet_list.html",
-        {"editions": editions, "can_edit": is_prefecture(request.user)},
+        {"rows": rows, "can_edit": is_prefecture(request.user)},
     )
 
 
@@ -66,6 +74,7 @@ def _detail_context(request, edition, *, publish_data=None, publish_note: str = 
         "sheet": sheet,
         "charts": sheet_charts(prefecture=edition.prefecture, reference_date=edition.reference_date),
         "publications": publications,
+        "state": reading.publication_state(publications),
         "can_edit": is_prefecture(request.user),
         "copy_form": forms.CopyForm(initial={"fiscal_year": edition.fiscal_year + 1}),
         "publish_form": publish_form,
@@ -344,16 +353,75 @@ def published_pdf(request, fiscal_year: int, number: int):
     return response
 
 
+def _publish_confirmation(edition, form, *, number: int, groups) -> Confirmation:
+    note = form.cleaned_data["note"]
+    unapproved_count = sum(len(group.figures) for group in groups)
+    points = [
+        f"公開した PDF はそのまま保存され、この後データを直しても第{number}版の中身は変わりません"
+        "（同じファイルを1バイトも変えずに提供し続けます）。",
+        "公開は取り消せません。直すときは次の版として公開し直し、前の版も残ります。",
+        "公開版は、ポータルを利用できるすべての職員がダウンロードできます。",
+    ]
+    if unapproved_count:
+        points.append(
+            f"県の承認を受けていない数値 {unapproved_count} 件を含めて公開します。"
+            "PDF では値の横に「※未承認」の印が付き、この版の記録にも残ります。"
+        )
+    else:
+        points.append("この版に載る数値はすべて承認済みです。")
+    points.append(f"公開にあたってのメモ: {note}" if note else "公開にあたってのメモ: なし")
+    return Confirmation(
+        title=f"第{number}版として公開しますか",
+        lead=f"{sheet_pdf_module.sheet_title(edition)}を第{number}版として公開します。",
+        points=points,
+        action_url=reverse("sheets:publish", args=[edition.fiscal_year]),
+        submit_label="公開する",
+        back_url=reverse("sheets:detail", args=[edition.fiscal_year]),
+        danger=False,
+        extra={
+            "note": note,
+            "confirm_unapproved": form.cleaned_data["confirm_unapproved"],
+            # the list this page counts: should it change before the POST, the service refuses
+            "unapproved_digest": unapproved_digest(groups) if groups else "",
+        },
+    )
+
+
 @prefecture_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def sheet_publish(request, fiscal_year: int):
+    """The detail page's publish form (note, the unapproved figures' checkbox) leads here by GET: the
+    note and the unapproved figures are checked first (refused → the sheet page says why), then a
+    confirmation page says which edition number is published and that it is kept as it is. Only the
+    POST from that page (carrying its confirmation field) publishes."""
     edition = _edition(fiscal_year)
+    data = request.POST if request.method == "POST" else request.GET
     revision = edition.publications.exists()
-    form = forms.PublishForm(request.POST, revision=revision)
+    form = forms.PublishForm(data, revision=revision)
     if not form.is_valid():
-        context = _detail_context(request, edition, publish_data=request.POST)
+        context = _detail_context(request, edition, publish_data=data)
         return render(request, "sheets/sheet_detail.html", context, status=400)
     note = form.cleaned_data["note"]
+    if not is_confirmed(request):
+        groups = reading.sheet_context(edition).unapproved_groups
+        try:
+            check_unapproved(
+                groups,
+                confirmed=form.cleaned_data["confirm_unapproved"],
+                seen_digest=form.cleaned_data["unapproved_digest"] or None,
+            )
+        except UnapprovedNotConfirmed as refusal:
+            context = _detail_context(request, edition, publish_note=note, publish_refusal=str(refusal))
+            return render(request, "sheets/sheet_detail.html", context, status=400)
+        confirmation = _publish_confirmation(
+            edition,
+            form,
+            number=edition.publications.next_number(),
+            groups=groups,
+        )
+        return confirmation_page(
+            request, confirmation, template="sheets/publish_confirm.html", refused=request.method == "POST"
+        )
     try:
         published = edition_publish(
             by=request.user,

@@ -199,6 +199,11 @@ def _layout_rename(ds):
     return {"name": "NDB 退院率"}
 
 
+def _confirmed(ds):
+    """What a confirmation page (core.confirm) posts."""
+    return {"confirmed": "yes"}
+
+
 def _rule_create(ds):
     return {"kind": "range", "severity": "hard", "minimum": "0", "maximum": "100"}
 
@@ -301,13 +306,37 @@ ROWS = [
         data=_meeting_post,
         label="own",
     ),
-    Row("meetings:delete", "GET", "/meetings/{meeting_own}/delete/", (302, 405, 405, 405, 405)),
+    # deleting, restoring, undoing and publishing: the GET is the confirmation page, answered as the
+    # action would be; a POST without its confirmation field is refused (400) and changes nothing
+    Row("meetings:delete", "GET", "/meetings/{meeting_own}/delete/", (302, 200, 200, 403, 403), label="own"),
+    Row(
+        "meetings:delete",
+        "GET",
+        "/meetings/{meeting_pref}/delete/",
+        (302, 200, 403, 403, 403),
+        label="prefecture-wide",
+    ),
+    Row(
+        "meetings:delete",
+        "GET",
+        "/meetings/{meeting_deleted}/delete/",
+        (302, 404, 404, 404, 403),  # viewers never write: refused before the meeting is looked up
+        label="deleted already",
+    ),
+    Row(
+        "meetings:delete",
+        "POST",
+        "/meetings/{meeting_own}/delete/",
+        (302, 400, 400, 403, 403),
+        data=_empty,
+        label="own, unconfirmed",
+    ),
     Row(
         "meetings:delete",
         "POST",
         "/meetings/{meeting_own}/delete/",
         (302, 302, 302, 403, 403),
-        data=_empty,
+        data=_confirmed,
         label="own",
     ),
     Row(
@@ -315,15 +344,30 @@ ROWS = [
         "POST",
         "/meetings/{meeting_pref}/delete/",
         (302, 302, 403, 403, 403),
-        data=_empty,
+        data=_confirmed,
         label="prefecture-wide",
+    ),
+    Row(
+        "meetings:restore",
+        "GET",
+        "/meetings/{meeting_deleted}/restore/",
+        (302, 200, 403, 403, 403),
+        label="deleted",
+    ),
+    Row(
+        "meetings:restore",
+        "POST",
+        "/meetings/{meeting_deleted}/restore/",
+        (302, 400, 403, 403, 403),
+        data=_empty,
+        label="deleted, unconfirmed",
     ),
     Row(
         "meetings:restore",
         "POST",
         "/meetings/{meeting_deleted}/restore/",
         POST_OFFICIALS,
-        data=_empty,
+        data=_confirmed,
         label="deleted",
     ),
     Row(
@@ -331,7 +375,7 @@ ROWS = [
         "POST",
         "/meetings/{meeting_own}/restore/",
         (302, 404, 403, 403, 403),
-        data=_empty,
+        data=_confirmed,
         label="not deleted",
     ),
     Row("meetings:history", "GET", "/meetings/{meeting_own}/history/", SIGNED_IN),
@@ -499,21 +543,38 @@ ROWS = [
         data=_session_post,
         label="own",
     ),
-    Row("training:session_delete", "GET", "/training/{session_own}/delete/", (302, 405, 405, 405, 405)),
+    Row("training:session_delete", "GET", "/training/{session_own}/delete/", OFFICIALS),
+    Row(
+        "training:session_delete",
+        "POST",
+        "/training/{session_own}/delete/",
+        (302, 400, 403, 403, 403),
+        data=_empty,
+        label="own, unconfirmed",
+    ),
     Row(
         "training:session_delete",
         "POST",
         "/training/{session_own}/delete/",
         POST_OFFICIALS,
-        data=_empty,
+        data=_confirmed,
         label="own",
+    ),
+    Row("training:session_restore", "GET", "/training/{session_deleted}/restore/", OFFICIALS),
+    Row(
+        "training:session_restore",
+        "POST",
+        "/training/{session_deleted}/restore/",
+        (302, 400, 403, 403, 403),
+        data=_empty,
+        label="deleted, unconfirmed",
     ),
     Row(
         "training:session_restore",
         "POST",
         "/training/{session_deleted}/restore/",
         POST_OFFICIALS,
-        data=_empty,
+        data=_confirmed,
         label="deleted",
     ),
     Row("training:session_history", "GET", "/training/{session_own}/history/", SIGNED_IN),
@@ -672,7 +733,29 @@ ROWS = [
         POST_OFFICIALS,
         data=_empty,
     ),
-    Row("indicators:import_undo", "POST", "/indicators/imports/{batch}/undo/", POST_OFFICIALS, data=_empty),
+    Row("indicators:import_undo", "GET", "/indicators/imports/{batch_applied}/undo/", OFFICIALS),
+    Row(
+        "indicators:import_undo",
+        "GET",
+        "/indicators/imports/{batch}/undo/",
+        POST_OFFICIALS,  # a pending import: back to its page, nothing to undo
+        label="pending",
+    ),
+    Row(
+        "indicators:import_undo",
+        "POST",
+        "/indicators/imports/{batch_applied}/undo/",
+        (302, 400, 403, 403, 403),
+        data=_empty,
+        label="unconfirmed",
+    ),
+    Row(
+        "indicators:import_undo",
+        "POST",
+        "/indicators/imports/{batch_applied}/undo/",
+        POST_OFFICIALS,
+        data=_confirmed,
+    ),
     # --- national wide tables (#18): officials only
     Row("national:import_new", "GET", "/national/imports/new/", OFFICIALS),
     Row("national:import_new", "POST", "/national/imports/new/", POST_OFFICIALS, data=_wide_upload),
@@ -803,10 +886,35 @@ ROWS = [
     Row("sheets:region_pdf", "GET", "/sheets/2022/regions/3501.pdf", SIGNED_IN),
     Row(
         "sheets:publish",
+        "GET",
+        "/sheets/2022/publish/?note=%E7%AC%AC2%E7%89%88&confirm_unapproved=on",  # note=第2版
+        OFFICIALS,
+    ),
+    Row(
+        "sheets:publish",
+        "GET",
+        "/sheets/2022/publish/",
+        (302, 400, 403, 403, 403),  # a revision without its note: the sheet page says why
+        label="no note",
+    ),
+    Row(
+        "sheets:publish",
+        "POST",
+        "/sheets/2022/publish/",
+        (302, 400, 403, 403, 403),
+        data=lambda ds: {"note": "第2版", "confirm_unapproved": "on"},
+        label="unconfirmed",
+    ),
+    Row(
+        "sheets:publish",
         "POST",
         "/sheets/2022/publish/",
         POST_OFFICIALS,
-        data=lambda ds: {"note": "第2版", "confirm_unapproved": "on"},  # the sheet's figures are unapproved
+        data=lambda ds: {
+            "note": "第2版",
+            "confirm_unapproved": "on",
+            "confirmed": "yes",
+        },  # figures unapproved
     ),
     Row("sheets:copy", "POST", "/sheets/2022/copy/", POST_OFFICIALS, data=lambda ds: {"fiscal_year": "2023"}),
     Row("sheets:edit_header", "GET", "/sheets/2022/edit/header/", OFFICIALS),
@@ -981,6 +1089,14 @@ def build_dataset() -> dict:
         file_format="csv",
         rows=[RawRow(line=2, indicator="discharge_rate_6m", area="350001", period="R2年度", value="70")],
     )
+    batch_applied = import_services.import_batch_create(
+        by=users["official"],
+        prefecture=pref,
+        file_name="applied.csv",
+        file_format="csv",
+        rows=[RawRow(line=2, indicator="discharge_rate_12m", area="350001", period="R1年度", value="80")],
+    )
+    import_services.import_batch_apply(by=users["official"], batch=batch_applied)
     sheet_publication.edition_publish(
         by=users["official"], edition=Edition.objects.get(fiscal_year=2022), confirm_unapproved=True
     )
@@ -1049,6 +1165,7 @@ def build_dataset() -> dict:
         "observation_own": observation_own.pk,
         "target": Target.objects.filter(indicator__code="discharge_rate_3m").first().pk,
         "batch": batch.pk,
+        "batch_applied": batch_applied.pk,
         "rate_6m": Observation.objects.filter(indicator__code="discharge_rate_6m").first().indicator_id,
         "plan": Plan.objects.first().pk,
         "feed_own": feed.feed.pk,

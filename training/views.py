@@ -3,14 +3,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts import roles
 from core.categories import OrganisationType
 from core.changes import history_for
+from core.confirm import Confirmation, confirmation_page, is_confirmed
 from core.exports import download_stem, export_response
-from core.fiscal import fiscal_year_label, fiscal_year_of
+from core.fiscal import fiscal_year_label, fiscal_year_of, wareki_date
 from core.forms import OrganisationCountsForm, StaleVersionError
 from core.listing import query_without_page
 from regions.models import Region
@@ -219,19 +221,53 @@ def session_edit(request, pk):
     return _save_session(request, session=session)
 
 
-@require_POST
+def _session_confirmation(session: TrainingSession, *, restore: bool) -> Confirmation:
+    what = f"研修「{session.title}」（{wareki_date(session.start_date)}・{session.region_label}）"
+    if restore:
+        return Confirmation(
+            title="この研修を復元しますか",
+            lead=f"削除した{what}を復元します。",
+            points=["研修は受講者数とともに、一覧・集計・ダッシュボードに戻ります。"],
+            action_url=reverse("training:session_restore", args=[session.pk]),
+            submit_label="復元する",
+            back_url=reverse("training:session_detail", args=[session.pk]),
+            danger=False,
+        )
+    return Confirmation(
+        title="この研修を削除しますか",
+        lead=f"{what}を削除します。",
+        points=[
+            "研修とその受講者数は、一覧・集計・ダッシュボードから外れます。",
+            "削除した研修は、県職員だけが削除済みの一覧から復元できます。保健所職員には表示されません。",
+            "削除した記録は消えずに残り、変更履歴に誰が削除したかが残ります。",
+        ],
+        action_url=reverse("training:session_delete", args=[session.pk]),
+        submit_label="削除する",
+        back_url=reverse("training:session_detail", args=[session.pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @roles.prefecture_required
 def session_delete(request, pk):
+    """GET: what deleting will do; POST (from that page only): delete."""
     session = _session_for(request, pk, action="delete")
+    if not is_confirmed(request):
+        confirmation = _session_confirmation(session, restore=False)
+        return confirmation_page(request, confirmation, refused=request.method == "POST")
     services.training_session_delete(by=request.user, session=session)
     messages.success(request, "研修を削除しました（県職員は削除済み一覧から復元できます）。")
     return redirect("training:index")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @roles.prefecture_required
 def session_restore(request, pk):
+    """GET: what restoring will do; POST (from that page only): restore."""
     session = _session_for(request, pk, action="delete")
+    if not is_confirmed(request):
+        confirmation = _session_confirmation(session, restore=True)
+        return confirmation_page(request, confirmation, refused=request.method == "POST")
     services.training_session_restore(by=request.user, session=session)
     messages.success(request, "研修を復元しました。")
     return redirect("training:session_detail", pk=session.pk)

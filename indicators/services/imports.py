@@ -250,6 +250,7 @@ def import_batch_apply(*, by, batch: ImportBatch, note: str = "", confirmed_dige
             action=ImportChange.Action.CREATED,
             observation=observation,
             observation_pk=observation.pk,
+            indicator=row.indicator,
             label=_label(row)[:300],
             applied=_applied(observation),
         )
@@ -262,6 +263,7 @@ def import_batch_apply(*, by, batch: ImportBatch, note: str = "", confirmed_dige
             action=ImportChange.Action.UPDATED,
             observation=observation,
             observation_pk=observation.pk,
+            indicator=row.indicator,
             label=_label(row)[:300],
             previous=previous,
             applied=_applied(observation),

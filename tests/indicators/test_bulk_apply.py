@@ -61,6 +61,6 @@ def test_updates_in_bulk_keep_their_history_and_previous_values(client_for, offi
         and update.changes["provenance"]["new"] == "県調べ（改訂）"
     )
     assert batch.changes.get(observation_pk=observation.pk).previous["provenance"] == "県調べ"
-    client.post(f"{URL}{batch.pk}/undo/")
+    client.post(f"{URL}{batch.pk}/undo/", {"confirmed": "yes"})
     observation.refresh_from_db()
     assert observation.provenance == "県調べ"

@@ -234,7 +234,9 @@ def test_undoing_an_import_into_a_set_locked_since_is_refused(client_for, iwakun
     with pytest.raises(import_services.UndoRefused) as refused:
         import_services.import_batch_undo(by=official, batch=batch)
     assert "岩国圏域 令和4年度" + APPROVED in refused.value.problems[0]
-    response = client_for(official).post(f"/indicators/imports/{batch.pk}/undo/", follow=True)
+    response = client_for(official).post(
+        f"/indicators/imports/{batch.pk}/undo/", {"confirmed": "yes"}, follow=True
+    )
     assert HOW_TO_UNLOCK in response.content.decode()
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.APPLIED

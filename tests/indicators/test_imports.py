@@ -182,7 +182,7 @@ def test_updates_need_the_flag_and_undo_restores_previous_values(client, officia
     created_pk = batch.changes.get(action="created").observation_pk
 
     history_before = ChangeRecord.objects.count()
-    response = client.post(f"{URL}{batch.pk}/undo/", follow=True)
+    response = client.post(f"{URL}{batch.pk}/undo/", {"confirmed": "yes"}, follow=True)
     assert "取り込みを取り消しました" in response.content.decode()
     h29.refresh_from_db()
     assert (h29.value, h29.provenance, h29.note, h29.edited_at, h29.edited_by) == (
@@ -198,7 +198,7 @@ def test_updates_need_the_flag_and_undo_restores_previous_values(client, officia
     assert ChangeRecord.objects.count() == history_before + 2
     assert ChangeRecord.objects.filter(action="delete", object_id=str(created_pk)).exists()
     # a second undo is refused
-    response = client.post(f"{URL}{batch.pk}/undo/", follow=True)
+    response = client.post(f"{URL}{batch.pk}/undo/", {"confirmed": "yes"}, follow=True)
     assert "取り込み済みの状態ではないため" in response.content.decode()
 
 
@@ -222,7 +222,7 @@ def test_undo_is_refused_when_a_row_changed_since(client, official, which):
         value=Decimal("71.5"),
     )
     before = state()
-    response = client.post(f"{URL}{batch.pk}/undo/", follow=True)
+    response = client.post(f"{URL}{batch.pk}/undo/", {"confirmed": "yes"}, follow=True)
     page = response.content.decode()
     assert "取り消せませんでした" in page and "取り込み後に変更されています（現在の値 71.5）" in page
     assert state() == before

@@ -84,7 +84,7 @@ def official_posts(records):
         ("/indicators/imports/", {"file": csv_file(["discharge_rate_12m,350001,R2年度,80,,,"])}),
         (f"/indicators/imports/{batch.pk}/discard/", {}),
         (f"/indicators/imports/{batch.pk}/confirm/", {}),
-        (f"/indicators/imports/{batch.pk}/undo/", {}),
+        (f"/indicators/imports/{batch.pk}/undo/", {"confirmed": "yes"}),
     ]
 
 

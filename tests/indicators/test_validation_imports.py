@@ -195,7 +195,7 @@ def test_saving_again_by_import_closes_flags_and_undo_closes_the_imports_own(cli
     )
     raised = FlaggedValue.objects.get(import_batch=third)
     assert raised.resolved_at is None
-    client.post(f"{URL}{third.pk}/undo/")
+    client.post(f"{URL}{third.pk}/undo/", {"confirmed": "yes"})
     raised.refresh_from_db()
     assert raised.resolution == "取り込みの取り消しで値が取り込み前に戻ったため、自動で確認済みにしました。"
     assert not FlaggedValue.objects.unresolved().exists()

@@ -71,7 +71,7 @@ def test_create_change_delete_restore_are_recorded(client_for, iwakuni_staff, of
         assert text in page
 
     # Staff delete (soft); the meeting leaves the list and its pages for everyone but officials.
-    assert client.post(reverse("meetings:delete", args=[meeting.pk])).status_code == 302
+    assert client.post(reverse("meetings:delete", args=[meeting.pk]), {"confirmed": "yes"}).status_code == 302
     meeting.refresh_from_db()
     assert meeting.deleted_at is not None
     assert meeting.deleted_by == iwakuni_staff
@@ -83,7 +83,10 @@ def test_create_change_delete_restore_are_recorded(client_for, iwakuni_staff, of
     deleted_list = official_client.get(reverse("meetings:index"), {"deleted": "on"})
     assert [m.pk for m in deleted_list.context["meetings"]] == [meeting.pk]
     assert "削除済み" in deleted_list.content.decode()
-    assert official_client.post(reverse("meetings:restore", args=[meeting.pk])).status_code == 302
+    assert (
+        official_client.post(reverse("meetings:restore", args=[meeting.pk]), {"confirmed": "yes"}).status_code
+        == 302
+    )
     meeting.refresh_from_db()
     assert meeting.deleted_at is None
     assert meeting.cases.count() == 1 and meeting.action_items.count() == 1

@@ -368,7 +368,10 @@ def test_a_deleted_meeting_keeps_its_uid_and_is_cancelled(client_for, iwakuni_st
     before = found[uid("meeting", meeting.pk)]
     assert uid("action", action.pk) in found
 
-    assert client_for(iwakuni_staff).post(f"/meetings/{meeting.pk}/delete/").status_code == 302
+    assert (
+        client_for(iwakuni_staff).post(f"/meetings/{meeting.pk}/delete/", {"confirmed": "yes"}).status_code
+        == 302
+    )
 
     found = events(parse(fetch(token)))
     after = found[uid("meeting", meeting.pk)]

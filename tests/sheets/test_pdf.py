@@ -50,8 +50,11 @@ def flat(text: str) -> str:
 
 
 def publish(client, note="国への提出版"):
-    """Publish, confirming the unapproved figures (no data set of the loaded sheet is approved)."""
-    return client.post("/sheets/2022/publish/", {"note": note, "confirm_unapproved": "on"})
+    """Publish, confirming the unapproved figures (no data set of the loaded sheet is approved), from
+    the confirmation page (its `confirmed` field)."""
+    return client.post(
+        "/sheets/2022/publish/", {"note": note, "confirm_unapproved": "on", "confirmed": "yes"}
+    )
 
 
 def test_the_sheet_pdf_holds_the_seeds_figures_and_six_headings_in_order(loaded, viewer, client_for):
@@ -324,7 +327,7 @@ def test_an_unchanged_sheet_is_served_from_the_cache(
 
 def test_the_sheet_page_marks_the_draft_and_draws_the_charts(loaded, viewer, client_for):
     html = client_for(viewer).get("/sheets/2022/").content.decode()
-    assert 'data-testid="draft-mark"' in html and ">案</span>" in html
+    assert 'data-testid="sheet-state">案（未公開）</span>' in html
     assert 'data-testid="chart-discharge"' in html and 'data-testid="chart-long-stay"' in html
     assert html.count('font-family="IPAexGothic') > 10
     assert 'href="/sheets/2022.pdf"' in html

@@ -13,7 +13,7 @@ def media_root(settings, tmp_path):
 def test_official_sees_the_charts_and_publishes_the_first_edition(loaded, official, page, login, live_server):
     login(page, official)
     page.goto(f"{live_server.url}/sheets/2022/")
-    assert page.get_by_test_id("draft-mark").is_visible()
+    assert page.get_by_test_id("sheet-state").inner_text() == "案（未公開）"
     for chart in ("chart-discharge", "chart-long-stay"):
         box = page.get_by_test_id(chart).locator("svg").bounding_box()
         assert box is not None and box["width"] > 300 and box["height"] > 150
@@ -28,6 +28,8 @@ def test_official_sees_the_charts_and_publishes_the_first_edition(loaded, offici
     assert page.get_by_label("公開にあたってのメモ（任意）").input_value() == "国への提出版"
     page.get_by_label("未承認の数値を含めて公開する").check()
     page.get_by_role("button", name="第1版として公開する").click()
+    assert "第1版として公開します" in page.get_by_test_id("confirm-what").inner_text()
+    page.get_by_role("button", name="公開する", exact=True).click()
     page.wait_for_url(f"{live_server.url}/sheets/2022/")
     assert "第1版を公開しました" in page.locator(".alert-success").inner_text()
     assert "未承認の数値 28 件を含めて公開" in page.get_by_test_id("published-unapproved").inner_text()
@@ -35,7 +37,7 @@ def test_official_sees_the_charts_and_publishes_the_first_edition(loaded, offici
     assert link.get_attribute("href") == "/sheets/2022/editions/1.pdf"
     assert page.get_by_text("国への提出版").first.is_visible()
     assert page.get_by_role("button", name="第2版として公開する").is_visible()
-    # the refused POST answered 400 (Chromium logs that status); nothing else went wrong
+    # the refused request answered 400 (Chromium logs that status); nothing else went wrong
     assert page.console_errors == [
         "Failed to load resource: the server responded with a status of 400 (Bad Request)"
     ]

@@ -111,7 +111,7 @@ def test_the_conflict_page_names_the_other_edition_and_keeps_the_note(
 
     # The loaded sheet's figures have no approved data set: both officials confirm publishing them.
     response = client_for(official).post(
-        "/sheets/2022/publish/", {"note": "私の提出版", "confirm_unapproved": "on"}
+        "/sheets/2022/publish/", {"note": "私の提出版", "confirm_unapproved": "on", "confirmed": "yes"}
     )
 
     assert response.status_code == 409

@@ -230,7 +230,7 @@ def test_a_confirmation_given_for_another_list_is_refused(loaded, official, clie
 
     response = client.post(
         "/sheets/2022/publish/",
-        {"note": "国への提出版", "confirm_unapproved": "on", "unapproved_digest": seen},
+        {"note": "国への提出版", "confirm_unapproved": "on", "unapproved_digest": seen, "confirmed": "yes"},
     )
 
     assert response.status_code == 400
@@ -270,7 +270,7 @@ def test_the_published_pdf_marks_unapproved_figures_and_keeps_them_after_approva
 
     response = client.post(
         "/sheets/2022/publish/",
-        {"note": "国への提出版", "confirm_unapproved": "on", "unapproved_digest": seen},
+        {"note": "国への提出版", "confirm_unapproved": "on", "unapproved_digest": seen, "confirmed": "yes"},
     )
 
     assert response.status_code == 302
@@ -329,7 +329,7 @@ def test_odd_confirmation_input_never_answers_500_nor_publishes_unconfirmed(
             {"confirm_unapproved": "on", "unapproved_digest": value},
         ):
             before = PublishedEdition.objects.count()
-            response = client.post("/sheets/2022/publish/", {"note": "版", **data})
+            response = client.post("/sheets/2022/publish/", {"note": "版", "confirmed": "yes", **data})
             assert response.status_code in (302, 400), (data, response.status_code)
             published = PublishedEdition.objects.count() - before
             # a published edition means a confirmation was given for the list shown (an empty

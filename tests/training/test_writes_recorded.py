@@ -74,12 +74,12 @@ def test_create_post(as_persona, persona, target):
 def test_soft_delete_and_restore_are_officials_only(as_persona, persona, target):
     _, client = as_persona(persona)
     session = TrainingSessionFactory(region=_region_for(target))
-    response = client.post(f"/training/{session.pk}/delete/")
+    response = client.post(f"/training/{session.pk}/delete/", {"confirmed": "yes"})
     session.refresh_from_db()
     if persona == "official":
         assert response.status_code == 302
         assert session.is_deleted
-        assert client.post(f"/training/{session.pk}/restore/").status_code == 302
+        assert client.post(f"/training/{session.pk}/restore/", {"confirmed": "yes"}).status_code == 302
         session.refresh_from_db()
         assert not session.is_deleted
         actions = list(
