@@ -178,6 +178,8 @@ def meeting_detail(request, pk):
 
 
 def _editor_page(request, editor, *, conflict_rows=None):
+    if editor.rekind:
+        editor.without_errors()
     meeting = editor.meeting
     if meeting is not None and meeting.pk and meeting.cases.exists():  # the form shows its cases
         audit_view(request, meeting, detail={"page": "編集"})
