@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from crispy_forms.layout import HTML, Div, Field, Layout
@@ -851,12 +852,30 @@ class FollowUpVersionForm(forms.Form):
         return self.cleaned_data.get("version") or 0
 
 
-def followup_forms(case: CaseReview, data=None) -> list[tuple[int, str, FollowUpForm]]:
+@dataclass(frozen=True)
+class FollowUpRow:
+    """One period of a case's follow-up table: its form, or None while the period has not come
+    (`opens_on`, 退院年月 + months) and nothing is stored for it — a form the service would refuse is
+    not offered."""
+
+    months: int
+    label: str
+    form: FollowUpForm | None
+    opens_on: date
+
+
+def followup_forms(case: CaseReview, data=None, *, today: date) -> list[FollowUpRow]:
+    """The follow-up rows of `case`; none for a case with no 退院年月 (meetings.sanity.NO_DISCHARGE_MONTH)."""
+    if case.discharge_month is None:
+        return []
     stored = {f.months: f for f in case.followups.all()}
-    forms_ = []
+    rows = []
     for months, label in CaseFollowUp.Months.choices:
         item = stored.get(months)
-        initial = {"status": item.status, "note": item.note} if item else {}
-        form = FollowUpForm(data, prefix=f"f{months}", initial=initial, period_label=label)
-        forms_.append((months, label, form))
-    return forms_
+        opens_on = fiscal.add_months(case.discharge_month, months)
+        form = None
+        if item is not None or opens_on <= today:
+            initial = {"status": item.status, "note": item.note} if item else {}
+            form = FollowUpForm(data, prefix=f"f{months}", initial=initial, period_label=label)
+        rows.append(FollowUpRow(months, label, form, opens_on))
+    return rows

@@ -121,7 +121,7 @@ def test_editor_refuses_negative_participants_and_identifiers_in_minutes(iwakuni
 def test_editor_refuses_cases_on_a_non_case_review_meeting(iwakuni_staff):
     editor = MeetingEditor(user=iwakuni_staff, data=meeting_form_data(cases=[CASE_ROW]))
     assert not editor.is_valid()
-    assert "地域移行事例検討会" in editor.form.non_field_errors()[0]
+    assert "この種別では事例を登録しません。" in editor.form.errors["discard_cases"][0]
 
 
 def test_editor_refuses_end_before_start(iwakuni_staff):
