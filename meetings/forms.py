@@ -598,6 +598,15 @@ def creation_initial(query, *, region_field) -> dict:
     return initial
 
 
+def _without_errors(formset) -> None:
+    """Draw a bound formset as posted with no errors. Setting the error caches empty is how a bound
+    Django form is drawn without cleaning it."""
+    for form in formset.forms:
+        form._errors, form.cleaned_data = ErrorDict(), {}
+    formset._errors = [form._errors for form in formset.forms]
+    formset._non_form_errors = formset.error_class()
+
+
 class MeetingEditor:
     """The meeting page's forms together: meeting, participant counts, action items, cases.
 
@@ -692,6 +701,8 @@ class MeetingEditor:
                 self.offers is None or self.offers.is_valid(),
             ]
         )
+        if not self.takes_cases:
+            _without_errors(self.cases)  # drawn as typed: refused or discarded whole, never field by field
         valid = self._action_dates_valid() and valid
         if not valid:
             return False
@@ -748,16 +759,12 @@ class MeetingEditor:
         return not self.form.needs_confirmation("confirm_no_participants", sanity.NO_PARTICIPANTS)
 
     def without_errors(self) -> None:
-        """Draw the posted page again as typed, with no errors (`_rekind`: nothing was validated).
-        Setting the forms' error caches empty is how a bound Django form is drawn without cleaning."""
+        """Draw the posted page again as typed, with no errors (`_rekind`: nothing was validated)."""
         for form in (self.form, self.participants, self.offers):
             if form is not None:
                 form._errors, form.cleaned_data = ErrorDict(), {}
         for formset in (self.agenda, self.actions, self.cases):
-            for form in formset.forms:
-                form._errors, form.cleaned_data = ErrorDict(), {}
-            formset._errors = [form._errors for form in formset.forms]
-            formset._non_form_errors = formset.error_class()
+            _without_errors(formset)
 
     def _agenda_references_valid(self) -> bool:
         valid = True

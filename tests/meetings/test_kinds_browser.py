@@ -81,6 +81,7 @@ def test_without_javascript_rekind_and_kind_first_keep_what_was_typed(
         assert page.locator("[data-case-section]").is_hidden()
         _fill_meeting(page, "JavaScriptなしで種別を選び直した会議")
         page.locator("input[name='actions-0-description']").fill("病院訪問")
+        page.locator("input[name='actions-0-responsible']").fill("保健所")
         page.get_by_label("種別").select_option(label="地域移行事例検討会")
         page.get_by_role("button", name="種別を変更して表示し直す").click()
         page.wait_for_load_state()

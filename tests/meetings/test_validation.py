@@ -153,7 +153,7 @@ def test_service_derives_fiscal_year_and_numbers_cases_per_region(iwakuni_staff)
         kind=MeetingKind.CASE_REVIEW,
         date="2023-03-31",
         cases=[CASE_ROW, {**CASE_ROW, "age_band": "40s"}],
-        actions=[ACTION_ROW],
+        actions=[{**ACTION_ROW, "due_date": "2023-05-31"}],  # due after the meeting (meetings.sanity)
         participants={"hospital_psw": 2, "peer": 1},
     )
     assert meeting.fiscal_year == 2022
