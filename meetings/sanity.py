@@ -8,6 +8,8 @@ impossible ones again, so that no other path stores them):
 - An action item's 期限 before its meeting's date: **impossible, refused** — an action decided at a
   meeting cannot fall due before the meeting. The message names the row (its 対応事項).
 - An action item's 完了日 before its meeting's date: **impossible, refused**, for the same reason.
+  Both are checked on every row kept when the meeting is saved (moving the meeting after its actions'
+  期限 is refused too), and on the action item's own page.
 - 「開催済」 with no participants at all: **unlikely, warned** — a held meeting had people in it, but the
   counts may really not be known (an old record entered afterwards). Saved once the user ticks
   「参加者0人のまま登録する」 (`core.forms.ConfirmableMixin`). Not asked again on edits of a meeting
