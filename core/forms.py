@@ -16,6 +16,8 @@
 - crispy helpers, so every form renders one way (`{% crispy form %}`): `inline_helper` (a form inside the
   page's own `<form>`), `filter_bar_helper` (a list's GET filter bar, with `QuickSelect`), `Cell` (a
   field as a table cell), `counts_helper` (the counts form as a grid or as rows).
+- `ConfirmField` / `ConfirmableMixin`: warn and let the user confirm input that is possible but
+  unlikely (a held meeting with no participants): not saved until a checkbox naming the choice is ticked.
 """
 
 from __future__ import annotations
@@ -191,6 +193,50 @@ class VersionedModelForm(PortalModelForm):
     def loaded_version(self) -> int | None:
         """Only after is_valid(): the version the editor loaded (None on a new record)."""
         return self.cleaned_data.get("version")
+
+
+class ConfirmField(forms.BooleanField):
+    """The checkbox that confirms one unlikely input (its label says what is kept, e.g.
+    「参加者0人のまま登録する」). Drawn only when `ConfirmableMixin.needs_confirmation` asked for it."""
+
+    def __init__(self, label: str, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(label=label, **kwargs)
+
+
+class ConfirmableMixin:
+    """Warn-and-confirm on a form: for input that is unlikely rather than impossible (impossible input
+    is simply refused with a field error). The form declares a `ConfirmField` per rule; once the rest of
+    the page is valid, the form (or the page's editor) calls `needs_confirmation(name, message)`:
+
+    - box not ticked: the message becomes the box's error, so the page is not valid, nothing is saved,
+      everything typed stays, and the box appears beside the message;
+    - box ticked: the input is accepted as it is.
+
+    A warning is an error of its own checkbox so that every error display (the field, the page's
+    summary) shows it with the box to tick. The template draws `confirmations` only: boxes asked for
+    now, or ticked on the page that was posted (so a confirmation is visible until saved).
+    """
+
+    def needs_confirmation(self, name: str, message: str) -> bool:
+        """True (and the warning added) when the unlikely input `name` confirms is not confirmed yet."""
+        if self.cleaned_data.get(name):
+            return False
+        self.add_error(name, message)
+        return True
+
+    @property
+    def confirmations(self) -> list:
+        shown = []
+        for name, field in self.fields.items():
+            if not isinstance(field, ConfirmField):
+                continue
+            bound = self[name]
+            if bound.errors or (
+                self.is_bound and field.widget.value_from_datadict(self.data, self.files, bound.html_name)
+            ):
+                shown.append(bound)
+        return shown
 
 
 class OrganisationCountsForm(PortalForm):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from crispy_forms.layout import HTML, Div, Field, Layout
@@ -9,12 +10,15 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.db.models import Count
 from django.forms import inlineformset_factory
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 
 from accounts import roles
 from core import fiscal
 from core.forms import (
     Cell,
+    ConfirmableMixin,
+    ConfirmField,
     OrganisationCountsForm,
     OwnRowsInlineFormSet,
     PortalForm,
@@ -26,7 +30,9 @@ from core.forms import (
 from core.listing import bounded_int, id_param
 from indicators.models import Indicator
 from meetings import agenda as agenda_rules
+from meetings import sanity
 from meetings.models import (
+    CASE_KINDS,
     DISCHARGED_STATUSES,
     ORGANISER_DIVISION_CHOICES,
     ActionItem,
@@ -67,8 +73,11 @@ def fiscal_year_choices() -> list[tuple[str, str]]:
     ]
 
 
-class MeetingForm(VersionedModelForm):
+class MeetingForm(ConfirmableMixin, VersionedModelForm):
     organiser = forms.ChoiceField(label="主催")
+    # Warn-and-confirm (meetings.sanity): drawn only when the page asks, or while ticked.
+    confirm_no_participants = ConfirmField(sanity.NO_PARTICIPANTS_CONFIRM)
+    discard_cases = ConfirmField(sanity.CASES_DISCARD_CONFIRM)
 
     class Meta:
         model = Meeting
@@ -85,6 +94,7 @@ class MeetingForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         region_ids = roles.editable_region_ids(user)
+        self.fields["kind"].help_text = "事例検討の入力欄は「地域移行事例検討会」のときだけ表示されます。"
         region_field = self.fields["region"]
         if region_ids is None:
             region_field.empty_label = "県全域（圏域を指定しない）"
@@ -129,6 +139,11 @@ class MeetingForm(VersionedModelForm):
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end < start:
             self.add_error("end_time", "終了時刻は開始時刻より後にしてください。")
+        refusal = sanity.held_in_future(
+            status=data.get("status"), day=data.get("date"), today=timezone.localdate()
+        )
+        if refusal:
+            self.add_error("status", refusal)
         return data
 
     def service_fields(self) -> dict:
@@ -264,6 +279,21 @@ def _check_completion(form, data) -> None:
         form.add_error("completed_on", "完了日は状況が「完了」のときだけ入力してください。")
 
 
+def _check_action_dates(form, data, *, meeting_day, description) -> bool:
+    """期限 and 完了日 not before the meeting that decided the action (meetings.sanity): refused beside the
+    field, the message naming the row."""
+    problems = sanity.action_dates(
+        description=description,
+        due=data.get("due_date"),
+        completed=data.get("completed_on"),
+        meeting_day=meeting_day,
+    )
+    for field, message in problems.items():
+        if field in form.fields and not form.has_error(field):
+            form.add_error(field, message)
+    return not problems
+
+
 class ActionUpdateForm(PortalModelForm):
     """An action item's own page: 状況, 完了日 and 期限 — closing an item carried over to later meetings
     happens here. `version` is the meeting's (action items are versioned with their meeting)."""
@@ -278,6 +308,7 @@ class ActionUpdateForm(PortalModelForm):
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
+        self.meeting_date = meeting.date
         self.initial["version"] = meeting.version
         self.helper = inline_helper(
             layout=Layout(
@@ -293,6 +324,7 @@ class ActionUpdateForm(PortalModelForm):
     def clean(self):
         data = super().clean()
         _check_completion(self, data)
+        _check_action_dates(self, data, meeting_day=self.meeting_date, description=self.instance.description)
         return data
 
     @property
@@ -568,12 +600,36 @@ def creation_initial(query, *, region_field) -> dict:
     return initial
 
 
+def _without_errors(formset) -> None:
+    """Draw a bound formset as posted with no errors. Setting the error caches empty is how a bound
+    Django form is drawn without cleaning it."""
+    for form in formset.forms:
+        form._errors, form.cleaned_data = ErrorDict(), {}
+    formset._errors = [form._errors for form in formset.forms]
+    formset._non_form_errors = formset.error_class()
+
+
 class MeetingEditor:
-    """The meeting page's forms together: meeting, participant counts, action items, cases."""
+    """The meeting page's forms together: meeting, participant counts, action items, cases.
+
+    The case section belongs to the kinds that take cases (`CASE_KINDS`). Its rows are validated only
+    for those kinds; on another kind, rows typed into it are never dropped silently: the page is refused
+    with 「この種別では事例を登録しません…」 until the kind is changed or 「入力した事例を破棄して保存する」
+    is ticked. A page posted with `_rekind` (「種別を変更して表示し直す」, the path without JavaScript) is
+    only shown again for the kind chosen: everything typed kept, nothing validated or saved.
+    """
+
+    REKIND = "_rekind"
 
     def __init__(self, *, user, meeting: Meeting | None = None, data=None, query=None):
         meeting = meeting or Meeting()
         self.meeting = meeting
+        # As stored: the form writes the posted values into `meeting` while it validates.
+        self.stored_status = meeting.status if meeting.pk else None
+        self.stored_without_participants = bool(
+            meeting.pk and not meeting.participations.filter(count__gt=0).exists()
+        )
+        self.rekind = data is not None and self.REKIND in data
         self.form = MeetingForm(data, instance=meeting, user=user)
         if meeting.pk is None and data is None and query:
             self.form.initial.update(creation_initial(query, region_field=self.form.fields["region"]))
@@ -604,30 +660,113 @@ class MeetingEditor:
                 region = regions[0] if len(regions) == 1 else None
         return region, kind if kind in MeetingKind.values else None
 
+    @property
+    def kind(self) -> str | None:
+        """The kind the page is for: as posted, else the starting value or the stored one."""
+        if self.form.is_bound:
+            return self.form.data.get("kind")
+        return self.form.initial.get("kind") or None
+
+    @property
+    def kind_label(self) -> str:
+        return dict(MeetingKind.choices).get(self.kind, "")
+
+    case_kinds = " ".join(CASE_KINDS)  # for the page's script (data-case-kinds)
+
+    @property
+    def takes_cases(self) -> bool:
+        return self.kind in CASE_KINDS
+
+    def typed_cases(self) -> list:
+        """Case rows holding something: stored ones, and new ones the user typed into."""
+        if not self.cases.is_bound:
+            return [form for form in self.cases.forms if form.instance.pk]
+        return [form for form in self.cases.forms if form.instance.pk or form.has_changed()]
+
+    @property
+    def show_cases(self) -> bool:
+        """Whether the case section is drawn visible: for a kind that takes cases, and whenever it holds
+        something (so that typed cases are seen, not hidden, when the kind no longer takes them)."""
+        return self.takes_cases or bool(self.typed_cases())
+
     def is_valid(self) -> bool:
+        if self.rekind:  # shown again for the kind chosen: not a save
+            return False
         valid = all(
             [
                 self.form.is_valid(),
                 self.participants.is_valid(),
                 self.agenda.is_valid(),
                 self.actions.is_valid(),
-                self.cases.is_valid(),
+                # Rows of a kind without cases are not checked: they are refused or discarded whole.
+                not self.takes_cases or self.cases.is_valid(),
                 self.offers is None or self.offers.is_valid(),
             ]
         )
+        if not self.takes_cases:
+            _without_errors(self.cases)  # drawn as typed: refused or discarded whole, never field by field
+        valid = self._action_dates_valid() and valid
         if not valid:
             return False
         if not self._agenda_references_valid():
             return False
-        if any(not c.delete for c in self.case_changes()):
-            data = self.form.cleaned_data
-            if data.get("kind") != MeetingKind.CASE_REVIEW or not data.get("region"):
+        if not self._cases_valid():
+            return False
+        # Warnings last: asked only of a page that is otherwise ready to save.
+        return self._participants_confirmed()
+
+    def _action_dates_valid(self) -> bool:
+        day = self.form.cleaned_data.get("date") if hasattr(self.form, "cleaned_data") else None
+        valid = True
+        for form in self.actions.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or (form.instance.pk is None and not form.has_changed()):
+                continue
+            valid = (
+                _check_action_dates(form, data, meeting_day=day, description=data.get("description") or "")
+                and valid
+            )
+        return valid
+
+    def _cases_valid(self) -> bool:
+        data = self.form.cleaned_data
+        typed = self.typed_cases()
+        if not typed:
+            return True
+        if not self.takes_cases:
+            if any(form.instance.pk for form in typed):
                 self.form.add_error(
-                    None,
-                    "事例は圏域の「地域移行事例検討会」にのみ登録できます（種別と圏域を確認してください）。",
+                    "kind",
+                    "事例が登録された会議の種別は変更できません（変更するなら、先に事例を削除してください）。",
                 )
                 return False
+            message = (
+                f"{sanity.CASES_NOT_TAKEN}事例を登録するなら種別を「{MeetingKind.CASE_REVIEW.label}」にしてください。"
+                f"事例を登録しないなら「{sanity.CASES_DISCARD_CONFIRM}」にチェックしてください。"
+            )
+            return not self.form.needs_confirmation("discard_cases", message)
+        if not data.get("region") and any(not c.delete for c in self.case_changes()):
+            self.form.add_error(
+                "region", "事例は圏域の会議にのみ登録できます。事例を検討した圏域を選んでください。"
+            )
+            return False
         return True
+
+    def _participants_confirmed(self) -> bool:
+        status = self.form.cleaned_data.get("status")
+        if not sanity.held_without_participants(status=status, total=self.participants.total()):
+            return True
+        if self.stored_status == MeetingStatus.HELD and self.stored_without_participants:
+            return True  # stored so before: not asked on every edit (meetings.sanity)
+        return not self.form.needs_confirmation("confirm_no_participants", sanity.NO_PARTICIPANTS)
+
+    def without_errors(self) -> None:
+        """Draw the posted page again as typed, with no errors (`_rekind`: nothing was validated)."""
+        for form in (self.form, self.participants, self.offers):
+            if form is not None:
+                form._errors, form.cleaned_data = ErrorDict(), {}
+        for formset in (self.agenda, self.actions, self.cases):
+            _without_errors(formset)
 
     def _agenda_references_valid(self) -> bool:
         valid = True
@@ -651,6 +790,8 @@ class MeetingEditor:
         return _changes(self.agenda, AGENDA_FIELDS)
 
     def case_changes(self):
+        if not self.takes_cases:  # refused above unless 「入力した事例を破棄して保存する」: none is saved
+            return []
         return _changes(self.cases, CASE_FIELDS)
 
     def service_kwargs(self) -> dict:
@@ -720,12 +861,30 @@ class FollowUpVersionForm(PortalForm):
         return self.cleaned_data.get("version") or 0
 
 
-def followup_forms(case: CaseReview, data=None) -> list[tuple[int, str, FollowUpForm]]:
+@dataclass(frozen=True)
+class FollowUpRow:
+    """One period of a case's follow-up table: its form, or None while the period has not come
+    (`opens_on`, 退院年月 + months) and nothing is stored for it — a form the service would refuse is
+    not offered."""
+
+    months: int
+    label: str
+    form: FollowUpForm | None
+    opens_on: date
+
+
+def followup_forms(case: CaseReview, data=None, *, today: date) -> list[FollowUpRow]:
+    """The follow-up rows of `case`; none for a case with no 退院年月 (meetings.sanity.NO_DISCHARGE_MONTH)."""
+    if case.discharge_month is None:
+        return []
     stored = {f.months: f for f in case.followups.all()}
-    forms_ = []
+    rows = []
     for months, label in CaseFollowUp.Months.choices:
         item = stored.get(months)
-        initial = {"status": item.status, "note": item.note} if item else {}
-        form = FollowUpForm(data, prefix=f"f{months}", initial=initial, period_label=label)
-        forms_.append((months, label, form))
-    return forms_
+        opens_on = fiscal.add_months(case.discharge_month, months)
+        form = None
+        if item is not None or opens_on <= today:
+            initial = {"status": item.status, "note": item.note} if item else {}
+            form = FollowUpForm(data, prefix=f"f{months}", initial=initial, period_label=label)
+        rows.append(FollowUpRow(months, label, form, opens_on))
+    return rows

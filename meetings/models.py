@@ -58,6 +58,10 @@ PEER_EXPECTED_KINDS = (
     MeetingKind.VENUE_MUNICIPALITY,
 )
 
+# The kinds whose meetings review anonymised cases (CaseReview): the meeting page shows its case section
+# for these only, and the services refuse cases on any other kind.
+CASE_KINDS = (MeetingKind.CASE_REVIEW,)
+
 
 def took_part(category: str) -> Exists:
     """Whether people of `category` (core.categories.OrganisationType) took part in the outer meeting."""

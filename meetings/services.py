@@ -26,7 +26,9 @@ from core.models import ChangeRecord
 from core.records import insert_or_conflict, save_version_step
 from indicators import small_counts
 from meetings import agenda as agenda_rules
+from meetings import sanity
 from meetings.models import (
+    CASE_KINDS,
     ActionItem,
     AgendaItem,
     AgendaOrigin,
@@ -34,7 +36,6 @@ from meetings.models import (
     CaseFollowUp,
     CaseReview,
     Meeting,
-    MeetingKind,
     MeetingStatus,
     Participation,
     Support,
@@ -328,8 +329,18 @@ def _save_actions(meeting: Meeting, actions: list[ChildChange]) -> None:
             item.agenda_item = agenda_by_position.get(position) if position else None
         for name, value in fields.items():
             setattr(item, name, value)
+        _check_action_dates(item, meeting)
         item.full_clean()
         item.save()
+
+
+def _check_action_dates(item: ActionItem, meeting: Meeting) -> None:
+    """An action decided at the meeting is neither due nor done before it (meetings.sanity)."""
+    problems = sanity.action_dates(
+        description=item.description, due=item.due_date, completed=item.completed_on, meeting_day=meeting.date
+    )
+    if problems:
+        raise ValidationError(list(problems.values()))
 
 
 def _next_case_number(region: Region, fiscal_year: int) -> tuple[int, str]:
@@ -343,7 +354,7 @@ def _save_cases(meeting: Meeting, cases: list[ChildChange]) -> None:
     stored = {c.pk: c for c in meeting.cases.all()}
     live = [c for c in cases if not c.delete and c.pk is None]
     if (live or any(not c.delete for c in cases if c.pk)) and (
-        meeting.kind != MeetingKind.CASE_REVIEW or meeting.region_id is None
+        meeting.kind not in CASE_KINDS or meeting.region_id is None
     ):
         raise ValidationError("事例は圏域の地域移行事例検討会にのみ登録できます。")
     for change in cases:
@@ -377,6 +388,9 @@ def _apply_fields(meeting: Meeting, fields: dict) -> None:
         setattr(meeting, name, value)
     meeting.fiscal_year = fiscal.fiscal_year_of(meeting.date)
     meeting.prefecture_id = owning_prefecture_id(meeting.region)
+    refusal = sanity.held_in_future(status=meeting.status, day=meeting.date, today=timezone.localdate())
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def _refresh_search_text(meeting: Meeting) -> None:
@@ -458,9 +472,7 @@ def meeting_update(
     original_region_id = meeting.region_id
     _apply_fields(meeting, fields)
     check_region(by, meeting.region)
-    if meeting.cases.exists() and (
-        meeting.region_id != original_region_id or meeting.kind != MeetingKind.CASE_REVIEW
-    ):
+    if meeting.cases.exists() and (meeting.region_id != original_region_id or meeting.kind not in CASE_KINDS):
         raise ValidationError("事例が登録された会議の圏域・種別は変更できません。")
     meeting.full_clean()
     meeting.save()
@@ -553,7 +565,7 @@ def case_followups_update(
                 stored[months].delete()
             continue
         if case.discharge_month is None:
-            raise ValidationError("退院年月のない事例には追跡調査を記録できません。")
+            raise ValidationError(sanity.NO_DISCHARGE_MONTH)
         if fiscal.add_months(case.discharge_month, months) > today:
             raise ValidationError(f"退院後{months}か月はまだ来ていません。")
         item = stored.get(months) or CaseFollowUp(case=case, months=months)
@@ -659,6 +671,7 @@ def action_update(*, by, action: ActionItem, fields: dict, expected_version: int
     action = meeting.action_items.get(pk=action.pk)
     for name, value in fields.items():
         setattr(action, name, value)
+    _check_action_dates(action, meeting)
     action.full_clean()
     action.save()
     _record_step(by=by, meeting=meeting, before=before, before_labels=before_labels)

@@ -20,7 +20,7 @@ from core.fiscal import fiscal_year_label, wareki_date
 from core.forms import StaleVersionError
 from core.listing import page_number, query_without_page
 from indicators.small_counts import public, record_count_cell
-from meetings import agenda, services
+from meetings import agenda, sanity, services
 from meetings import agenda_export as agenda_rows
 from meetings.filters import CaseFilter, MeetingFilter
 from meetings.forms import FollowUpVersionForm, MeetingEditor, followup_forms
@@ -28,6 +28,7 @@ from meetings.models import CaseReview, Meeting
 from regions.models import Region
 
 PAGE_SIZE = 25
+NO_PERIOD_OPEN = "退院後3か月がまだ来ていないため、追跡調査はまだ登録できません。"
 
 
 def meeting_list(request):
@@ -180,6 +181,8 @@ def meeting_detail(request, pk):
 
 
 def _editor_page(request, editor, *, conflict_rows=None):
+    if editor.rekind:
+        editor.without_errors()
     meeting = editor.meeting
     if meeting is not None and meeting.pk and meeting.cases.exists():  # the form shows its cases
         audit_view(request, meeting, detail={"page": "編集"})
@@ -368,20 +371,26 @@ def case_detail(request, pk):
     )
     audit_view(request, case)
     data = request.POST or None
-    rows = followup_forms(case, data)
+    today = timezone.localdate()
+    rows = followup_forms(case, data, today=today)
+    forms_ = [row.form for row in rows if row.form is not None]
     version_form = FollowUpVersionForm(data, meeting=case.meeting)
     conflict_rows = None
-    if request.method == "POST" and version_form.is_valid() and all(form.is_valid() for _, _, form in rows):
+    if request.method == "POST" and not forms_:
+        # No period is open (no 退院年月, or none has come): said, not a form refused after filling it.
+        messages.error(request, sanity.NO_DISCHARGE_MONTH if case.discharge_month is None else NO_PERIOD_OPEN)
+    elif request.method == "POST" and version_form.is_valid() and all(form.is_valid() for form in forms_):
         updates = {
-            months: ({"status": form.cleaned_data["status"], "note": form.cleaned_data["note"]})
-            if form.cleaned_data["status"]
+            row.months: ({"status": row.form.cleaned_data["status"], "note": row.form.cleaned_data["note"]})
+            if row.form.cleaned_data["status"]
             else None
-            for months, _, form in rows
+            for row in rows
+            if row.form is not None
         }
         loaded = version_form.loaded_version
         try:
             services.case_followups_update(
-                by=request.user, case=case, rows=updates, today=timezone.localdate(), expected_version=loaded
+                by=request.user, case=case, rows=updates, today=today, expected_version=loaded
             )
         except StaleVersionError as conflict:
             meeting = Meeting.objects.get(pk=conflict.instance.pk)
@@ -392,7 +401,7 @@ def case_detail(request, pk):
             data = request.POST.copy()
             data["version"] = str(meeting.version)
             case = CaseReview.objects.select_related("region", "meeting").get(pk=pk)
-            rows = followup_forms(case, data)
+            rows = followup_forms(case, data, today=today)
             version_form = FollowUpVersionForm(data, meeting=meeting)
             messages.error(
                 request,
@@ -408,7 +417,14 @@ def case_detail(request, pk):
     return render(
         request,
         "meetings/case_detail.html",
-        {"case": case, "followup_rows": rows, "version_form": version_form, "conflict_rows": conflict_rows},
+        {
+            "case": case,
+            "followup_rows": rows,
+            "can_record": bool(forms_),
+            "no_discharge_month": sanity.NO_DISCHARGE_MONTH,
+            "version_form": version_form,
+            "conflict_rows": conflict_rows,
+        },
     )
 
 

@@ -223,6 +223,9 @@ def meeting_form_data(
         lines = [line.strip() for line in agenda_text.splitlines() if line.strip()]
         new_agenda += [{"position": start + i, "title": line} for i, line in enumerate(lines, 1)]
     data.update(fields)
+    if meeting is None and participants is None and data["status"] == MeetingStatus.HELD:
+        # A held meeting had people in it: with none the page asks 「参加者0人のまま登録する」 (meetings.sanity).
+        participants = {"health_centre": 3}
     for category, count in (participants or {}).items():
         data[f"p-{category}"] = str(count)
 

@@ -86,6 +86,7 @@ def test_the_form_works_without_javascript(browser, live_server, iwakuni_staff, 
         page.get_by_label("種別").select_option(label="圏域連絡調整会議")
         page.get_by_label("会議名").fill("JavaScriptなしで登録した会議")
         page.get_by_label("開催日").fill("2022-11-01")
+        page.get_by_label("保健所", exact=True).fill("2")  # held: with nobody, the page asks to confirm
         page.locator("input[name='actions-1-description']").fill("次回日程の調整")
         page.locator("input[name='actions-1-responsible']").fill("岩国健康福祉センター")
         page.get_by_role("button", name="保存").click()

@@ -121,7 +121,7 @@ def test_editor_refuses_negative_participants_and_identifiers_in_minutes(iwakuni
 def test_editor_refuses_cases_on_a_non_case_review_meeting(iwakuni_staff):
     editor = MeetingEditor(user=iwakuni_staff, data=meeting_form_data(cases=[CASE_ROW]))
     assert not editor.is_valid()
-    assert "地域移行事例検討会" in editor.form.non_field_errors()[0]
+    assert "この種別では事例を登録しません。" in editor.form.errors["discard_cases"][0]
 
 
 def test_editor_refuses_end_before_start(iwakuni_staff):
@@ -153,7 +153,7 @@ def test_service_derives_fiscal_year_and_numbers_cases_per_region(iwakuni_staff)
         kind=MeetingKind.CASE_REVIEW,
         date="2023-03-31",
         cases=[CASE_ROW, {**CASE_ROW, "age_band": "40s"}],
-        actions=[ACTION_ROW],
+        actions=[{**ACTION_ROW, "due_date": "2023-05-31"}],  # due after the meeting (meetings.sanity)
         participants={"hospital_psw": 2, "peer": 1},
     )
     assert meeting.fiscal_year == 2022

@@ -77,6 +77,7 @@ def test_behind_target_to_agenda_to_actions_to_the_next_value(
     # 3. They hold it and record two actions against the agenda item.
     page.get_by_role("link", name="編集").click()
     page.locator("select[name='status']").select_option(label="開催済")
+    page.get_by_label("保健所", exact=True).fill("3")  # held: with nobody the page asks to confirm
     for index, (description, responsible) in enumerate(
         [
             ("精神科病院を訪問して退院支援の流れを確認する", "岩国健康福祉センター"),

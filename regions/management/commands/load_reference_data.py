@@ -3,7 +3,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from regions.services import DATA_DIR, reference_data_load
 
-LABELS = {"prefecture": "都道府県（全国を含む）", "region": "圏域", "municipality": "市町村", "health_centre": "保健所"}
+LABELS = {
+    "prefecture": "都道府県（全国を含む）",
+    "region": "圏域",
+    "municipality": "市町村",
+    "health_centre": "保健所",
+}
 
 
 class Command(BaseCommand):
