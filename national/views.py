@@ -43,9 +43,16 @@ class _Selection:
         by_key, nation = self.areas
         self.nation = nation
         self.warnings: list[str] = []
-        self.region_periods = comparison.region_periods(indicator, portal)
+        # Counts of people are not compared region by region: a region's small count (1–9) is hidden on
+        # every page (indicators.small_counts), and a ranking, chart or export would show it.
+        self.region_periods = [] if indicator.counts_people else comparison.region_periods(indicator, portal)
         level = _param(request, "level") or "prefecture"
-        if level not in LEVELS or (level == "region" and not self.region_periods):
+        if level == "region" and indicator.counts_people:
+            self.warnings.append(
+                "人数を数える指標は、少ない人数を秘匿するため圏域ごとには比べません。都道府県の比較を表示しています。"
+            )
+            level = "prefecture"
+        elif level not in LEVELS or (level == "region" and not self.region_periods):
             self.warnings.append("比べる単位の指定が読めないため、都道府県の比較を表示しています。")
             level = "prefecture"
         self.level = level

@@ -127,8 +127,8 @@ def read_table(name: str, data: bytes) -> tuple[str, list[list[str]], list[list[
         cells.pop()
     if not cells:
         raise UploadError("表が空です（値の入った行がありません）。")
-    if len(cells) > importing.MAX_ROWS:
-        raise UploadError(f"行数が多すぎます（{importing.MAX_ROWS:,} 行まで）。")
+    if len(cells) > TABLE_ROWS_LIMIT:
+        raise UploadError(_too_many_rows())
     return file_format, cells, formulas
 
 
@@ -139,6 +139,14 @@ def _check_width(width: int) -> None:
         )
 
 
+TABLE_ROWS_LIMIT = importing.MAX_ROWS
+LINES_AROUND_TABLE = 100  # titles, notes and blank lines a file may carry beyond its rows
+
+
+def _too_many_rows() -> str:
+    return f"行数が多すぎます（{TABLE_ROWS_LIMIT:,} 行まで）。"
+
+
 def _read_csv(data: bytes) -> list[list[str]]:
     import pandas
 
@@ -146,8 +154,15 @@ def _read_csv(data: bytes) -> list[list[str]]:
         text = importing.decode_csv(data)
     except importing.UploadError as exc:
         raise UploadError(str(exc)) from exc
+    # Width and row count from one plain pass before pandas builds a table: a small file of many blank
+    # lines must be refused here, not become millions of cells.
+    width = rows = 0
     try:
-        width = max((len(row) for row in csv.reader(io.StringIO(text, newline=""))), default=0)
+        for row in csv.reader(io.StringIO(text, newline="")):
+            rows += 1
+            if rows > TABLE_ROWS_LIMIT + LINES_AROUND_TABLE:
+                raise UploadError(_too_many_rows())
+            width = max(width, len(row))
     except csv.Error as exc:
         raise UploadError(f"CSV として読めません（{exc}）。") from exc
     if width == 0:
@@ -181,7 +196,7 @@ def _read_xlsx(data: bytes) -> tuple[list[list[str]], list[list[int]]]:
         try:
             sheet = workbook.worksheets[0]
             for number, cells in enumerate(sheet.iter_rows(), start=0):
-                if number > importing.MAX_ROWS:
+                if number > TABLE_ROWS_LIMIT:
                     break
                 _check_width(len(cells))
                 for index, cell in enumerate(cells):
@@ -190,7 +205,13 @@ def _read_xlsx(data: bytes) -> tuple[list[list[str]], list[list[int]]]:
         finally:
             workbook.close()
         frame = pandas.read_excel(
-            io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl", na_filter=False
+            io.BytesIO(data),
+            sheet_name=0,
+            header=None,
+            dtype=object,
+            engine="openpyxl",
+            na_filter=False,
+            nrows=TABLE_ROWS_LIMIT + 1,
         )
     except UploadError:
         raise
@@ -228,7 +249,11 @@ class AreaMatcher:
                     self.by_name.setdefault(_squeeze(variant), area)
         nation = self.index.by_code.get("000000")
         if nation is not None:
-            for variant in ("全国計", "全国平均", "全国合計", "全体"):
+            for variant in (
+                "全国計",
+                "全国平均",
+                "全国合計",
+            ):  # not 「全体」: in a 二次医療圏 table it is the prefecture
                 self.by_name.setdefault(variant, nation)
 
     def match(self, text: str) -> Area | None:

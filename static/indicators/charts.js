@@ -60,7 +60,12 @@
         tag.src = plotlyUrl;
         tag.async = true;
         tag.onload = function () {
-          resolve(window.Plotly);
+          if (window.Plotly) {
+            resolve(window.Plotly);
+          } else {
+            plotlyLoading = null;
+            reject(new Error("plotly.js loaded but defined no Plotly: " + plotlyUrl));
+          }
         };
         tag.onerror = function () {
           plotlyLoading = null; // a later chart may try again (the network may be back)
@@ -78,27 +83,31 @@
       return;
     }
     element.setAttribute("data-drawing", "yes");
-    loadPlotly().then(
-      function (Plotly) {
+    loadPlotly()
+      .then(function (Plotly) {
         var figure = JSON.parse(source.textContent);
         fitLegend(element, figure);
         return Plotly.newPlot(element, figure.data, figure.layout, {
           responsive: true,
           displaylogo: false,
           modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
-        }).then(function () {
-          element.setAttribute("data-drawn", "yes");
         });
-      },
-      function () {
-        // The table under the chart carries the same values; the next chart scrolled to tries again.
+      })
+      .then(function () {
+        element.setAttribute("data-drawn", "yes");
+      })
+      .catch(function () {
+        // Not loaded, or not drawn (a figure plotly refused): the table under the chart carries the
+        // same values; the next chart scrolled to tries the loading again.
         element.removeAttribute("data-drawing");
-        var note = document.createElement("p");
-        note.className = "small text-body-secondary";
-        note.textContent = "グラフを読み込めませんでした。同じ値を下の表に示します。";
-        element.appendChild(note);
-      }
-    );
+        if (!element.querySelector("[data-chart-failed]")) {
+          var note = document.createElement("p");
+          note.className = "small text-body-secondary";
+          note.setAttribute("data-chart-failed", "yes");
+          note.textContent = "グラフを読み込めませんでした。同じ値を下の表に示します。";
+          element.appendChild(note);
+        }
+      });
   }
 
   function start() {

@@ -185,3 +185,23 @@ def test_the_regions_within_the_prefecture(client_for, viewer, rate):
     response = client_for(viewer).get("/national/national_rate/export.csv?level=region")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "1,萩圏域,50.0" in text and "2圏域中 1位" in text
+
+
+def test_counts_of_people_are_not_compared_region_by_region(client_for, viewer, reference_data):
+    """A region's count of 1–9 people is hidden everywhere (small counts): the comparison never ranks,
+    charts or exports regions for an indicator that counts people, whatever the query string says."""
+    from tests.indicators.helpers import observe
+
+    people = IndicatorFactory(
+        code="people_count", name_ja="長期入院患者数（比較）", unit="人", counts_people=True
+    )
+    observe_country(people, [2020])
+    observe("people_count", "3501", 4, fiscal_year=2020)
+    observe("people_count", "3508", 120, fiscal_year=2020)
+    client = client_for(viewer)
+    html = client.get("/national/people_count/?level=region").content.decode()
+    assert "圏域ごとには比べません" in html
+    assert 'data-area="region:' not in html and 'value="region"' not in html
+    response = client.get("/national/people_count/export.csv?level=region")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "岩国" not in text and "萩" not in text and "山口県" in text

@@ -124,3 +124,16 @@ def test_marks_of_suppressed_and_missing_cells(text, kind):
 def test_unreadable_tables_are_refused_with_the_reason(matcher, name, data, message):
     with pytest.raises(widetable.UploadError, match=message):
         widetable.detect(widetable.read_table(name, data)[1], matcher)
+
+
+def test_a_csv_of_a_few_columns_and_a_million_blank_lines_is_refused_before_pandas_reads_it():
+    data = ("団体コード,都道府県,値\n" + "\n" * 1_000_000).encode()
+    assert len(data) < 2 * 1024 * 1024  # within the upload limit
+    with pytest.raises(widetable.UploadError, match="行数が多すぎます"):
+        widetable.read_table("blank.csv", data)
+
+
+def test_a_total_row_called_zentai_is_not_taken_for_the_nation(matcher):
+    """In a 二次医療圏 table 「全体」 is the prefecture's total: never matched as 全国."""
+    assert matcher.match("全体") is None
+    assert matcher.match("全国") is not None and matcher.match("全国計") == matcher.match("全国")
