@@ -324,7 +324,10 @@ class ActionUpdateForm(PortalModelForm):
     def clean(self):
         data = super().clean()
         _check_completion(self, data)
-        _check_action_dates(self, data, meeting_day=self.meeting_date, description=self.instance.description)
+        if {"due_date", "completed_on"} & set(self.changed_data):  # a legacy row's status can still change
+            _check_action_dates(
+                self, data, meeting_day=self.meeting_date, description=self.instance.description
+            )
         return data
 
     @property
@@ -716,11 +719,17 @@ class MeetingEditor:
         return self._participants_confirmed()
 
     def _action_dates_valid(self) -> bool:
+        """Rows checked against the meeting's date: new ones, those whose dates change, and every row
+        when the meeting's date changes (a stored row from before the rule never blocks other edits)."""
         day = self.form.cleaned_data.get("date") if hasattr(self.form, "cleaned_data") else None
+        date_changed = "date" in self.form.changed_data or self.form.instance.pk is None
         valid = True
         for form in self.actions.forms:
             data = getattr(form, "cleaned_data", None)
             if not data or data.get("DELETE") or (form.instance.pk is None and not form.has_changed()):
+                continue
+            dates_changed = {"due_date", "completed_on"} & set(form.changed_data)
+            if form.instance.pk is not None and not (date_changed or dates_changed):
                 continue
             valid = (
                 _check_action_dates(form, data, meeting_day=day, description=data.get("description") or "")

@@ -308,7 +308,10 @@ def _save_agenda(meeting: Meeting, items: list[ChildChange]) -> None:
         raise ValidationError("議題の順番が重複しています。番号を付け直してください。")
 
 
-def _save_actions(meeting: Meeting, actions: list[ChildChange]) -> None:
+def _save_actions(meeting: Meeting, actions: list[ChildChange], *, date_changed: bool = True) -> None:
+    """Rows are checked against the meeting's date when new, when their dates change, or when the
+    meeting's date does: a stored row from before the rule (due before its meeting) never blocks
+    editing the rest of the meeting."""
     stored = {a.pk: a for a in meeting.action_items.all()}
     agenda_by_position = {a.position: a for a in meeting.agenda_items.all()}
     for change in actions:
@@ -319,6 +322,7 @@ def _save_actions(meeting: Meeting, actions: list[ChildChange]) -> None:
                 stored[change.pk].delete()
             continue
         item = stored.get(change.pk) or ActionItem(meeting=meeting)
+        dates_before = (item.due_date, item.completed_on) if item.pk else None
         fields = dict(change.fields)
         if "agenda_position" in fields:
             position = fields.pop("agenda_position")
@@ -329,7 +333,8 @@ def _save_actions(meeting: Meeting, actions: list[ChildChange]) -> None:
             item.agenda_item = agenda_by_position.get(position) if position else None
         for name, value in fields.items():
             setattr(item, name, value)
-        _check_action_dates(item, meeting)
+        if date_changed or dates_before != (item.due_date, item.completed_on):
+            _check_action_dates(item, meeting)
         item.full_clean()
         item.save()
 
@@ -469,7 +474,7 @@ def meeting_update(
     if meeting.version != expected_version:
         raise EditConflict(meeting)
     before, before_labels = meeting_state(meeting)
-    original_region_id = meeting.region_id
+    original_region_id, original_date = meeting.region_id, meeting.date
     _apply_fields(meeting, fields)
     check_region(by, meeting.region)
     if meeting.cases.exists() and (meeting.region_id != original_region_id or meeting.kind not in CASE_KINDS):
@@ -479,7 +484,7 @@ def meeting_update(
     if participants is not None:
         _save_participants(meeting, participants)
     _save_agenda(meeting, agenda or [])
-    _save_actions(meeting, actions or [])
+    _save_actions(meeting, actions or [], date_changed=meeting.date != original_date)
     _save_cases(meeting, cases or [])
     _after_children_saved(meeting)
     _record_step(by=by, meeting=meeting, before=before, before_labels=before_labels)
@@ -669,9 +674,11 @@ def action_update(*, by, action: ActionItem, fields: dict, expected_version: int
         raise EditConflict(meeting)
     before, before_labels = meeting_state(meeting)
     action = meeting.action_items.get(pk=action.pk)
+    dates_before = (action.due_date, action.completed_on)
     for name, value in fields.items():
         setattr(action, name, value)
-    _check_action_dates(action, meeting)
+    if dates_before != (action.due_date, action.completed_on):
+        _check_action_dates(action, meeting)
     action.full_clean()
     action.save()
     _record_step(by=by, meeting=meeting, before=before, before_labels=before_labels)

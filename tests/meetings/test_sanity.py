@@ -132,6 +132,30 @@ def test_the_service_refuses_an_action_due_before_its_meeting(iwakuni_staff):
         )
 
 
+def test_a_stored_row_due_before_its_meeting_never_blocks_other_edits(client_for, iwakuni_staff):
+    """Rows stored before the rule: editing the minutes, or the row's own 状況, still saves; changing
+    the row's dates or the meeting's date is checked again."""
+    action = ActionItemFactory(meeting__date=date(2022, 10, 5), due_date=date(2022, 9, 1))
+    meeting = action.meeting
+    client = client_for(iwakuni_staff)
+    data = meeting_form_data(meeting=meeting, minutes="議事録を追記した")
+    response = client.post(reverse("meetings:edit", args=[meeting.pk]), data)
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.minutes == "議事録を追記した"
+    url = reverse("meetings:action_detail", args=[action.pk])
+    data = {"status": "in_progress", "completed_on": "", "due_date": "2022-09-01", "version": meeting.version}
+    assert client.post(url, data).status_code == 302
+    action.refresh_from_db()
+    assert action.status == "in_progress"
+    services.action_update(
+        by=iwakuni_staff,
+        action=action,
+        fields={"status": "not_started"},
+        expected_version=meeting.version + 1,
+    )
+
+
 # --- 開催済 with nobody: unlikely, warned and confirmed -----------------------------------------------
 
 
