@@ -329,11 +329,11 @@ def layout_delete(*, by, layout: WideTableLayout) -> None:
 # --- the batch's hooks (registered in NationalConfig.ready) ---------------------------------------
 
 
-def gaps_record(*, by, batch: ImportBatch) -> None:
-    """On apply: the wide import's gaps as SourceGap rows of the batch, except where a value is stored."""
+def _gap_cells(batch: ImportBatch) -> list:
+    """(gap, area, indicator, period) of each cell the batch's wide import left without a value."""
     wide = WideImport.objects.filter(batch=batch).first()
     if wide is None or not wide.gaps:
-        return
+        return []
     index = widetable.AreaMatcher(batch.prefecture).index
     indicators = {i.code: i for i in Indicator.objects.filter(code__in={g["indicator"] for g in wide.gaps})}
     cells = []
@@ -342,36 +342,73 @@ def gaps_record(*, by, batch: ImportBatch) -> None:
         if area is None or indicator is None:
             continue
         cells.append((gap, area, indicator, period_from_text(gap["period"])))
-    valued = set(
+    return cells
+
+
+def _valued(cells) -> set:
+    if not cells:
+        return set()
+    return set(
         Observation.objects.filter(
-            indicator__in=indicators.values(),
+            indicator__in={indicator for _, _, indicator, _ in cells},
             area_key__in={a.key for _, a, _, _ in cells},
             period_key__in={p.key for _, _, _, p in cells},
         ).values_list("indicator_id", "area_key", "period_key")
     )
+
+
+def _gap_store(batch: ImportBatch, gap: dict, area, indicator, period) -> None:
+    SourceGap.objects.update_or_create(
+        indicator=indicator,
+        area_key=area.key,
+        period_key=period.key,
+        defaults={
+            "prefecture": area.prefecture or batch.prefecture,
+            "region": area.region,
+            "municipality": area.municipality,
+            "fiscal_year": period.fiscal_year,
+            "period_end": period.period_end,
+            "kind": gap["kind"],
+            "mark": gap["mark"],
+            "batch": batch,
+        },
+    )
+
+
+def gaps_record(*, by, batch: ImportBatch) -> None:
+    """On apply: the wide import's gaps as SourceGap rows of the batch, except where a value is stored.
+    A cell another import already marked is taken over by this one (the newer table speaks for it)."""
+    cells = _gap_cells(batch)
+    valued = _valued(cells)
     for gap, area, indicator, period in cells:
         if (indicator.pk, area.key, period.key) in valued:
             continue  # a gap never hides or deletes a stored value
-        SourceGap.objects.update_or_create(
-            indicator=indicator,
-            area_key=area.key,
-            period_key=period.key,
-            defaults={
-                "prefecture": area.prefecture or batch.prefecture,
-                "region": area.region,
-                "municipality": area.municipality,
-                "fiscal_year": period.fiscal_year,
-                "period_end": period.period_end,
-                "kind": gap["kind"],
-                "mark": gap["mark"],
-                "batch": batch,
-            },
-        )
+        _gap_store(batch, gap, area, indicator, period)
 
 
 def gaps_remove(*, by, batch: ImportBatch) -> None:
-    """On undo: the gaps the batch recorded go with it."""
+    """On undo: the gaps the batch recorded go with it; a cell an earlier import (still applied) also
+    marked gets that import's mark back, the newest first."""
+    removed = {(g.indicator_id, g.area_key, g.period_key) for g in SourceGap.objects.filter(batch=batch)}
     SourceGap.objects.filter(batch=batch).delete()
+    if not removed:
+        return
+    earlier = (
+        ImportBatch.objects.filter(status=ImportBatch.Status.APPLIED, file_format__startswith="wide-")
+        .exclude(pk=batch.pk)
+        .order_by("-applied_at", "-pk")
+    )
+    for other in earlier:
+        cells = [c for c in _gap_cells(other) if (c[2].pk, c[1].key, c[3].key) in removed]
+        valued = _valued(cells)
+        for gap, area, indicator, period in cells:
+            key = (indicator.pk, area.key, period.key)
+            if key in valued:
+                continue
+            _gap_store(other, gap, area, indicator, period)
+            removed.discard(key)
+        if not removed:
+            return
 
 
 def gaps_kept_values(wide: WideImport) -> set[tuple[str, str, str]]:

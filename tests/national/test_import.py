@@ -94,7 +94,9 @@ def test_upload_map_confirm_and_undo_the_sample(client, path):
         area_key="pref:320005", indicator__code="discharge_rate_3m", period_key="fy:2019"
     ).exists()
 
-    response = client.post(f"/indicators/imports/{batch.pk}/undo/")
+    response = client.post(
+        f"/indicators/imports/{batch.pk}/undo/", {"confirmed": "yes"}
+    )  # the confirmation page posts it
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.UNDONE
     assert Observation.objects.count() == before and not SourceGap.objects.exists()
@@ -271,3 +273,25 @@ def test_a_region_table_fills_the_portals_regions_and_skips_a_locked_set(client)
     assert stored.value == 310 and stored.region.code == "3503" and stored.prefecture.code == "350001"
     assert not Observation.objects.filter(area_key="region:3501", period_key="fy:2022").exists()
     assert SourceGap.objects.get().area_key == "region:3502"
+
+
+def test_undoing_a_later_import_gives_a_cell_back_the_earlier_imports_mark(client):
+    upload(client, SAMPLE_CSV.name, SAMPLE_CSV.read_bytes())
+    first = last_wide()
+    post_mapping(client, first)
+    first.refresh_from_db()
+    assert confirm(client, first.batch).status_code == 302
+    marked = {(g.indicator_id, g.area_key, g.period_key): (g.kind, g.mark) for g in SourceGap.objects.all()}
+    assert len(marked) == 3 and {g.batch_id for g in SourceGap.objects.all()} == {first.batch_id}
+
+    upload(client, "again.csv", SAMPLE_CSV.read_bytes())  # the same table again: the saved mapping
+    second = last_wide()
+    assert confirm(client, second.batch).status_code == 302
+    assert {g.batch_id for g in SourceGap.objects.all()} == {second.batch_id}  # taken over
+
+    response = client.post(f"/indicators/imports/{second.batch_id}/undo/", {"confirmed": "yes"})
+    assert response.status_code == 302
+    second.batch.refresh_from_db()
+    assert second.batch.status == "undone"
+    restored = {(g.indicator_id, g.area_key, g.period_key): (g.kind, g.mark) for g in SourceGap.objects.all()}
+    assert restored == marked and {g.batch_id for g in SourceGap.objects.all()} == {first.batch_id}
