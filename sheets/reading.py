@@ -18,7 +18,7 @@ from core import fiscal
 from dashboard.activity import PeerShare, peer_share
 from indicators.checks import SumCheck, sum_checks, target_sum_mismatches
 from indicators.datasets import data_sets_by_key, key_of_observation
-from indicators.models import DataSet, Indicator, Observation, Target
+from indicators.models import DataSet, Indicator, Observation, Target, area_key_for
 from indicators.values import format_value, parts_by_total, share_percent, shortfall, target_text
 from national.comparison import NationalStanding, national_standings
 from sheets.models import (
@@ -187,6 +187,9 @@ class SheetContext:
     # Part 1's indicators beside 全国 (when the edition asks for it: Edition.show_national), each for the
     # latest period both have by the edition's reference date (national.comparison).
     national: list[NationalStanding] = field(default_factory=list)
+    # Indicator ids of the national rows whose own (the prefecture's) value is not 承認済: marked, and
+    # listed with the sheet's other unapproved figures (publication asks about them too).
+    national_unapproved: set[int] = field(default_factory=set)
 
     # The day part 1's figures are judged 「古いデータ」 on (indicators.freshness): today, or the last
     # day of a past edition's 年度 (what was already due when that year's sheet was current).
@@ -198,7 +201,7 @@ class SheetContext:
 
     @property
     def part1_unapproved(self) -> bool:
-        return any(fact.unapproved for fact in self.facts.values())
+        return any(fact.unapproved for fact in self.facts.values()) or bool(self.national_unapproved)
 
     @property
     def part4_unapproved(self) -> bool:
@@ -310,8 +313,13 @@ def sheet_context(edition: Edition, *, today: date | None = None) -> SheetContex
                     }
                 )
         outcomes.append(view)
+    national, national_observations = _national(edition, facts)
     figures = _figures(facts, outcomes)
+    seen = {figure.observation.pk for figure in figures}
+    figures += [SheetFigure(observation=o, part=PART1) for o in national_observations if o.pk not in seen]
     unapproved_groups = _mark_unapproved(figures, facts, outcomes, prefecture=edition.prefecture)
+    unapproved_pks = {figure.observation.pk for group in unapproved_groups for figure in group.figures}
+    national_unapproved = {o.indicator_id for o in national_observations if o.pk in unapproved_pks}
 
     initiatives: dict[str, list[InitiativeHeading]] = {s.value: [] for s in InitiativeHeading.Section}
     for heading in InitiativeHeading.objects.filter(edition=edition).order_by("order", "pk"):
@@ -326,17 +334,11 @@ def sheet_context(edition: Edition, *, today: date | None = None) -> SheetContex
             previous = role.effective_text
         challenge.ordered_roles = roles
 
-    national = []
-    if edition.show_national:
-        found = national_standings(
-            [f.indicator for f in facts.values()], edition.prefecture, up_to=edition.reference_date
-        )
-        national = [found[f.indicator.pk] for f in facts.values() if f.indicator.pk in found]
-
     return SheetContext(
         edition=edition,
         facts=facts,
         national=national,
+        national_unapproved=national_unapproved,
         checks=checks,
         target_warnings=target_sum_mismatches(targets, indicators.values()),
         initiatives=initiatives,
@@ -377,6 +379,31 @@ def _figures(facts: dict[str, Fact], outcomes: list[OutcomeView]) -> list[SheetF
             if obs is not None:
                 figures.setdefault(obs.pk, SheetFigure(observation=obs, part=PART4))
     return list(figures.values())
+
+
+def _national(edition: Edition, facts: dict[str, Fact]) -> tuple[list[NationalStanding], list[Observation]]:
+    """Part 1's national rows (Edition.show_national) and the prefecture's own observations they show
+    (one more query), which are figures of the sheet like the facts: approval marks them too."""
+    if not edition.show_national:
+        return [], []
+    found = national_standings(
+        [f.indicator for f in facts.values()], edition.prefecture, up_to=edition.reference_date
+    )
+    national = [found[f.indicator.pk] for f in facts.values() if f.indicator.pk in found]
+    if not national:
+        return national, []
+    wanted = {(n.indicator.pk, n.period.key) for n in national if n.portal_value is not None}
+    area_key = area_key_for(prefecture=edition.prefecture)
+    observations = [
+        o
+        for o in Observation.objects.filter(
+            area_key=area_key,
+            indicator_id__in={i for i, _ in wanted},
+            period_key__in={k for _, k in wanted},
+        ).select_related("indicator", "prefecture", "region", "municipality")
+        if (o.indicator_id, o.period_key) in wanted
+    ]
+    return national, observations
 
 
 def _mark_unapproved(
