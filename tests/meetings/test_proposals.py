@@ -422,7 +422,7 @@ def test_staff_cannot_attach_another_regions_proposal(client_for, iwakuni_staff)
     response = client_for(iwakuni_staff).post("/meetings/new/", data)
 
     assert response.status_code == 200
-    assert "候補にありません" in response.content.decode()
+    assert "提案されている議題の選択肢が正しくありません" in response.content.decode()  # named (core.forms)
     assert not Meeting.objects.exists()
     assert AgendaItem.objects.get().meeting is None
 
