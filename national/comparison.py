@@ -151,9 +151,12 @@ def _period_ref(row) -> PeriodRef:
 
 def periods(indicator: Indicator, area_keys: Iterable[str]) -> list[PeriodRef]:
     """The periods any of `area_keys` has a value for, oldest first (one query)."""
+    return _distinct_periods(Observation.objects.filter(indicator=indicator, area_key__in=list(area_keys)))
+
+
+def _distinct_periods(observations) -> list[PeriodRef]:
     rows = (
-        Observation.objects.filter(indicator=indicator, area_key__in=list(area_keys))
-        .order_by("period_end", "period_key")
+        observations.order_by("period_end", "period_key")
         .values_list("period_kind", "fiscal_year", "as_of", "period_end", "period_key")
         .distinct()
     )
@@ -276,16 +279,9 @@ def region_ranking(indicator: Indicator, period: PeriodRef | None, *, portal: Pr
 
 def region_periods(indicator: Indicator, portal: Prefecture) -> list[PeriodRef]:
     """The periods any of the portal's regions has a value for (one query)."""
-    rows = (
+    return _distinct_periods(
         Observation.objects.filter(indicator=indicator, prefecture=portal, region__isnull=False)
-        .order_by("period_end", "period_key")
-        .values_list("period_kind", "fiscal_year", "as_of", "period_end", "period_key")
-        .distinct()
     )
-    seen: dict[str, PeriodRef] = {}
-    for row in rows:
-        seen.setdefault(row[4], _period_ref(row))
-    return sorted(seen.values(), key=lambda p: (p.period_end, p.key))
 
 
 def _entry(key, prefecture, row, indicator, portal, gap_kind=None) -> Entry:
