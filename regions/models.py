@@ -49,7 +49,10 @@ class Prefecture(models.Model):
         help_text=f"全国は {NATION_CODE}",
     )
     name = models.CharField("名称", max_length=20)
-    kind = models.CharField("区分", max_length=10, choices=Kind.choices, default=Kind.PREFECTURE)
+    # db_default too: rows inserted by code that predates the field (older migrations' models) are prefectures.
+    kind = models.CharField(
+        "区分", max_length=10, choices=Kind.choices, default=Kind.PREFECTURE, db_default=Kind.PREFECTURE
+    )
     # Position on the tile map of Japan (one square per prefecture): row from the north, column from
     # the west. Null for 全国 and for prefectures loaded before the country list.
     tile_row = models.PositiveSmallIntegerField("タイル地図の行", null=True, blank=True)

@@ -189,7 +189,9 @@ def test_the_key_columns_stay_on_a_phones_screen(browser, login, live_server, iw
         assert 1 <= most_lines <= 3
 
         page.goto(f"{live_server.url}/indicators/")
-        page.wait_for_selector("[data-figure] .main-svg")
+        # plotly.js comes when a chart nears the viewport (charts.js): scroll to the first one.
+        page.locator("[data-figure]").first.scroll_into_view_if_needed()
+        page.wait_for_selector("[data-figure][data-drawn='yes'] .main-svg")
         assert _page_width(page)[0] <= PHONE["width"]
         # The charts take the phone's width (no fixed width) and the wide tables scroll in their own box.
         chart = page.locator("[data-figure]").first
@@ -199,7 +201,10 @@ def test_the_key_columns_stay_on_a_phones_screen(browser, login, live_server, iw
         _screenshot_of(page, "[data-figure]", "390-first-chart")
 
         page.goto(f"{live_server.url}/indicators/?region=")  # the prefecture: every region's activity
-        page.wait_for_selector("[data-figure] .main-svg")
+        for index in range(page.locator("[data-figure]").count()):  # each chart is drawn as it comes near
+            chart = page.locator("[data-figure]").nth(index)
+            chart.scroll_into_view_if_needed()
+            page.wait_for_function("e => e.getAttribute('data-drawn') === 'yes'", arg=chart.element_handle())
         assert _page_width(page)[0] <= PHONE["width"]
         _screenshot_of(page, '[data-figure="figure-activity"]', "390-activity-chart")
         _screenshot_of(page, '[data-figure="figure-discharge-rate-3m"]', "390-discharge-chart")

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='prefecture',
             name='kind',
-            field=models.CharField(choices=[('prefecture', '都道府県'), ('nation', '全国')], default='prefecture', max_length=10, verbose_name='区分'),
+            field=models.CharField(choices=[('prefecture', '都道府県'), ('nation', '全国')], db_default='prefecture', default='prefecture', max_length=10, verbose_name='区分'),
         ),
         migrations.AddField(
             model_name='prefecture',
